@@ -1,0 +1,147 @@
+"""`python -m geo`: check and query the data without the dashboard."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import sys
+from datetime import date
+
+from geo.errors import DataError, DateOutOfRange
+from geo.loader import DEFAULT_EVENTS, load_dataset
+from geo.tables import STATE_COLUMNS, state_rows
+from geo.timeline import Timeline
+
+DESCRIPTION = """\
+Check and query the Syria territorial-control data.
+
+The data lives in two hand-edited files: events.yaml (who took which place,
+when, and the sources) and geo/data/places.yaml (the gazetteer). Run
+`validate` after every edit: it lists every problem as FILE:LINE: field: message.
+"""
+EXAMPLES = """\
+examples:
+  python -m geo validate
+  python -m geo state 2024-12-06 --format table
+  python -m geo state 2024-12-08 --format csv > state.csv
+  python -m geo history homs
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m geo", description=DESCRIPTION, epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    def add_data_args(p: argparse.ArgumentParser, positional: bool = False) -> None:
+        if positional:
+            p.add_argument("events", nargs="?", default=str(DEFAULT_EVENTS), metavar="PATH",
+                           help="the events file (default: events.yaml of this repository)")
+        else:
+            p.add_argument("--events", default=str(DEFAULT_EVENTS), metavar="PATH",
+                           help="the events file (default: events.yaml of this repository)")
+        p.add_argument("--places", default=None, metavar="PATH",
+                       help="the gazetteer (default: geo/data/places.yaml)")
+
+    p = sub.add_parser("validate", help="check the data files; list every problem",
+                       description="Check the events file and the gazetteer. Exit 0 and print a one-line "
+                                   "summary when they are valid; exit 1 and print one line per problem otherwise.")
+    add_data_args(p, positional=True)
+
+    p = sub.add_parser("state", help="who held every place at the end of a day",
+                       description="Print one row per place with its controller at the end of DATE "
+                                   "(after that day's events). After the last event the last state holds.")
+    p.add_argument("date", metavar="DATE", help="the day, as YYYY-MM-DD")
+    p.add_argument("--format", choices=("csv", "json", "table"), default="table", help="output format (default: table)")
+    add_data_args(p)
+
+    p = sub.add_parser("history", help="every change of control of one place, with sources",
+                       description="Print the baseline controller of a place and every event that changed it.")
+    p.add_argument("place", metavar="PLACE_ID", help="a place id from geo/data/places.yaml, e.g. aleppo")
+    add_data_args(p)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        dataset = load_dataset(args.events, args.places)
+    except DataError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr if args.command != "validate" else sys.stdout)
+        if args.command != "validate":
+            print(f"{len(exc.problems)} problem(s): run `python -m geo validate` for details", file=sys.stderr)
+        return 1
+    timeline = Timeline(dataset)
+    if args.command == "validate":
+        print(f"OK: {len(dataset.places)} places, {len(dataset.events)} events, "
+              f"{timeline.first_day.isoformat()}..{timeline.last_day.isoformat()}")
+        return 0
+    if args.command == "state":
+        return _state(dataset, timeline, args.date, args.format)
+    return _history(dataset, timeline, args.place)
+
+
+def _state(dataset, timeline: Timeline, when: str, fmt: str) -> int:
+    try:
+        day = date.fromisoformat(when)
+        rows = state_rows(dataset, timeline, day)
+    except ValueError as exc:  # includes DateOutOfRange
+        reason = str(exc) if isinstance(exc, DateOutOfRange) else f"'{when}' is not a date in YYYY-MM-DD form"
+        print(f"error: {reason}", file=sys.stderr)
+        return 2
+    if fmt == "json":
+        print(json.dumps(rows, ensure_ascii=False, indent=1))
+    elif fmt == "csv":
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=STATE_COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        sys.stdout.write(out.getvalue())
+    else:
+        columns = ("place_id", "name", "kind", "controller", "mode", "status", "since")
+        print(_table([[str(row[c]) for c in columns] for row in rows], columns))
+    return 0
+
+
+def _history(dataset, timeline: Timeline, place_id: str) -> int:
+    if place_id not in dataset.places:
+        from geo.yamlread import suggest
+
+        print(f"error: unknown place '{place_id}'{suggest(place_id, dataset.places)}", file=sys.stderr)
+        return 2
+    place = dataset.places[place_id]
+    print(f"{place.name} ({place.name_ar}), {place.kind}, {place.governorate}")
+    for state in timeline.history(place_id):
+        control = state.control
+        who = control.controller
+        if control.contested_with:
+            who += f" (contested by {', '.join(control.contested_with)})"
+        if control.secondary:
+            who += f" (with {control.secondary} holding part)"
+        event = state.event
+        if event is None:
+            print(f"{state.since}  {who}  [baseline]")
+            continue
+        when = f"{event.date} ({event.date_qualifier})" if event.date_qualifier else str(event.date)
+        claim = f", claimed by {event.claimed_by}" if event.claimed_by else ""
+        denial = f", denied by {event.denied_by}" if event.denied_by else ""
+        print(f"{when}  {who}  [{event.status}{claim}{denial}]  {event.summary}")
+        for source in event.sources:
+            link = f" <{source.url}>" if source.url else ""
+            print(f"    source: {source.outlet}, \"{source.title}\", {source.date}{link}")
+        if event.note:
+            print(f"    note: {event.note}")
+    return 0
+
+
+def _table(rows: list[list[str]], header) -> str:
+    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(header)]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(header, widths, strict=False)).rstrip()]
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=False)).rstrip() for r in rows]
+    return "\n".join(lines)

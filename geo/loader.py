@@ -1,0 +1,391 @@
+"""Load and validate events.yaml (with the gazetteer) into a Dataset.
+
+Every problem in either file is collected and raised at once as one DataError,
+each as `FILE:LINE: field: message`. Nothing is dropped or reordered silently:
+the result holds every event of the file, in file order, or there is an error.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import yaml
+
+from geo.errors import DataError
+from geo.gazetteer import DEFAULT_PLACES, read_places
+from geo.model import STATUSES, BaselineEntry, Control, Dataset, Event, Faction, Place, Source
+from geo.yamlread import FieldReader, YamlFailure, compose, is_null, line_of, suggest
+
+DEFAULT_EVENTS = Path(__file__).resolve().parent.parent / "events.yaml"
+TOP_FIELDS = ("title", "factions", "sources", "baseline", "events")
+FACTION_FIELDS = ("label", "short", "colour", "description")
+SOURCE_FIELDS = ("outlet", "title", "date", "url", "seed")
+BASELINE_FIELDS = ("date", "sources", "control")
+CONTROL_FIELDS = ("controller", "contested_with", "secondary", "note")
+EVENT_FIELDS = (
+    "date", "place", "controller", "status", "claimed_by", "denied_by", "summary", "sources",
+    "previous", "contested_with", "secondary", "date_qualifier", "note",
+)
+SEED_RE = re.compile(r"^\d{3}_[0-9a-f]{16}\.txt$")
+
+
+def load_dataset(events_path: str | Path = DEFAULT_EVENTS, places_path: str | Path | None = None) -> Dataset:
+    """Read both files from disk and validate them."""
+    events_path = Path(events_path)
+    places_path = Path(places_path) if places_path is not None else DEFAULT_PLACES
+    return load_dataset_from_bytes(
+        _read(events_path), str(events_path), _read(places_path), str(places_path)
+    )
+
+
+def _read(path: Path) -> bytes | OSError:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        return exc
+
+
+def load_dataset_from_bytes(
+    events_data: bytes | str | OSError,
+    events_name: str = "events.yaml",
+    places_data: bytes | str | OSError | None = None,
+    places_name: str = str(DEFAULT_PLACES),
+) -> Dataset:
+    """Validate file contents (the dashboard caches on these bytes); raise DataError listing all problems."""
+    if places_data is None:
+        places_data = _read(DEFAULT_PLACES)
+    places_reader = FieldReader(places_name)
+    places_root = _compose_into(places_data, places_reader)
+    places = read_places(places_root, places_reader) if not places_reader.problems else {}
+
+    reader = FieldReader(events_name)
+    root = _compose_into(events_data, reader)
+    if reader.problems or places_reader.problems:
+        raise DataError(places_reader.problems + reader.problems)
+    dataset = _read_events(root, reader, places)
+    problems = places_reader.problems + reader.problems
+    if problems or dataset is None:
+        raise DataError(problems)
+    return replace(dataset, events_path=events_name, places_path=places_name)
+
+
+def _compose_into(data: bytes | str | OSError, reader: FieldReader) -> yaml.Node | None:
+    if isinstance(data, OSError):
+        reader.problem(1, "file", f"cannot read: {data.strerror or data}")
+        return None
+    try:
+        return compose(data, reader.filename)
+    except YamlFailure as exc:
+        reader.problems.append(exc.problem)
+        return None
+
+
+class _EventsReader:
+    """Reads events.yaml top to bottom, keeping the running state to check `previous`."""
+
+    def __init__(self, reader: FieldReader, places: dict[str, Place]):
+        self.r = reader
+        self.places = places
+        self.factions: dict[str, Faction] = {}
+        self.sources: dict[str, Source] = {}
+        # Lower-cased names and aliases -> id, so "Deraa" suggests 'daraa'.
+        self.place_names = {p.id: p.id for p in places.values()}
+        for p in places.values():
+            for alias in (p.name, *p.aliases):
+                self.place_names.setdefault(alias.lower(), p.id)
+
+    # --- small typed checks -------------------------------------------------
+    def faction_ref(self, node: yaml.Node, field: str) -> str | None:
+        value = self.r.text(node, field, max_len=80)
+        if value is None:
+            return None
+        if value not in self.factions:
+            self.r.problem(node, field, f"unknown faction '{value}'{suggest(value, self.factions)}")
+            return None
+        return value
+
+    def place_ref(self, node: yaml.Node, field: str) -> str | None:
+        value = self.r.text(node, field, max_len=200)
+        if value is None:
+            return None
+        if value not in self.places:
+            hint = self.place_names.get(value.lower())
+            hint_text = f" (did you mean '{hint}'?)" if hint else suggest(value, self.places)
+            self.r.problem(node, field, f"unknown place '{value}'{hint_text}")
+            return None
+        return value
+
+    def url(self, node: yaml.Node, field: str) -> str | None:
+        value = self.r.text(node, field, max_len=2000)
+        if value is None:
+            return None
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in value):
+            self.r.problem(node, field, f"'{value[:60]}' is not an http(s) link")
+            return None
+        return value
+
+    # --- sections -----------------------------------------------------------
+    def read_factions(self, node: yaml.Node) -> None:
+        for fid, (key_node, value_node) in (self.r.mapping(node, "factions") or {}).items():
+            if self.r.identifier(key_node, "factions") is None:
+                continue
+            where = f"factions.{fid}"
+            fields = self.r.mapping(value_node, where, allowed=FACTION_FIELDS)
+            if fields is None:
+                continue
+            values = {}
+            for name in FACTION_FIELDS:
+                if name not in fields:
+                    self.r.problem(value_node, f"{where}.{name}", "missing")
+                    continue
+                values[name] = self.r.text(fields[name][1], f"{where}.{name}", max_len=300)
+            colour = values.get("colour")
+            if colour is not None and not _is_hex_colour(colour):
+                self.r.problem(fields["colour"][1], f"{where}.colour", f"'{colour}' is not a colour like \"#1f77b4\"")
+                values["colour"] = None
+            if len(values) == len(FACTION_FIELDS) and None not in values.values():
+                self.factions[fid] = Faction(id=fid, colour=values["colour"].upper(), **{
+                    k: values[k] for k in ("label", "short", "description")
+                })
+            else:
+                self.factions.setdefault(fid, None)  # known id, so references to it are not reported twice
+        if not self.factions:
+            self.r.problem(node, "factions", "at least one faction is needed")
+
+    def read_source(self, node: yaml.Node, field: str) -> Source | None:
+        fields = self.r.mapping(node, field, allowed=SOURCE_FIELDS)
+        if fields is None:
+            return None
+        ok = True
+        values = {}
+        for name in ("outlet", "title", "date"):
+            if name not in fields:
+                self.r.problem(node, f"{field}.{name}", "missing")
+                ok = False
+        if not ok:
+            return None
+        values["outlet"] = self.r.text(fields["outlet"][1], f"{field}.outlet", max_len=200)
+        values["title"] = self.r.text(fields["title"][1], f"{field}.title", max_len=400)
+        values["date"] = self.r.day(fields["date"][1], f"{field}.date")
+        if "url" in fields:
+            values["url"] = self.url(fields["url"][1], f"{field}.url")
+            ok = values["url"] is not None
+        if "seed" in fields:
+            seed = self.r.text(fields["seed"][1], f"{field}.seed", max_len=100)
+            if seed is not None and not SEED_RE.match(seed):
+                self.r.problem(fields["seed"][1], f"{field}.seed", f"'{seed}' is not a seed file name like 002_2185bea8e7cef3b8.txt")
+                seed = None
+            values["seed"] = seed
+            ok = ok and seed is not None
+        if not ok or None in values.values():
+            return None
+        return Source(**values)
+
+    def read_source_catalogue(self, node: yaml.Node) -> None:
+        for sid, (key_node, value_node) in (self.r.mapping(node, "sources") or {}).items():
+            if self.r.identifier(key_node, "sources") is None:
+                continue
+            self.sources[sid] = self.read_source(value_node, f"sources.{sid}")
+
+    def source_list(self, node: yaml.Node, field: str) -> tuple[Source, ...] | None:
+        items = self.r.sequence(node, field)
+        if items is None:
+            return None
+        if not items:
+            self.r.problem(node, field, "at least one source is needed")
+            return None
+        out = []
+        for item in items:
+            if isinstance(item, yaml.MappingNode):
+                source = self.read_source(item, field)
+            else:
+                sid = self.r.text(item, field, max_len=80)
+                if sid is None:
+                    return None
+                if sid not in self.sources:
+                    self.r.problem(item, field, f"unknown source '{sid}'{suggest(sid, self.sources)}")
+                    return None
+                source = self.sources[sid]
+            if source is None:
+                return None
+            out.append(source)
+        return tuple(out)
+
+    def control(self, fields: dict, where: str, node: yaml.Node) -> Control | None:
+        """Controller plus optional contested_with/secondary, from an event or baseline entry."""
+        if "controller" not in fields:
+            self.r.problem(node, f"{where}.controller", "missing")
+            return None
+        controller = self.faction_ref(fields["controller"][1], f"{where}.controller")
+        contested: list[str] = []
+        ok = controller is not None
+        if "contested_with" in fields:
+            items = self.r.sequence(fields["contested_with"][1], f"{where}.contested_with")
+            ok = ok and items is not None
+            for item in items or ():
+                other = self.faction_ref(item, f"{where}.contested_with")
+                if other is None:
+                    ok = False
+                elif other == controller or other in contested:
+                    self.r.problem(item, f"{where}.contested_with", f"'{other}' is listed twice or is the controller")
+                    ok = False
+                else:
+                    contested.append(other)
+            if items == []:
+                self.r.problem(fields["contested_with"][1], f"{where}.contested_with", "an empty list: leave the field out")
+                ok = False
+        secondary = None
+        if "secondary" in fields:
+            secondary = self.faction_ref(fields["secondary"][1], f"{where}.secondary")
+            ok = ok and secondary is not None
+            if secondary is not None and secondary == controller:
+                self.r.problem(fields["secondary"][1], f"{where}.secondary", "must differ from the controller")
+                ok = False
+        return Control(controller, tuple(contested), secondary) if ok else None
+
+    def read_baseline(self, node: yaml.Node) -> tuple:
+        fields = self.r.mapping(node, "baseline", allowed=BASELINE_FIELDS)
+        if fields is None:
+            return None, {}, ()
+        for name in BASELINE_FIELDS:
+            if name not in fields:
+                self.r.problem(node, f"baseline.{name}", "missing")
+        day = self.r.day(fields["date"][1], "baseline.date") if "date" in fields else None
+        sources = self.source_list(fields["sources"][1], "baseline.sources") if "sources" in fields else ()
+        entries: dict[str, BaselineEntry] = {}
+        if "control" in fields:
+            control_node = fields["control"][1]
+            for pid, (key_node, value_node) in (self.r.mapping(control_node, "baseline.control") or {}).items():
+                where = f"baseline.control.{pid}"
+                if self.place_ref(key_node, "baseline.control") is None:
+                    continue
+                note = None
+                if isinstance(value_node, yaml.ScalarNode):
+                    value_fields = {"controller": (key_node, value_node)}
+                else:
+                    value_fields = self.r.mapping(value_node, where, allowed=CONTROL_FIELDS)
+                    if value_fields is None:
+                        continue
+                    if "note" in value_fields:
+                        note = self.r.text(value_fields["note"][1], f"{where}.note")
+                control = self.control(value_fields, where, value_node)
+                if control is not None:
+                    entries[pid] = BaselineEntry(pid, control, line_of(key_node), note)
+            missing = [pid for pid in self.places if pid not in entries and not self._reported(pid)]
+            if missing:
+                shown = ", ".join(missing[:10]) + (f" and {len(missing) - 10} more" if len(missing) > 10 else "")
+                self.r.problem(control_node, "baseline.control", f"no baseline controller for {len(missing)} place(s): {shown}")
+        return day, entries, sources or ()
+
+    def _reported(self, pid: str) -> bool:
+        return any(p.field.startswith(f"baseline.control.{pid}") for p in self.r.problems)
+
+    def read_events(self, node: yaml.Node, baseline_day, baseline: dict[str, BaselineEntry]) -> list[Event]:
+        items = self.r.sequence(node, "events")
+        if items is None:
+            return []
+        running = {pid: (entry.control.controller, entry.line) for pid, entry in baseline.items()}
+        seen: dict[tuple, int] = {}
+        last_day, last_line = None, 0
+        events = []
+        for index, item in enumerate(items):
+            event = self.read_event(index, item)
+            if event is None:
+                continue
+            where = f"events[{index}]"
+            if baseline_day is not None and event.date < baseline_day:
+                self.r.problem(item, f"{where}.date", f"{event.date} is before the baseline date {baseline_day}")
+            if last_day is not None and event.date < last_day:
+                self.r.problem(
+                    item, f"{where}.date",
+                    f"events out of order: {event.date} comes after {last_day} (line {last_line}); keep the file in date order",
+                )
+            else:
+                last_day, last_line = event.date, event.line
+            key = (event.date, event.place, event.control, event.status)
+            if key in seen:
+                self.r.problem(item, where, f"duplicate of the event at line {seen[key]}")
+            seen.setdefault(key, event.line)
+            if event.previous is not None and event.place in running:
+                held, since_line = running[event.place]
+                if held != event.previous:
+                    self.r.problem(
+                        item, f"{where}.previous",
+                        f"expected '{event.previous}' but {event.place} is held by '{held}' here (set at line {since_line})",
+                    )
+            running[event.place] = (event.control.controller, event.line)
+            events.append(event)
+        return events
+
+    def read_event(self, index: int, node: yaml.Node) -> Event | None:
+        where = f"events[{index}]"
+        fields = self.r.mapping(node, where, allowed=EVENT_FIELDS)
+        if fields is None:
+            return None
+        before = len(self.r.problems)
+        for name in ("date", "place", "controller", "status", "summary", "sources"):
+            if name not in fields:
+                self.r.problem(node, f"{where}.{name}", "missing")
+
+        def get(name, read):
+            return read(fields[name][1], f"{where}.{name}") if name in fields else None
+
+        day = get("date", self.r.day)
+        place = get("place", self.place_ref)
+        control = self.control(fields, where, node) if "controller" in fields else None
+        status = get("status", self.r.text)
+        if status is not None and status not in STATUSES:
+            choices = ", ".join(STATUSES)
+            self.r.problem(fields["status"][1], f"{where}.status", f"'{status}' is not one of {choices}{suggest(status, STATUSES)}")
+        summary = get("summary", self.r.text)
+        sources = get("sources", self.source_list)
+        claimed_by, denied_by = get("claimed_by", self.r.text), get("denied_by", self.r.text)
+        if status in ("claimed", "disputed") and "claimed_by" not in fields:
+            self.r.problem(node, f"{where}.claimed_by", f"say who claims it (status is {status})")
+        if denied_by is not None and status in STATUSES and status != "disputed":
+            self.r.problem(fields["denied_by"][1], f"{where}.denied_by", "only a disputed event has a denial; set status: disputed")
+        previous = get("previous", self.faction_ref)
+        if len(self.r.problems) > before:
+            return None
+        return Event(
+            index=index, line=line_of(node), date=day, place=place, control=control, status=status,
+            summary=summary, sources=sources, claimed_by=claimed_by, denied_by=denied_by,
+            previous=previous, date_qualifier=get("date_qualifier", self.r.text), note=get("note", self.r.text),
+        )
+
+
+def _is_hex_colour(value: str) -> bool:
+    return len(value) == 7 and value[0] == "#" and all(c in "0123456789abcdefABCDEF" for c in value[1:])
+
+
+def _read_events(root: yaml.Node | None, reader: FieldReader, places: dict[str, Place]) -> Dataset | None:
+    if is_null(root):
+        reader.problem(1, "file", "the file is empty")
+        return None
+    top = reader.mapping(root, "", allowed=TOP_FIELDS)
+    if top is None:
+        return None
+    for name in ("factions", "baseline", "events"):
+        if name not in top:
+            reader.problem(root, name, "missing")
+    events_reader = _EventsReader(reader, places)
+    title = reader.text(top["title"][1], "title") if "title" in top else "Syria: territorial control"
+    if "factions" in top:
+        events_reader.read_factions(top["factions"][1])
+    if "sources" in top:
+        events_reader.read_source_catalogue(top["sources"][1])
+    baseline_day, baseline, baseline_sources = (
+        events_reader.read_baseline(top["baseline"][1]) if "baseline" in top else (None, {}, ())
+    )
+    events = events_reader.read_events(top["events"][1], baseline_day, baseline) if "events" in top else []
+    if reader.problems or baseline_day is None:
+        return None
+    return Dataset(
+        title=title or "", factions=events_reader.factions, places=places, baseline_date=baseline_day,
+        baseline=baseline, baseline_sources=baseline_sources, events=tuple(events),
+        sources={k: v for k, v in events_reader.sources.items() if v is not None},
+    )

@@ -1,0 +1,221 @@
+"""Read YAML into nodes that keep their line numbers, and check field types.
+
+We compose (not construct) YAML with PyYAML's safe loader: every value keeps its
+line, duplicate keys can be seen (PyYAML would silently keep the last), and
+anchors/aliases are refused (hand-edited data never needs them, and they make
+expansion bombs possible). `FieldReader` collects problems instead of raising,
+so a file reports all of them at once.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable
+from datetime import date
+
+import yaml
+
+from geo.errors import Problem
+
+try:  # the C loader is much faster; fall back to pure Python where libyaml is missing
+    _Loader = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover
+    _Loader = yaml.SafeLoader
+
+MAX_BYTES = 20 * 1024 * 1024
+MAX_DEPTH = 20
+DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+ID_RE = re.compile(r"^[a-z0-9_]+$")
+_NULL_TAG = "tag:yaml.org,2002:null"
+
+
+class YamlFailure(Exception):
+    def __init__(self, problem: Problem):
+        self.problem = problem
+        super().__init__(str(problem))
+
+
+def line_of(node: yaml.Node) -> int:
+    return node.start_mark.line + 1
+
+
+def compose(data: bytes | str, filename: str) -> yaml.Node | None:
+    """Parse one YAML document into a node tree; raise YamlFailure on unreadable input."""
+    if isinstance(data, bytes):
+        if len(data) > MAX_BYTES:
+            raise YamlFailure(Problem(filename, 1, "file", f"file is larger than {MAX_BYTES // 2**20} MiB"))
+        try:
+            data = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].count(b"\n") + 1
+            raise YamlFailure(Problem(filename, line, "file", f"not valid UTF-8 (byte {exc.start})")) from None
+    try:
+        node = yaml.compose(data, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 1
+        what = " ".join(str(x) for x in (exc.context, exc.problem) if x)
+        raise YamlFailure(Problem(filename, line, "yaml", f"not valid YAML: {what}")) from None
+    except yaml.YAMLError as exc:
+        raise YamlFailure(Problem(filename, 1, "yaml", f"not valid YAML: {exc}")) from None
+    except RecursionError:
+        raise YamlFailure(Problem(filename, 1, "yaml", "nesting is too deep")) from None
+    if node is not None:
+        _check_tree(node, filename)
+    return node
+
+
+def _check_tree(root: yaml.Node, filename: str) -> None:
+    """Refuse aliases (a node reached twice) and absurd nesting, without recursion."""
+    seen: set[int] = set()
+    stack = [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if id(node) in seen:
+            raise YamlFailure(Problem(filename, line_of(node), "yaml", "anchors and aliases (&, *) are not allowed"))
+        seen.add(id(node))
+        if depth > MAX_DEPTH:
+            raise YamlFailure(Problem(filename, line_of(node), "yaml", f"nesting deeper than {MAX_DEPTH} levels"))
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                stack.append((key, depth + 1))
+                stack.append((value, depth + 1))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend((item, depth + 1) for item in node.value)
+
+
+def suggest(word: str, choices: Iterable[str]) -> str:
+    """' (did you mean 'x'?)' for the closest choice, or ''."""
+    choices = list(choices)
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    if not close and len(word) >= 3:  # 'nasib' -> 'nassib_crossing': compare with the id's first part
+        heads = {c.split("_")[0]: c for c in reversed(choices)}
+        close = [heads[h] for h in difflib.get_close_matches(word, list(heads), n=1, cutoff=0.75)]
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def is_null(node: yaml.Node | None) -> bool:
+    return node is None or (isinstance(node, yaml.ScalarNode) and node.tag == _NULL_TAG)
+
+
+class FieldReader:
+    """Typed access to node values; every failure becomes a Problem, never an exception."""
+
+    def __init__(self, filename: str):
+        self.filename = filename
+        self.problems: list[Problem] = []
+
+    def problem(self, node_or_line: yaml.Node | int, field: str, message: str) -> None:
+        line = node_or_line if isinstance(node_or_line, int) else line_of(node_or_line)
+        self.problems.append(Problem(self.filename, line, field, message))
+
+    def mapping(
+        self, node: yaml.Node, field: str, allowed: Iterable[str] | None = None
+    ) -> dict[str, tuple[yaml.Node, yaml.Node]] | None:
+        """A mapping's entries as key -> (key node, value node); problems for duplicates and unknown keys."""
+        if not isinstance(node, yaml.MappingNode):
+            self.problem(node, field, f"expected a mapping (key: value lines), got {describe(node)}")
+            return None
+        allowed_keys = list(allowed) if allowed is not None else None
+        entries: dict[str, tuple[yaml.Node, yaml.Node]] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.problem(key_node, field, "a key must be plain text")
+                continue
+            key = key_node.value
+            where = f"{field}.{key}" if field else key
+            if key in entries:
+                first = line_of(entries[key][0])
+                self.problem(key_node, where, f"duplicate key (first given at line {first})")
+                continue
+            if allowed_keys is not None and key not in allowed_keys:
+                self.problem(key_node, where, f"unknown field '{key}'{suggest(key, allowed_keys)}")
+                continue
+            entries[key] = (key_node, value_node)
+        return entries
+
+    def sequence(self, node: yaml.Node, field: str) -> list[yaml.Node] | None:
+        if not isinstance(node, yaml.SequenceNode):
+            self.problem(node, field, f"expected a list, got {describe(node)}")
+            return None
+        return list(node.value)
+
+    def text(self, node: yaml.Node, field: str, max_len: int = 2000) -> str | None:
+        """A non-empty single scalar, as written (so `no` stays the text 'no')."""
+        if not isinstance(node, yaml.ScalarNode) or is_null(node):
+            self.problem(node, field, f"expected text, got {describe(node)}")
+            return None
+        value = node.value.strip()
+        if not value:
+            self.problem(node, field, "must not be empty")
+            return None
+        if len(value) > max_len:
+            self.problem(node, field, f"longer than {max_len} characters")
+            return None
+        return value
+
+    def identifier(self, node: yaml.Node, field: str) -> str | None:
+        value = self.text(node, field, max_len=80)
+        if value is not None and not ID_RE.match(value):
+            self.problem(node, field, f"'{value}' is not a valid id (use a-z, 0-9 and _)")
+            return None
+        return value
+
+    def day(self, node: yaml.Node, field: str) -> date | None:
+        value = self.text(node, field, max_len=40)
+        if value is None:
+            return None
+        if not DATE_RE.match(value):
+            self.problem(node, field, f"'{value}' is not a date in YYYY-MM-DD form")
+            return None
+        try:
+            return date.fromisoformat(value)
+        except ValueError as exc:
+            self.problem(node, field, f"'{value}' is not a real date ({exc})")
+            return None
+
+    def number(self, node: yaml.Node, field: str) -> float | None:
+        value = self.text(node, field, max_len=40)
+        if value is None:
+            return None
+        try:
+            number = float(value)
+        except ValueError:
+            self.problem(node, field, f"'{value}' is not a number")
+            return None
+        if number != number or number in (float("inf"), float("-inf")):
+            self.problem(node, field, f"'{value}' is not a finite number")
+            return None
+        return number
+
+    def integer(self, node: yaml.Node, field: str) -> int | None:
+        value = self.text(node, field, max_len=20)
+        if value is None:
+            return None
+        if not re.fullmatch(r"\d+", value):
+            self.problem(node, field, f"'{value}' is not a whole number")
+            return None
+        return int(value)
+
+    def text_list(self, node: yaml.Node, field: str) -> list[tuple[str, yaml.Node]] | None:
+        items = self.sequence(node, field)
+        if items is None:
+            return None
+        out = []
+        for item in items:
+            value = self.text(item, field)
+            if value is not None:
+                out.append((value, item))
+        return out
+
+
+def describe(node: yaml.Node | None) -> str:
+    if is_null(node):
+        return "nothing"
+    if isinstance(node, yaml.MappingNode):
+        return "a mapping"
+    if isinstance(node, yaml.SequenceNode):
+        return "a list"
+    value = node.value
+    return f"'{value[:40]}…'" if len(value) > 40 else f"'{value}'"

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Installs what the project needs into ./.venv (and, with --dev, the test tools and Chromium).
+# Idempotent: each step is skipped when its inputs have not changed since the last run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+dev=0
+[ "${1:-}" = "--dev" ] && dev=1
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+apt_updated=0
+apt_install() {
+  [ "$apt_updated" = 1 ] || { as_root apt-get update -qq; apt_updated=1; }
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+# System packages: a venv-capable Python, Node/npm for the self-served map assets, Chromium for browser tests.
+python3 -c 'import ensurepip, venv' 2>/dev/null || apt_install python3-venv python3-pip
+command -v npm >/dev/null || apt_install nodejs npm
+if [ "$dev" = 1 ] && [ ! -x /usr/bin/chromium ]; then apt_install chromium fonts-dejavu-core; fi
+
+# Python packages, pinned.
+req=requirements.txt; [ "$dev" = 1 ] && req=requirements-dev.txt
+[ -x .venv/bin/python ] || python3 -m venv .venv
+stamp=".venv/.installed-$(cat requirements*.txt | sha256sum | cut -c1-16)-$dev"
+if [ ! -f "$stamp" ]; then
+  .venv/bin/python -m pip install -q --upgrade pip
+  .venv/bin/python -m pip install -q -r "$req"
+  touch "$stamp"
+fi
+
+# JavaScript/CSS the map needs, from the npm registry, served by the app itself (static/vendor/).
+if [ -f package-lock.json ]; then
+  lock_stamp="node_modules/.installed-$(sha256sum package-lock.json | cut -c1-16)"
+  if [ ! -f "$lock_stamp" ]; then
+    npm ci --no-audit --no-fund --loglevel=error
+    touch "$lock_stamp"
+  fi
+  .venv/bin/python scripts/vendor_assets.py
+fi

@@ -1,0 +1,113 @@
+"""`python -m geo`: exit codes and outputs."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from geo.cli import main
+
+ROOT = Path(__file__).parent.parent
+FIXTURES = Path(__file__).parent / "fixtures"
+DATA = ["--events", str(FIXTURES / "events.yaml"), "--places", str(FIXTURES / "places.yaml")]
+
+
+def run(capsys, *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_validate_ok(capsys):
+    code, out, _ = run(capsys, "validate", str(FIXTURES / "events.yaml"), "--places", str(FIXTURES / "places.yaml"))
+    assert code == 0
+    assert out.strip() == "OK: 4 places, 5 events, 2024-11-26..2024-12-06"
+
+
+def test_validate_lists_every_problem_and_exits_1(capsys, tmp_path):
+    text = (FIXTURES / "events.yaml").read_text(encoding="utf-8")
+    bad = tmp_path / "events.yaml"
+    bad.write_text(text.replace("place: hama", "place: hamma").replace("status: disputed", "status: disputd"), encoding="utf-8")
+    code, out, _ = run(capsys, "validate", str(bad), "--places", str(FIXTURES / "places.yaml"))
+    assert code == 1
+    lines = out.strip().splitlines()
+    assert len(lines) == 2
+    assert lines[0].startswith(f"{bad}:") and "events[2].place: unknown place 'hamma'" in lines[0]
+    assert "events[3].status" in lines[1]
+
+
+def test_state_csv_has_the_documented_columns(capsys):
+    code, out, _ = run(capsys, "state", "2024-11-29", "--format", "csv", *DATA)
+    assert code == 0
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert len(rows) == 4
+    for column in ("place_id", "name", "kind", "lat", "lon", "geonames_id", "controller", "status", "since"):
+        assert column in rows[0]
+    aleppo = next(r for r in rows if r["place_id"] == "aleppo")
+    assert aleppo["controller"] == "gov" and aleppo["mode"] == "contested" and aleppo["contested_with"] == "hts"
+    assert aleppo["geonames_id"] == "170063" and float(aleppo["lat"]) == pytest.approx(36.20124)
+    assert aleppo["changed_today"] == "True"
+
+
+def test_state_json(capsys):
+    code, out, _ = run(capsys, "state", "2024-12-06", "--format", "json", *DATA)
+    rows = {r["place_id"]: r for r in json.loads(out)}
+    assert code == 0
+    assert rows["nassib_crossing"]["controller"] == "south" and rows["nassib_crossing"]["status"] == "claimed"
+    assert rows["nassib_crossing"]["geonames_id"] is None
+
+
+def test_state_table(capsys):
+    code, out, _ = run(capsys, "state", "2024-12-06", *DATA)
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0].split()[:4] == ["place_id", "name", "kind", "controller"]
+    assert any(line.startswith("deir_ez_zor") and " sdf " in line and "disputed" in line for line in lines)
+
+
+@pytest.mark.parametrize("day, message", [("2024-11-01", "before the first day"), ("yesterday", "not a date")])
+def test_state_bad_date_exits_2(capsys, day, message):
+    code, out, err = run(capsys, "state", day, *DATA)
+    assert code == 2 and out == "" and message in err
+
+
+def test_history(capsys):
+    code, out, _ = run(capsys, "history", "aleppo", *DATA)
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == "Aleppo (حلب), city, Aleppo"
+    assert lines[1] == "2024-11-26  gov  [baseline]"
+    assert lines[2].startswith("2024-11-29  gov (contested by hts)  [confirmed]")
+    assert 'source: Reuters, "Test report", 2024-12-06 <https://www.reuters.com/world/middle-east/>' in out
+
+
+def test_history_shows_claims_and_qualifiers(capsys):
+    _, out, _ = run(capsys, "history", "hama", *DATA)
+    assert "2024-12-05 (evening)  hts  [claimed, claimed by HTS]  Rebels say they took Hama." in out
+
+
+def test_history_unknown_place(capsys):
+    code, _, err = run(capsys, "history", "alepo", *DATA)
+    assert code == 2 and "did you mean 'aleppo'" in err
+
+
+def test_state_on_invalid_data_exits_1_with_problems_on_stderr(capsys, tmp_path):
+    bad = tmp_path / "e.yaml"
+    bad.write_text("title: x\n", encoding="utf-8")
+    code, out, err = run(capsys, "state", "2024-12-01", "--events", str(bad), "--places", str(FIXTURES / "places.yaml"))
+    assert code == 1 and out == "" and "factions: missing" in err
+
+
+def test_module_entry_point_and_help():
+    result = subprocess.run([sys.executable, "-m", "geo", "--help"], cwd=ROOT, capture_output=True, text=True, check=False)
+    assert result.returncode == 0
+    for word in ("validate", "state", "history", "events.yaml", "examples:"):
+        assert word in result.stdout
+    result = subprocess.run([sys.executable, "-m", "geo"], cwd=ROOT, capture_output=True, text=True, check=False)
+    assert result.returncode == 2 and "COMMAND" in result.stderr
