@@ -48,9 +48,17 @@ def distance_outside_km(lon: float, lat: float) -> float:
     """0.0 inside Syria (or on its border), else the geodesic distance in km to the border."""
     if not (math.isfinite(lon) and math.isfinite(lat) and -90.0 <= lat <= 90.0):
         raise ValueError(f"not a lon/lat position: ({lon}, {lat})")
-    outline, to_laea, border = _index()
+    outline, _, _ = _index()
     if outline.covers(Point(lon, lat)):
         return 0.0
+    return distance_to_border_km(lon, lat)
+
+
+def distance_to_border_km(lon: float, lat: float) -> float:
+    """Geodesic distance in km from the point to Syria's border, from either side."""
+    if not (math.isfinite(lon) and math.isfinite(lat) and -90.0 <= lat <= 90.0):
+        raise ValueError(f"not a lon/lat position: ({lon}, {lat})")
+    _, to_laea, border = _index()
     # nearest border point found in the projection, distance measured on the ellipsoid
     x, y = to_laea.transform(lon, lat)
     nearest = border.interpolate(border.project(Point(x, y)))

@@ -280,3 +280,11 @@ def test_committed_outline_matches_a_fresh_build(tmp_path):
     out = tmp_path / "syria.geojson"
     assert load_build_script().main([str(WORLD_ATLAS), "--output", str(out)]) == 0
     assert out.read_bytes() == OUTLINE_PATH.read_bytes()
+
+
+def test_distance_to_border_from_both_sides():
+    from geo.outline import distance_to_border_km
+
+    # Damascus lies about 25-40 km from the Lebanese border; Beirut about 46 km on the other side
+    assert 15 < distance_to_border_km(36.29128, 33.5102) < 45
+    assert distance_to_border_km(35.5018, 33.8938) == pytest.approx(distance_outside_km(35.5018, 33.8938))
