@@ -9,6 +9,7 @@ import json
 import sys
 from datetime import date
 
+from geo import synth
 from geo.errors import DataError, DateOutOfRange
 from geo.loader import DEFAULT_EVENTS, load_dataset
 from geo.tables import STATE_COLUMNS, state_rows
@@ -27,7 +28,10 @@ examples:
   python -m geo state 2024-12-06 --format table
   python -m geo state 2024-12-08 --format csv > state.csv
   python -m geo history homs
+  python -m geo synth --places 2000 --events 20000 --days 365 big.yaml
 """
+# Commands that do not read the shipped data: module with add_parser(sub) and run(args).
+STANDALONE = {"synth": synth}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -63,11 +67,15 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Print the baseline controller of a place and every event that changed it.")
     p.add_argument("place", metavar="PLACE_ID", help="a place id from geo/data/places.yaml, e.g. aleppo")
     add_data_args(p)
+    for module in STANDALONE.values():
+        module.add_parser(sub)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command in STANDALONE:
+        return STANDALONE[args.command].run(args)
     try:
         dataset = load_dataset(args.events, args.places)
     except DataError as exc:
