@@ -116,5 +116,6 @@ def test_module_entry_point_and_help():
 def test_synth_is_wired_and_its_output_validates(capsys, tmp_path):
     out = tmp_path / "s.yaml"
     assert main(["synth", "--places", "20", "--events", "40", "--days", "30", "--seed", "3", str(out)]) == 0
+    assert "wrote" in capsys.readouterr().out
     code, text, _ = run(capsys, "validate", str(out), "--places", str(tmp_path / "s.places.yaml"))
     assert code == 0 and text.startswith("OK: 20 places, 40 events, ")
