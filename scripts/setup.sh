@@ -30,11 +30,4 @@ if [ ! -f "$stamp" ]; then
 fi
 
 # JavaScript/CSS the map needs, from the npm registry, served by the app itself (static/vendor/).
-if [ -f package-lock.json ]; then
-  lock_stamp="node_modules/.installed-$(sha256sum package-lock.json | cut -c1-16)"
-  if [ ! -f "$lock_stamp" ]; then
-    npm ci --no-audit --no-fund --loglevel=error
-    touch "$lock_stamp"
-  fi
-  .venv/bin/python scripts/vendor_assets.py
-fi
+./scripts/setup_assets.sh

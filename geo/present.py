@@ -1,0 +1,461 @@
+"""View-model logic of the dashboard: pure functions, no streamlit.
+
+Query parameters in and out, stepping and playing through the days, the legend,
+the "what changed" panel, a place's history and the page's captions. Anything that
+produces HTML escapes every data string with `geo.escape.esc` and builds links only
+with `geo.escape.link`; the HTML is one line per block (no blank lines), so
+Streamlit's Markdown renderer passes it through as an HTML block, untouched.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from geo.escape import esc, link, safe_colour
+from geo.model import STATUSES, Dataset, Event, Place, PlaceState, Source
+from geo.render import KIND_SYMBOLS, MarkerStyle, control_words, day_label, faction_colour, faction_name, icon_svg
+from geo.timeline import Timeline
+
+DATE_PARAM = "date"
+PLACE_PARAM = "place"
+_PLACE_ID = re.compile(r"[a-z0-9_]{1,80}")
+_SHOWABLE = re.compile(r"[^0-9A-Za-z.:+-]")
+
+
+# --- query parameters ------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class ViewParams:
+    day: date
+    place: str | None = None
+    notices: tuple[str, ...] = ()
+
+
+def shown_value(value: str, limit: int = 40) -> str:
+    """A user-typed parameter made safe to quote in a Markdown notice: odd characters become '?'."""
+    text = _SHOWABLE.sub("?", value[:limit])
+    return text + ("…" if len(value) > limit else "")
+
+
+def parse_view_params(
+    params: Mapping[str, str | list[str]], first_day: date, last_day: date, place_ids: Mapping | frozenset | set
+) -> ViewParams:
+    """The view a URL asks for. Missing: the default (last day, no place). Invalid or out of
+    range: the default too, with a notice saying what was ignored; never an exception."""
+    notices = []
+    day = last_day
+    raw = params.get(DATE_PARAM)
+    if isinstance(raw, list | tuple):
+        raw = raw[-1] if raw else None
+    if raw is not None and str(raw).strip() != "":
+        text = str(raw).strip()
+        try:
+            asked = date.fromisoformat(text) if len(text) == 10 else None
+        except ValueError:
+            asked = None
+        if asked is None:
+            notices.append(
+                f"The link's date `{shown_value(text)}` is not a date like {last_day.isoformat()}: "
+                f"showing the latest day, {day_label(last_day)}."
+            )
+        elif not first_day <= asked <= last_day:
+            notices.append(
+                f"The link's date {asked.isoformat()} is outside the data "
+                f"({first_day.isoformat()} to {last_day.isoformat()}): showing the latest day, {day_label(last_day)}."
+            )
+        else:
+            day = asked
+    place = None
+    raw_place = params.get(PLACE_PARAM)
+    if isinstance(raw_place, list | tuple):
+        raw_place = raw_place[-1] if raw_place else None
+    if raw_place is not None and str(raw_place).strip() != "":
+        text = str(raw_place).strip()
+        if _PLACE_ID.fullmatch(text) and text in place_ids:
+            place = text
+        else:
+            notices.append(f"The link's place `{shown_value(text)}` is not in the gazetteer: no place is selected.")
+    return ViewParams(day, place, tuple(notices))
+
+
+def view_query(day: date, place: str | None) -> dict[str, str]:
+    """The query parameters that reopen this view; the date is always there."""
+    query = {DATE_PARAM: day.isoformat()}
+    if place:
+        query[PLACE_PARAM] = place
+    return query
+
+
+# --- stepping and playing ------------------------------------------------------------
+def step_day(timeline: Timeline, day: date, action: str) -> date:
+    """prev / next: one day; prev_event / next_event: the nearest day with events; first / last."""
+    day = timeline.clamp(day)
+    if action == "prev":
+        return timeline.clamp(day - timedelta(days=1))
+    if action == "next":
+        return timeline.clamp(day + timedelta(days=1))
+    if action == "next_event":
+        return timeline.next_event_day(day) or timeline.last_day
+    if action == "prev_event":
+        return timeline.previous_event_day(day) or timeline.first_day
+    if action == "first":
+        return timeline.first_day
+    if action == "last":
+        return timeline.last_day
+    raise ValueError(f"unknown step '{action}'")
+
+
+def play_start(timeline: Timeline, day: date) -> date:
+    """Where Play starts: from the day shown, or from the first day when it is already the last."""
+    day = timeline.clamp(day)
+    return timeline.first_day if day >= timeline.last_day else day
+
+
+def play_tick(timeline: Timeline, day: date) -> tuple[date, bool]:
+    """One step of Play: the next day, and whether to keep playing after it."""
+    new_day = timeline.clamp(timeline.clamp(day) + timedelta(days=1))
+    return new_day, new_day < timeline.last_day
+
+
+# --- symbols and legend ------------------------------------------------------------
+def svg_img(svg: str, title: str = "") -> str:
+    """An <img> of an SVG we built (data URI), for the legend."""
+    data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
+    alt = esc(title)
+    return f'<img src="data:image/svg+xml;base64,{data}" alt="{alt}" title="{alt}" style="vertical-align:middle">'
+
+
+@dataclass(frozen=True, slots=True)
+class LegendRow:
+    faction: str
+    short: str
+    label: str
+    colour: str
+    count: int
+    change: int = 0  # against the day before
+
+
+def legend_rows(dataset: Dataset, timeline: Timeline, day: date) -> list[LegendRow]:
+    """One row per faction, in the data's order: its colour and the places it holds at the end of `day`."""
+    counts = timeline.counts_on(day)
+    before = timeline.counts_on(day - timedelta(days=1)) if day > timeline.first_day else counts
+    return [
+        LegendRow(fid, f.short, f.label, safe_colour(f.colour), counts.get(fid, 0), counts.get(fid, 0) - before.get(fid, 0))
+        for fid, f in dataset.factions.items()
+    ]
+
+
+def legend_html(rows: list[LegendRow], total: int) -> str:
+    items = []
+    for row in rows:
+        swatch = svg_img(icon_svg(MarkerStyle("square", 6.5, row.colour)), row.short)
+        delta = f' <span class="delta">({row.change:+d})</span>' if row.change else ""
+        items.append(
+            f'<tr><td>{swatch}</td><td title="{esc(row.label)}"><b>{esc(row.short)}</b> '
+            f'<span class="muted">{esc(row.label)}</span></td>'
+            f'<td style="text-align:right;white-space:nowrap" data-faction="{esc(row.faction)}"><b>{row.count}</b>{delta}</td></tr>'
+        )
+    return (
+        '<div class="syria-legend"><table style="width:100%;border-collapse:collapse">'
+        + "".join(items)
+        + f'<tr><td></td><td class="muted">All places</td><td style="text-align:right">{total}</td></tr></table></div>'
+    )
+
+
+def symbol_rows(dataset: Dataset) -> list[tuple[str, str]]:
+    """(svg, explanation) for every symbol the map can show: shapes by kind (those in the data), then modes, statuses, changes."""
+    grey = "#9E9E9E"
+    example = "#4477AA"
+    other = "#DDAA33"
+    kinds_present = {p.kind for p in dataset.places.values()}
+    rows = [
+        (icon_svg(MarkerStyle(shape, radius, grey)), label)
+        for kind, (shape, radius, label) in KIND_SYMBOLS.items()
+        if kind in kinds_present
+    ]
+    rows += [
+        (icon_svg(MarkerStyle("circle", 7.5, example)), "Held (confirmed): holder's colour"),
+        (icon_svg(MarkerStyle("circle", 7.5, example, ring=other)), "Contested: striped edge in the attacker's colour"),
+        (icon_svg(MarkerStyle("circle", 7.5, example, fill2=other)), "Split: right half in the second holder's colour"),
+        (icon_svg(MarkerStyle("circle", 7.5, example, outline="claimed")), "Claimed, not confirmed: hollow"),
+        (icon_svg(MarkerStyle("circle", 7.5, example, outline="disputed")), "Disputed (denied): hollow, dotted edge"),
+        (icon_svg(MarkerStyle("circle", 7.5, example, halo=True)), "Changed on this day: black ring"),
+        (icon_svg(MarkerStyle("circle", 7.5, example, selected=True)), "Selected place: blue dashed ring"),
+    ]
+    return rows
+
+
+def symbols_html(rows: list[tuple[str, str]]) -> str:
+    """The symbol key: a grid that is two or more columns wide where there is room, one on a phone."""
+    cells = "".join(
+        '<div style="display:flex;align-items:center;gap:.35rem;min-height:1.6rem">'
+        f'<span style="display:inline-block;min-width:30px;text-align:center">{svg_img(svg, text)}</span>'
+        f"<span>{esc(text)}</span></div>"
+        for svg, text in rows
+    )
+    return (
+        '<div class="syria-symbols" style="font-size:.8rem;display:grid;column-gap:.6rem;'
+        f'grid-template-columns:repeat(auto-fill,minmax(12.5rem,1fr))">{cells}</div>'
+    )
+
+
+# --- events in words ------------------------------------------------------------------
+def sentence(text: str) -> str:
+    """First letter up, a full stop at the end; the rest as written (names keep their capitals)."""
+    text = text.strip()
+    if not text:
+        return text
+    return text[0].upper() + text[1:] + ("" if text.endswith((".", "!", "?")) else ".")
+
+
+def status_words(event: Event) -> str:
+    """Plain text: 'confirmed', 'claimed by HTS', 'disputed: claimed by X, denied by Y'."""
+    if event.status == "claimed":
+        return f"claimed by {event.claimed_by}" if event.claimed_by else "claimed"
+    if event.status == "disputed":
+        words = "disputed"
+        if event.claimed_by:
+            words += f": claimed by {event.claimed_by}"
+        if event.denied_by:
+            words += f", denied by {event.denied_by}"
+        return words
+    return "confirmed"
+
+
+def change_headline(dataset: Dataset, event: Event, before: PlaceState | None) -> str:
+    """Plain text: what the event did to the place, e.g. 'HTS took Aleppo from Government'."""
+    place = dataset.places[event.place].name if event.place in dataset.places else event.place
+    f = dataset.factions
+    new, ctl = faction_name(f, event.control.controller), event.control
+    old = faction_name(f, before.controller) if before is not None else None
+    if ctl.contested_with:
+        attackers = " and ".join(faction_name(f, x) for x in ctl.contested_with)
+        verb = "contest" if len(ctl.contested_with) > 1 else "contests"
+        return f"{attackers} {verb} {place}, held by {new}"
+    if before is not None and before.controller != ctl.controller:
+        text = f"{new} took {place} from {old}"
+        if ctl.secondary:
+            text += f"; {faction_name(f, ctl.secondary)} holds part of it"
+        return text
+    if ctl.secondary:
+        return f"{place} is split: {new} holds it, {faction_name(f, ctl.secondary)} holds part"
+    if before is not None and before.control.contested_with:
+        return f"{new} holds {place}; the fighting is over"
+    return f"{new} holds {place}"
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeItem:
+    event: Event
+    place: Place | None
+    headline: str
+    before: PlaceState | None
+    colour: str
+    sources: tuple[Source, ...] = field(default=())
+
+
+def _state_before(timeline: Timeline, event: Event) -> PlaceState | None:
+    history = timeline.history(event.place)
+    for i, state in enumerate(history):
+        if state.event is event:
+            return history[i - 1] if i > 0 else None
+    return None
+
+
+def change_items(dataset: Dataset, timeline: Timeline, day: date) -> list[ChangeItem]:
+    """The events of `day`, in file order, each with the state it replaced."""
+    if not timeline.first_day <= day <= timeline.last_day:
+        return []
+    items = []
+    for event in timeline.events_on(day):
+        before = _state_before(timeline, event)
+        colour = faction_colour(dataset.factions, event.control.controller)
+        headline = change_headline(dataset, event, before)
+        items.append(ChangeItem(event, dataset.places.get(event.place), headline, before, colour, event.sources))
+    return items
+
+
+def sources_html(sources: tuple[Source, ...]) -> str:
+    """'Reuters, “Headline” (6 Dec 2024); ...' with the headline linked when the source has an http(s) URL."""
+    return "; ".join(f"{esc(s.outlet)}, “{link(s.url, s.title)}” ({day_label(s.date)})" for s in sources)
+
+
+def _status_badge(status: str) -> str:
+    colours = {"confirmed": "#2E7D32", "claimed": "#B26A00", "disputed": "#C62828"}
+    colour = colours.get(status, "#555555")
+    label = esc(status if status in STATUSES else "unknown")
+    return (f'<span class="status status-{label}" style="border:1px solid {colour};color:{colour};'
+            f'border-radius:.6rem;padding:0 .4rem;font-size:.8rem;white-space:nowrap">{label}</span>')
+
+
+def changes_html(items: list[ChangeItem], day: date) -> str:
+    if not items:
+        return f'<div class="syria-changes"><p class="muted">No recorded change of control on {day_label(day)}.</p></div>'
+    blocks = []
+    for item in items:
+        e = item.event
+        when = f" ({esc(e.date_qualifier)})" if e.date_qualifier else ""
+        note = f'<br><span class="muted">Note: {esc(e.note)}</span>' if e.note else ""
+        blocks.append(
+            f'<li style="margin-bottom:.5rem;border-left:4px solid {item.colour};padding-left:.5rem;list-style:none">'
+            f'<b>{esc(item.headline)}</b>{when} {_status_badge(e.status)}'
+            f'<br>{esc(e.summary)}'
+            f'<br><span class="muted">{esc(sentence(status_words(e)))}</span>{note}'
+            f'<br><span style="font-size:.85rem">Sources: {sources_html(e.sources)}</span></li>'
+        )
+    return f'<div class="syria-changes"><ul style="padding-left:0">{"".join(blocks)}</ul></div>'
+
+
+# --- a place's history -------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class HistoryRow:
+    since: date
+    control: str  # plain words
+    colour: str
+    status: str
+    summary: str
+    sources: tuple[Source, ...]
+    baseline: bool
+    qualifier: str | None = None
+
+
+def history_rows(dataset: Dataset, timeline: Timeline, place_id: str) -> list[HistoryRow]:
+    """The baseline state of a place and every event that changed it, oldest first."""
+    rows = []
+    for state in timeline.history(place_id):
+        e = state.event
+        colour = faction_colour(dataset.factions, state.controller)
+        rows.append(HistoryRow(
+            since=state.since,
+            control=control_words(state.control, dataset.factions),
+            colour=colour,
+            status=state.status if e is None else status_words(e),
+            summary=e.summary if e is not None else "Baseline: the state the timeline starts from.",
+            sources=e.sources if e is not None else dataset.baseline_sources,
+            baseline=e is None,
+            qualifier=e.date_qualifier if e is not None else None,
+        ))
+    return rows
+
+
+def history_html(place: Place, rows: list[HistoryRow], day: date | None = None) -> str:
+    head = (
+        f'<div class="syria-history"><p><b>{esc(place.name)}</b> <span dir="rtl">{esc(place.name_ar)}</span>'
+        f'<br><span class="muted">{esc(KIND_SYMBOLS.get(place.kind, ("", 0, place.kind))[2])}, '
+        f'{esc(place.governorate)} governorate'
+        + (f"; also {esc(', '.join(place.aliases))}" if place.aliases else "")
+        + "</span></p><ol style=\"padding-left:1.1rem\">"
+    )
+    items = []
+    for row in rows:
+        current = day is not None and row.since <= day
+        when = day_label(row.since) + (f" ({esc(row.qualifier)})" if row.qualifier else "")
+        label = "From" if row.baseline else "On"
+        items.append(
+            f'<li style="margin-bottom:.4rem{";opacity:.55" if not current else ""}">'
+            f'{label} {when}: <b style="border-bottom:3px solid {row.colour}">{esc(row.control)}</b> '
+            f'<span class="muted">({esc(row.status)})</span><br>{esc(row.summary)}'
+            f'<br><span style="font-size:.85rem">Sources: {sources_html(row.sources)}</span></li>'
+        )
+    return head + "".join(items) + "</ol></div>"
+
+
+# --- searching places ----------------------------------------------------------------------
+def place_options(dataset: Dataset) -> list[str]:
+    """Place ids sorted by name, for the search box."""
+    return sorted(dataset.places, key=lambda pid: (dataset.places[pid].name.casefold(), pid))
+
+
+def place_label(place: Place) -> str:
+    """Plain text (the search box shows it as text): name, Arabic name, aliases and kind, all searchable."""
+    label = place.name
+    if place.name_ar:
+        label += f" · {place.name_ar}"
+    if place.aliases:
+        label += f" ({', '.join(place.aliases)})"
+    kind = KIND_SYMBOLS.get(place.kind, ("", 0, place.kind))[2].lower()
+    return f"{label}, {kind}"
+
+
+def centre_of(dataset: Dataset, place_id: str | None) -> tuple[float, float] | None:
+    """(lat, lon) of a place to bring into view on the map, or None."""
+    place = dataset.places.get(place_id) if place_id else None
+    return (place.lat, place.lon) if place is not None else None
+
+
+def clicked_place(value: object, place_ids: Mapping | set | frozenset) -> str | None:
+    """The place id in what st_folium returned for a click (the clicked GeoJSON feature), if any."""
+    if not isinstance(value, Mapping):
+        return None
+    feature = value.get("last_active_drawing")
+    if not isinstance(feature, Mapping):
+        return None
+    props = feature.get("properties")
+    pid = props.get("place_id") if isinstance(props, Mapping) else None
+    return pid if isinstance(pid, str) and pid in place_ids else None
+
+
+# --- captions --------------------------------------------------------------------------
+def as_of_caption(dataset: Dataset, timeline: Timeline) -> str:
+    """One line (Markdown-safe: no data strings): how current the data is."""
+    return (
+        f"As of {day_label(timeline.last_day)}: {len(dataset.places)} places, {len(dataset.events)} sourced events "
+        f"since {day_label(timeline.first_day)}. The map shows who held each place at the end of the chosen day."
+    )
+
+
+def outlets(dataset: Dataset) -> list[str]:
+    """Every outlet cited, most cited first (plain text)."""
+    counts: dict[str, int] = {}
+    for source in (*dataset.baseline_sources, *(s for e in dataset.events for s in e.sources)):
+        counts[source.outlet] = counts.get(source.outlet, 0) + 1
+    return sorted(counts, key=lambda o: (-counts[o], o.casefold()))
+
+
+def attribution_html(dataset: Dataset) -> str:
+    names = outlets(dataset)
+    return (
+        '<div class="syria-attribution" style="font-size:.85rem">'
+        f"Sources: {esc(', '.join(names)) if names else 'none'}. "
+        'Map tiles &copy; <a href="https://www.openstreetmap.org/copyright" target="_blank" rel="noopener noreferrer">'
+        'OpenStreetMap</a> contributors &copy; <a href="https://carto.com/attributions" target="_blank" '
+        'rel="noopener noreferrer">CARTO</a>. Coordinates: GeoNames (CC BY 4.0) and hand sources; '
+        "border: Natural Earth.</div>"
+    )
+
+
+def problems_lines(problems) -> list[str]:
+    """The validator's problems as 'FILE:LINE: field: message' lines."""
+    return [str(p) for p in problems]
+
+
+METHOD_MD = """\
+**What the map shows.** Every place in the gazetteer, coloured by the faction that held it at the
+**end** of the chosen day. The timeline starts from a sourced baseline (below) and applies the
+hand-curated events of `events.yaml` in order; nothing is inferred between events.
+
+**Statuses.** *Confirmed*: an independent source confirms the change. *Claimed*: one side says so and
+nobody has verified it yet. *Disputed*: one side says so and the other denies it. Claims are drawn
+hollow so they are never mistaken for facts.
+
+**Places.** Coordinates come from the offline GeoNames gazetteer; crossings and bases GeoNames lacks
+carry hand coordinates with a documented source. A marker is a point, not a front line: control of a
+city says nothing about the countryside around it.
+
+**Share a view.** The address bar always holds the day and the selected place
+(`?date=2024-12-06&place=homs`): copy it to share exactly this view.
+
+**Corrections.** Edit `events.yaml` (every event needs a source), run `python -m geo validate`, and
+open a pull request.
+"""
+
+
+def baseline_html(dataset: Dataset) -> str:
+    """The baseline's date and sources (escaped)."""
+    return (
+        f'<div class="syria-baseline" style="font-size:.9rem">Baseline: {day_label(dataset.baseline_date)}. '
+        f"Sources: {sources_html(dataset.baseline_sources) or 'none'}.</div>"
+    )

@@ -1,0 +1,398 @@
+"""The map: one folium base map that never changes, and one GeoJSON layer per day.
+
+Pure functions, no streamlit. The dashboard builds the base map on every rerun (it is
+identical each time, so the browser keeps it and the user's zoom and pan) and sends
+the day's places as a single `folium.GeoJson` inside a `FeatureGroup`
+(`st_folium(feature_group_to_add=...)`).
+
+Each place is a GeoJSON Point whose properties carry only its id, a pre-escaped
+tooltip and the key of its icon. The icons (small inline SVGs: shape by kind, fill by
+controller, outline by mode and status, a halo when it changed that day) are built
+here from whitelisted shapes, numbers and re-validated colours only, and sent once
+per layer in a small table; `PLACES_OPTIONS_JS` turns each point into an `L.marker`
+with an `L.divIcon` of that SVG. The same SVG builder draws the legend's symbols.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import folium
+from branca.element import MacroElement
+from folium.template import Template
+
+from geo.assets import apply_assets
+from geo.escape import NEUTRAL_GREY, esc, safe_colour
+from geo.model import Control, Dataset, Faction, Place, PlaceState
+from geo.timeline import Timeline
+
+# --- symbols -----------------------------------------------------------------
+# kind -> (shape, radius in px, legend label). Cities are big circles, towns small
+# ones; crossings, bases, airports and dams each have their own shape.
+KIND_SYMBOLS: dict[str, tuple[str, float, str]] = {
+    "city": ("circle", 8.5, "City"),
+    "town": ("circle", 5.5, "Town"),
+    "border_crossing": ("diamond", 8.0, "Border crossing"),
+    "military_base": ("triangle", 8.5, "Military base"),
+    "airport": ("triangle_down", 8.5, "Airport / air base"),
+    "dam": ("hexagon", 7.5, "Dam"),
+    "area": ("square", 7.0, "Area"),
+}
+DEFAULT_SYMBOL = ("circle", 6.0, "Place")
+SHAPES = frozenset(shape for shape, _, _ in KIND_SYMBOLS.values())
+OUTLINES = frozenset({"solid", "contested", "claimed", "disputed"})
+OUTLINE_DARK = "#222222"
+HALO_PAD = 5.0  # extra radius of the "changed that day" ring
+PAD = 2.5  # room for the outline
+MODE_LABELS = {"held": "held", "contested": "contested", "split": "split"}
+TILES_URL = "https://{s}.basemaps.cartocdn.com/light_all/{z}/{x}/{y}{r}.png"
+TILES_ATTRIBUTION = (
+    '&copy; <a href="https://www.openstreetmap.org/copyright" target="_blank" rel="noopener">OpenStreetMap</a> '
+    'contributors &copy; <a href="https://carto.com/attributions" target="_blank" rel="noopener">CARTO</a>'
+)
+OUTLINE_PATH = Path(__file__).resolve().parent / "data" / "syria.geojson"
+OUTLINE_OPTIONS_JS = '{interactive: false, style: {color: "#555555", weight: 1.5, fillColor: "#FFFFFF", fillOpacity: 0.35}}'
+SYRIA_CENTRE = (35.0, 38.5)
+SYRIA_BOUNDS = ((32.3, 35.7), (37.3, 42.4))
+
+
+@dataclass(frozen=True, slots=True)
+class MarkerStyle:
+    """Everything an icon looks like; only whitelisted tokens, numbers and checked colours."""
+
+    shape: str = "circle"
+    radius: float = 6.0
+    fill: str = NEUTRAL_GREY
+    fill2: str | None = None  # split: the right half in the secondary holder's colour
+    ring: str | None = None  # contested: striped outline in the contester's colour
+    outline: str = "solid"  # solid | contested | claimed | disputed
+    halo: bool = False  # changed that day
+    selected: bool = False
+
+    def key(self) -> str:
+        parts = (self.shape, f"{self.radius:g}", self.fill, self.fill2 or "", self.ring or "", self.outline,
+                 "h" if self.halo else "", "s" if self.selected else "")
+        return "|".join(parts)
+
+    @property
+    def size(self) -> int:
+        """Width and height of the icon in px (square, centred on the place)."""
+        return int(2 * (self.radius + PAD + (HALO_PAD + 1.5 if (self.halo or self.selected) else 0)) + 0.999)
+
+
+def _num(x: float) -> str:
+    return f"{x:.1f}".rstrip("0").rstrip(".")
+
+
+def _shape_svg(shape: str, c: float, r: float, attrs: str) -> str:
+    """One shape centred at (c, c) with radius r; `attrs` is built from checked values only."""
+    if shape == "circle":
+        return f'<circle cx="{_num(c)}" cy="{_num(c)}" r="{_num(r)}" {attrs}/>'
+    if shape == "square":
+        h = r * 0.88
+        return f'<rect x="{_num(c - h)}" y="{_num(c - h)}" width="{_num(2 * h)}" height="{_num(2 * h)}" {attrs}/>'
+    if shape == "diamond":
+        pts = [(c, c - r * 1.15), (c + r * 1.15, c), (c, c + r * 1.15), (c - r * 1.15, c)]
+    elif shape == "triangle":
+        R = r * 1.25
+        pts = [(c, c - R), (c + R * 0.866, c + R * 0.5), (c - R * 0.866, c + R * 0.5)]
+    elif shape == "triangle_down":
+        R = r * 1.25
+        pts = [(c, c + R), (c + R * 0.866, c - R * 0.5), (c - R * 0.866, c - R * 0.5)]
+    elif shape == "hexagon":
+        pts = [(c + r * dx, c + r * dy) for dx, dy in ((1, 0), (0.5, 0.866), (-0.5, 0.866), (-1, 0), (-0.5, -0.866), (0.5, -0.866))]
+    else:
+        return _shape_svg("circle", c, r, attrs)
+    points = " ".join(f"{_num(x)},{_num(y)}" for x, y in pts)
+    return f'<polygon points="{points}" {attrs}/>'
+
+
+def icon_svg(style: MarkerStyle) -> str:
+    """The marker as an inline SVG. Nothing from the data files reaches it but checked colours."""
+    shape = style.shape if style.shape in SHAPES else "circle"
+    outline = style.outline if style.outline in OUTLINES else "solid"
+    r = max(2.0, min(float(style.radius), 20.0))
+    fill = safe_colour(style.fill)
+    size = style.size
+    c = size / 2
+    parts = []
+    if style.halo:  # changed that day: a dark ring with a white edge around the symbol
+        parts.append(f'<circle cx="{_num(c)}" cy="{_num(c)}" r="{_num(r + HALO_PAD)}" fill="none" stroke="#FFFFFF" stroke-width="4.5"/>')
+        parts.append(f'<circle cx="{_num(c)}" cy="{_num(c)}" r="{_num(r + HALO_PAD)}" fill="none" stroke="#111111" stroke-width="2.2"/>')
+    if style.selected:
+        parts.append(
+            f'<circle cx="{_num(c)}" cy="{_num(c)}" r="{_num(r + HALO_PAD + 0.5)}" fill="none" stroke="#1565C0" '
+            'stroke-width="2.5" stroke-dasharray="4 2"/>'
+        )
+    if outline in ("claimed", "disputed"):
+        # hollow: a pale fill and an outline in the controller's colour (dotted when disputed)
+        dash = ' stroke-dasharray="1.6 1.8"' if outline == "disputed" else ""
+        parts.append(_shape_svg(shape, c, r, f'fill="#FFFFFF" stroke="{OUTLINE_DARK}" stroke-width="4"'))
+        parts.append(_shape_svg(shape, c, r, f'fill="{fill}" fill-opacity="0.3" stroke="{fill}" stroke-width="2.4"{dash}'))
+    else:
+        parts.append(_shape_svg(shape, c, r, f'fill="{fill}" stroke="{OUTLINE_DARK}" stroke-width="{"3.6" if style.ring else "1.3"}"'))
+    if style.fill2 is not None:  # split: the right half in the second holder's colour
+        fill2 = safe_colour(style.fill2)
+        opacity = ' fill-opacity="0.55"' if outline in ("claimed", "disputed") else ""
+        parts.append(
+            f'<svg x="{_num(c)}" y="0" width="{_num(c)}" height="{size}" viewBox="{_num(c)} 0 {_num(c)} {size}">'
+            + _shape_svg(shape, c, r, f'fill="{fill2}"{opacity} stroke="none"')
+            + "</svg>"
+        )
+    if style.ring is not None:  # contested: outline striped in the contester's colour
+        ring = safe_colour(style.ring)
+        parts.append(_shape_svg(shape, c, r, f'fill="none" stroke="{ring}" stroke-width="2.4" stroke-dasharray="3 2.2"'))
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{size}" height="{size}" viewBox="0 0 {size} {size}">'
+        + "".join(parts) + "</svg>"
+    )
+
+
+def faction_colour(factions: dict[str, Faction], faction_id: str | None) -> str:
+    faction = factions.get(faction_id) if faction_id else None
+    return safe_colour(faction.colour if faction else None)
+
+
+def marker_style(
+    place: Place, state: PlaceState, factions: dict[str, Faction], changed: bool = False, selected: bool = False
+) -> MarkerStyle:
+    shape, radius, _ = KIND_SYMBOLS.get(place.kind, DEFAULT_SYMBOL)
+    control = state.control
+    outline = state.status if state.status in ("claimed", "disputed") else "solid"
+    return MarkerStyle(
+        shape=shape,
+        radius=radius,
+        fill=faction_colour(factions, control.controller),
+        fill2=faction_colour(factions, control.secondary) if control.secondary else None,
+        ring=faction_colour(factions, control.contested_with[0]) if control.contested_with else None,
+        outline=outline,
+        halo=changed,
+        selected=selected,
+    )
+
+
+# --- words -------------------------------------------------------------------
+def day_label(day: date) -> str:
+    """'6 Dec 2024'."""
+    return f"{day.day} {day:%b %Y}"
+
+
+def faction_name(factions: dict[str, Faction], faction_id: str | None, short: bool = True) -> str:
+    """Plain (unescaped) display name of a faction id."""
+    if faction_id is None:
+        return ""
+    faction = factions.get(faction_id)
+    if faction is None:
+        return faction_id
+    return faction.short if short else faction.label
+
+
+def control_words(control: Control, factions: dict[str, Faction]) -> str:
+    """Plain text: 'HTS', 'Government, contested by HTS', 'SDF, part held by Government'."""
+    words = faction_name(factions, control.controller)
+    if control.contested_with:
+        words += ", contested by " + " and ".join(faction_name(factions, f) for f in control.contested_with)
+    if control.secondary:
+        words += ", part held by " + faction_name(factions, control.secondary)
+    return words
+
+
+def tooltip_html(place: Place, state: PlaceState, factions: dict[str, Faction], changed: bool) -> str:
+    """Hover text: name (and Arabic name), controller, status. Every data string escaped."""
+    status = "" if state.status == "confirmed" else f" ({esc(state.status)})"
+    since = "" if state.event is None else f" since {day_label(state.since)}"
+    flag = "<br><i>changed this day</i>" if changed else ""
+    arabic = f' <span dir="rtl">{esc(place.name_ar)}</span>' if place.name_ar else ""
+    return f"<b>{esc(place.name)}</b>{arabic}<br>{esc(control_words(state.control, factions))}{status}{since}{flag}"
+
+
+# --- the day's layer -----------------------------------------------------------
+def layer_data(dataset: Dataset, timeline: Timeline, day: date, selected: str | None = None) -> dict:
+    """The places on `day` as a GeoJSON FeatureCollection plus the table of icons it uses.
+
+    Returns {"type": "FeatureCollection", "features": [...], "icons": {key: [svg, size, z]}}.
+    The "icons" member is taken out again by `day_layer`; it is JSON-safe and small
+    (one entry per distinct symbol, not per place).
+    """
+    state = timeline.state_on(day)
+    changed = timeline.changed_on(day) if timeline.first_day <= day <= timeline.last_day else frozenset()
+    icons: dict[str, list] = {}
+    keys: dict[str, str] = {}
+    features = []
+    for place in dataset.places.values():
+        s = state[place.id]
+        is_changed = place.id in changed
+        style = marker_style(place, s, dataset.factions, is_changed, place.id == selected)
+        k = keys.get(style.key())
+        if k is None:
+            k = keys[style.key()] = f"i{len(keys)}"
+            z = (2000 if style.selected else 0) + (1000 if style.halo else 0) + int(style.radius * 10)
+            icons[k] = [icon_svg(style), style.size, z]
+        if place.area:
+            colour = faction_colour(dataset.factions, s.controller)
+            features.append({
+                "type": "Feature",
+                "geometry": {"type": "Polygon", "coordinates": [[[round(x, 4), round(y, 4)] for x, y in (*place.area, place.area[0])]]},
+                "properties": {
+                    "place_id": place.id, "tip": tooltip_html(place, s, dataset.factions, is_changed),
+                    "style": {
+                        "color": colour, "weight": 1.5, "fillColor": colour, "fillOpacity": 0.18,
+                        "dashArray": "4 3" if s.control.contested_with or s.status != "confirmed" else None,
+                    },
+                },
+            })
+        features.append({
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [round(place.lon, 4), round(place.lat, 4)]},
+            "properties": {
+                "place_id": place.id,
+                "icon": k,
+                "c": s.controller,
+                "tip": tooltip_html(place, s, dataset.factions, is_changed),
+            },
+        })
+    return {"type": "FeatureCollection", "features": features, "icons": icons}
+
+
+def to_js_json(value: object) -> str:
+    """JSON that is also a safe JavaScript expression, even inside an HTML <script> element."""
+    text = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    for bad, good in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+        text = text.replace(bad, good)
+    return text
+
+
+class InlineGeoJson(MacroElement):
+    """An `L.geoJson` layer from pre-serialised JSON and fixed options, for st_folium.
+
+    folium.GeoJson would do, but branca's render() re-reads every element's finished
+    script as a Jinja template: with the data inside it, that costs ~15 ms per 100 kB
+    and makes any "{{" in the data a template expression. st_folium takes the script
+    from the `script` macro directly, so `render` adds nothing to the page here.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.geoJson({{ this.data_json }}, {{ this.options_js }}).addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, data_json: str, options_js: str, name: str = "InlineGeoJson"):
+        super().__init__()
+        self._name = name
+        self.data_json = data_json
+        self.options_js = options_js
+
+    def render(self, **kwargs) -> None:
+        return None
+
+
+# Builds each marker from the icon table. Only the table's SVG (built above from checked
+# values) becomes HTML; ids and keys are looked up, never inserted as markup.
+PLACES_OPTIONS_JS = """{
+    pointToLayer: function(feature, latlng) {
+        var spec = ICONS[feature.properties.icon] || ICONS[Object.keys(ICONS)[0]];
+        var half = spec[1] / 2;
+        return L.marker(latlng, {
+            icon: L.divIcon({html: spec[0], className: "syria-place", iconSize: [spec[1], spec[1]], iconAnchor: [half, half]}),
+            zIndexOffset: spec[2],
+            keyboard: false,
+            riseOnHover: true
+        });
+    },
+    style: function(feature) { return feature.properties.style || {}; },
+    onEachFeature: function(feature, layer) {
+        var tip = feature.properties.tip;
+        if (typeof tip === "string") {
+            layer.bindTooltip(tip, {direction: "top", offset: [0, -8], opacity: 0.95});
+        }
+        if (feature.geometry.type === "Point") {
+            layer.on("add", function() {
+                var el = layer.getElement();
+                if (el) { el.setAttribute("data-place", feature.properties.place_id); }
+            });
+        }
+    }
+}"""
+
+
+def day_layer(data: dict, name: str = "places") -> folium.FeatureGroup:
+    """The FeatureGroup to pass as `st_folium(feature_group_to_add=...)`: one GeoJSON layer of every place."""
+    collection = {"type": "FeatureCollection", "features": data["features"]}
+    options = PLACES_OPTIONS_JS.replace("ICONS", "(" + to_js_json(data.get("icons", {})) + ")")
+    group = folium.FeatureGroup(name=name, control=False)
+    InlineGeoJson(to_js_json(collection), options, name="PlacesLayer").add_to(group)
+    return group
+
+
+# --- the base map --------------------------------------------------------------
+class FitBoundsNow(MacroElement):
+    """`map.fitBounds(bounds, {animate: false})`: folium's FitBounds animates the zoom, and the end of
+    that animation would undo a `center` that st_folium sets meanwhile (a place picked or linked)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        {{ this._parent.get_name() }}.fitBounds({{ this.bounds_json }}, {animate: false});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, bounds: tuple[tuple[float, float], tuple[float, float]]):
+        super().__init__()
+        self._name = "FitBoundsNow"
+        self.bounds_json = to_js_json([[float(bounds[0][0]), float(bounds[0][1])], [float(bounds[1][0]), float(bounds[1][1])]])
+
+
+
+def place_bounds(dataset: Dataset) -> tuple[tuple[float, float], tuple[float, float]]:
+    """[[south, west], [north, east]] around every place, with a margin; Syria's box when there are none."""
+    if not dataset.places:
+        return SYRIA_BOUNDS
+    lats = [p.lat for p in dataset.places.values()]
+    lons = [p.lon for p in dataset.places.values()]
+    margin = 0.3
+    return (
+        (round(min(lats) - margin, 3), round(min(lons) - margin, 3)),
+        (round(max(lats) + margin, 3), round(max(lons) + margin, 3)),
+    )
+
+
+def _outline_data(path: Path = OUTLINE_PATH) -> dict | None:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
+        return None
+    # keep only the geometry: the outline's properties never reach the page
+    features = [{"type": "Feature", "properties": {}, "geometry": f.get("geometry")} for f in data.get("features", [])
+                if isinstance(f, dict) and isinstance(f.get("geometry"), dict)]
+    return {"type": "FeatureCollection", "features": features} if features else None
+
+
+def base_map(dataset: Dataset, outline_path: Path | None = OUTLINE_PATH, vendor_dir: Path | None = None) -> folium.Map:
+    """The map that never changes between reruns: tiles, Syria's outline, the view around the places.
+
+    Built anew on every rerun (st_folium adds the day's layer to it), and identical
+    each time, so the browser keeps it and with it the user's zoom and pan.
+    """
+    bounds = place_bounds(dataset)
+    m = folium.Map(
+        location=list(SYRIA_CENTRE), zoom_start=7, tiles=None, min_zoom=5, max_zoom=14,
+        control_scale=True, zoom_snap=0.25, zoom_delta=1,
+    )
+    folium.TileLayer(
+        TILES_URL, attr=TILES_ATTRIBUTION, name="CARTO Positron", max_zoom=19, subdomains="abcd", control=False,
+    ).add_to(m)
+    outline = _outline_data(outline_path) if outline_path is not None else None
+    if outline is not None:
+        InlineGeoJson(to_js_json(outline), OUTLINE_OPTIONS_JS, name="SyriaOutline").add_to(m)
+    FitBoundsNow(bounds).add_to(m)
+    apply_assets(m, vendor_dir)
+    return m

@@ -1,0 +1,164 @@
+"""The dashboard: slide through the days and see who held every place in Syria.
+
+Run: streamlit run streamlit_app.py. Layout and widgets only; the logic is in geo/
+(present.py: view model, render.py: the map, charts.py: the chart). SYRIA_MAP_EVENTS
+and SYRIA_MAP_PLACES point the app at other data files (the tests use them).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from datetime import timedelta
+from functools import partial
+from pathlib import Path
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from geo import present
+from geo.charts import chart_spec, spec_for_day
+from geo.errors import DataError
+from geo.escape import esc
+from geo.gazetteer import DEFAULT_PLACES
+from geo.loader import DEFAULT_EVENTS, load_dataset_from_bytes
+from geo.render import base_map, day_label, day_layer, layer_data
+from geo.timeline import Timeline
+
+PLAY_SECONDS = 1.2
+MAP_HEIGHT = 520
+STYLE = ("<style>.muted{color:#6b6b6b}.syria-legend td{padding:.1rem .25rem}.syria-changes li,.syria-history li{line-height:1.35}"
+         "@media (max-width:640px){h1{font-size:1.7rem!important}}</style>")
+
+st.set_page_config(page_title="Syria control map", page_icon="🗺️", layout="wide")
+ss = st.session_state
+
+
+def read(path: Path) -> bytes | OSError:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        return exc
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def load(digest: str, _events, events_name: str, _places, places_name: str):
+    dataset = load_dataset_from_bytes(_events, events_name, _places, places_name)
+    return dataset, Timeline(dataset)
+
+
+@st.cache_data(max_entries=1024, show_spinner=False)
+def day_data(digest: str, day, place: str | None, _dataset, _timeline) -> dict:
+    return layer_data(_dataset, _timeline, day, place)
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def chart(digest: str, _dataset, _timeline) -> dict:
+    return chart_spec(_dataset, _timeline)
+
+
+events_path = Path(os.environ.get("SYRIA_MAP_EVENTS") or DEFAULT_EVENTS)
+places_path = Path(os.environ.get("SYRIA_MAP_PLACES") or DEFAULT_PLACES)
+events_bytes, places_bytes = read(events_path), read(places_path)
+digest = hashlib.sha256(
+    b"\0".join(x if isinstance(x, bytes) else repr(x).encode() for x in (events_bytes, places_bytes))
+    + f"\0{events_path}\0{places_path}".encode()
+).hexdigest()
+
+st.html(STYLE)
+st.title("Syria: who controlled what, day by day")
+try:
+    ds, tl = load(digest, events_bytes, str(events_path), places_bytes, str(places_path))
+except DataError as err:
+    st.error(f"The data files did not pass validation ({len(err.problems)} problem(s)); "
+             "the map comes back once they are fixed. Each line is FILE:LINE: field: message.")
+    st.code("\n".join(present.problems_lines(err.problems)), language=None, wrap_lines=True)
+    st.stop()
+
+# --- the view: from the link on a session's first run, then from the widgets ----------------
+if "day" not in ss:  # a new session: the view comes from the link; afterwards the widgets own it
+    view = present.parse_view_params(st.query_params.to_dict(), tl.first_day, tl.last_day, ds.places)
+    ss.day, ss.place, ss.pan_to, ss.notices = view.day, view.place, view.place, view.notices
+    ss.notice_view = (view.day, view.place)
+if tl.clamp(ss.day) != ss.day:  # the data changed under a running session (assign only then: it resets the widget)
+    ss.day = tl.clamp(ss.day)
+if ss.get("place") is not None and ss.place not in ds.places:
+    ss.place = None
+
+
+def go(action: str, timeline: Timeline) -> None:
+    ss.day, ss.playing = present.step_day(timeline, ss.day, action), False
+
+
+def toggle_play(timeline: Timeline) -> None:
+    if ss.get("playing"):
+        ss.playing = False
+    else:
+        ss.day, ss.playing, ss.last_tick = present.play_start(timeline, ss.day), True, time.monotonic()
+
+
+def on_map_click(place_ids: frozenset) -> None:
+    pid = present.clicked_place(ss.get("map"), place_ids)
+    if pid is not None:
+        ss.place = pid
+
+
+def on_pick() -> None:
+    ss.pan_to = ss.place  # a place picked in the search box: bring it into view (clicks on the map don't move it)
+
+
+def tick() -> None:
+    """Play: one day per PLAY_SECONDS, by a fragment that reruns itself (no sleep loop)."""
+    if ss.get("playing") and time.monotonic() - ss.get("last_tick", 0.0) >= PLAY_SECONDS * 0.8:
+        ss.day, ss.playing = present.play_tick(tl, ss.day)
+        ss.last_tick = time.monotonic()
+        st.rerun(scope="app")
+
+
+st.markdown(f'<div class="muted">{esc(ds.title)}</div>', unsafe_allow_html=True)
+st.caption(present.as_of_caption(ds, tl))
+if ss.get("notices") and ss.get("notice_view") == (ss.day, ss.place):
+    for notice in ss.notices:
+        st.warning(notice, icon="⚠️")
+
+if len(tl.days) > 1:
+    st.slider("Day (the map shows the end of the day)", min_value=tl.first_day, max_value=tl.last_day,
+              step=timedelta(days=1), format="ddd D MMM YYYY", key="day")
+playing = bool(ss.get("playing"))
+with st.container(horizontal=True, gap="small"):
+    st.button("Previous day", icon=":material/chevron_left:", on_click=go, args=("prev", tl), disabled=ss.day <= tl.first_day)
+    st.button("Next day", icon=":material/chevron_right:", on_click=go, args=("next", tl), disabled=ss.day >= tl.last_day)
+    st.button("Next day with events", icon=":material/skip_next:", on_click=go, args=("next_event", tl),
+              disabled=tl.next_event_day(ss.day) is None)
+    st.button("Stop" if playing else "Play", icon=":material/pause:" if playing else ":material/play_arrow:",
+              on_click=toggle_play, args=(tl,), type="primary" if playing else "secondary", key="play")
+    st.fragment(tick, run_every=PLAY_SECONDS if playing else None)()
+
+day, place = ss.day, ss.place
+left, right = st.columns([3, 2], gap="medium")
+with left:
+    st.selectbox("Find a place (or click one on the map) to see its history", present.place_options(ds), index=None,
+                 key="place", on_change=on_pick, format_func=lambda pid: present.place_label(ds.places[pid]),
+                 placeholder="Name, Arabic name or alias")
+    st_folium(
+        base_map(ds), key="map", feature_group_to_add=day_layer(day_data(digest, day, place, ds, tl)),
+        returned_objects=["last_active_drawing", "last_object_clicked_count"], use_container_width=True,
+        height=MAP_HEIGHT, on_change=partial(on_map_click, frozenset(ds.places)), center=present.centre_of(ds, ss.get("pan_to")),
+    )
+    st.vega_lite_chart(spec_for_day(chart(digest, ds, tl), day), width="stretch")
+    if place:
+        st.markdown("##### History of the place")
+        st.markdown(present.history_html(ds.places[place], present.history_rows(ds, tl, place), day), unsafe_allow_html=True)
+with right:
+    st.subheader(f"{day_label(day)}", anchor=False)
+    st.markdown(present.legend_html(present.legend_rows(ds, tl, day), len(ds.places)), unsafe_allow_html=True)
+    st.markdown(present.symbols_html(present.symbol_rows(ds)), unsafe_allow_html=True)
+    st.markdown("##### What changed on this day")
+    st.markdown(present.changes_html(present.change_items(ds, tl, day), day), unsafe_allow_html=True)
+
+with st.expander("Data & method"):
+    st.markdown(present.METHOD_MD)
+    st.markdown(present.baseline_html(ds), unsafe_allow_html=True)
+st.markdown(present.attribution_html(ds), unsafe_allow_html=True)
+st.query_params.from_dict(present.view_query(ss.day, ss.place))

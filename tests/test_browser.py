@@ -1,0 +1,365 @@
+"""The dashboard in a real browser: Debian's Chromium, headless, driven by Playwright.
+
+Each module-level server is `streamlit run streamlit_app.py` on a free localhost port,
+pointed at test data with SYRIA_MAP_EVENTS / SYRIA_MAP_PLACES. Every request that does
+not go to that server is aborted, so the map must paint from the app's own Leaflet
+(static/vendor, see scripts/setup_assets.sh); map tiles fail, which is fine.
+
+These tests FAIL (never skip) when Chromium cannot run: CI installs it with apt-get.
+Screenshots and timings go to test-artifacts/. Set UPDATE_README_SCREENSHOT=1 to copy
+the dashboard screenshot of the real data to docs/screenshot.png.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from conftest import ARTIFACTS, FIXTURE_EVENTS, FIXTURE_PLACES, HOSTILE, REPO, hostile_files
+
+from geo.assets import VENDOR_DIR, vendored_complete
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = os.environ.get("SYRIA_MAP_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic", "--no-first-run",
+    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+]
+MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+GOV, HTS, SDF, SOUTH = "#D55E00", "#009E73", "#F0E442", "#CC79A7"
+TIMEOUT_MS = 45_000
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def streamlit_server(events: Path, places: Path, label: str):
+    """`streamlit run` on a free port; yields its base URL and stops it afterwards."""
+    port = free_port()
+    env = {**os.environ, "SYRIA_MAP_EVENTS": str(events), "SYRIA_MAP_PLACES": str(places)}
+    log = ARTIFACTS / f"streamlit-{label}.log"
+    ARTIFACTS.mkdir(exist_ok=True)
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(REPO / "streamlit_app.py"),
+             "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
+             "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none", "--server.runOnSave", "false"],
+            cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT,
+        )
+        url = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 90
+            while True:
+                if proc.poll() is not None:
+                    pytest.fail(f"streamlit exited with {proc.returncode}:\n{log.read_text(errors='replace')[-3000:]}")
+                try:
+                    with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                        if response.read().strip() == b"ok":
+                            break
+                except OSError:
+                    pass
+                if time.monotonic() > deadline:
+                    pytest.fail(f"streamlit did not answer on {url}:\n{log.read_text(errors='replace')[-3000:]}")
+                time.sleep(0.3)
+            yield url
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(timeout=15)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: install it with `apt-get install -y chromium`")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError as exc:  # pragma: no cover
+        pytest.fail(f"playwright is not installed: {exc}")
+    with sync_playwright() as p:
+        try:
+            b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        except Exception as exc:
+            pytest.fail(f"cannot launch {CHROMIUM}: {exc}")
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def vendored():
+    if not vendored_complete():
+        pytest.fail(f"the map's Leaflet is not in {VENDOR_DIR}: run scripts/setup_assets.sh (npm ci + vendor_assets.py)")
+
+
+@pytest.fixture(scope="module")
+def server(vendored):
+    with streamlit_server(FIXTURE_EVENTS, FIXTURE_PLACES, "fixture") as url:
+        yield url
+
+
+class Offline:
+    """A browser page that can reach only the app's own server."""
+
+    def __init__(self, browser, base_url: str, width: int = 1400, height: int = 1000):
+        self.context = browser.new_context(viewport={"width": width, "height": height}, device_scale_factor=1)
+        self.blocked: list[str] = []
+        self.dialogs: list[str] = []
+        self.errors: list[str] = []
+
+        def route(r):
+            if r.request.url.startswith((base_url, "data:", "blob:", "about:")):
+                r.continue_()
+            else:
+                self.blocked.append(r.request.url)
+                r.abort()
+
+        self.context.route("**/*", route)
+        self.page = self.context.new_page()
+        self.page.set_default_timeout(TIMEOUT_MS)
+        self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+
+    def open(self, url: str):
+        self.page.goto(url)
+        self.page.frame_locator(MAP_FRAME).locator(".syria-place").first.wait_for(state="attached")
+        return self.map_frame()
+
+    def map_frame(self):
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            for frame in self.page.frames:
+                if "streamlit_folium.st_folium" in frame.url:
+                    return frame
+            time.sleep(0.1)
+        raise AssertionError("no map frame")
+
+    def legend(self) -> dict[str, int]:
+        cells = self.page.locator(".syria-legend td[data-faction]")
+        return {cells.nth(i).get_attribute("data-faction"): int(cells.nth(i).locator("b").inner_text())
+                for i in range(cells.count())}
+
+    def shot(self, name: str) -> Path:
+        ARTIFACTS.mkdir(exist_ok=True)
+        path = ARTIFACTS / name
+        self.page.screenshot(path=str(path), full_page=True)
+        return path
+
+    def close(self):
+        self.context.close()
+
+
+def marker_html(frame, place: str) -> str:
+    return frame.evaluate("p => (document.querySelector(`.syria-place[data-place='${p}']`) || {}).innerHTML || ''", place)
+
+
+def wait_marker(frame, place: str, needle: str) -> None:
+    frame.wait_for_function(
+        "([p, n]) => { const el = document.querySelector(`.syria-place[data-place='${p}']`); return !!el && el.innerHTML.includes(n); }",
+        arg=[place, needle], timeout=TIMEOUT_MS,
+    )
+
+
+def wait_centre(frame, lat: float, lon: float, tolerance: float = 0.05) -> None:
+    frame.wait_for_function(
+        "([lat, lon, tol]) => { const c = window.map.getCenter(); return Math.abs(c.lat - lat) < tol && Math.abs(c.lng - lon) < tol; }",
+        arg=[lat, lon, tolerance], timeout=TIMEOUT_MS,
+    )
+
+
+def stable_legend(view: Offline, expected: dict[str, int]) -> dict[str, int]:
+    deadline = time.monotonic() + TIMEOUT_MS / 1000
+    while time.monotonic() < deadline:
+        got = view.legend()
+        if got == expected:
+            return got
+        time.sleep(0.1)
+    return view.legend()
+
+
+def test_shared_link_offline_map_date_move_keeps_zoom(browser, server):
+    view = Offline(browser, server)
+    try:
+        frame = view.open(f"{server}/?date=2024-11-29&place=aleppo")
+        page = view.page
+        markers = frame.locator(".syria-place")
+        assert markers.count() == 4
+        assert sorted(markers.nth(i).get_attribute("data-place") for i in range(4)) == \
+            ["aleppo", "deir_ez_zor", "hama", "nassib_crossing"]
+        aleppo = marker_html(frame, "aleppo")
+        assert f'fill="{GOV}"' in aleppo and f'stroke="{HTS}"' in aleppo  # held by the government, contested by HTS
+        assert "#1565C0" in aleppo  # selected by the link
+        wait_centre(frame, 36.2021, 37.1612)  # and brought into view
+        assert stable_legend(view, {"gov": 4, "hts": 0, "sdf": 0, "south": 0}) == {"gov": 4, "hts": 0, "sdf": 0, "south": 0}
+        page.locator(".syria-history").wait_for()
+        assert "Halab" in page.locator(".syria-history").inner_text()
+        assert frame.evaluate("typeof L") == "object" and frame.evaluate("L.version") == "1.9.3"
+        view.shot("browser-wide-2024-11-29.png")
+
+        # zoom in, leave a mark in the map's page, then move to the next day
+        zoom_before = frame.evaluate("window.map.getZoom()")
+        frame.locator(".leaflet-control-zoom-in").click()
+        frame.wait_for_function("z => window.map.getZoom() > z", arg=zoom_before)
+        time.sleep(0.6)  # the zoom animation
+        zoom = frame.evaluate("window.map.getZoom()")
+        centre = frame.evaluate("[window.map.getCenter().lat, window.map.getCenter().lng]")
+        frame.evaluate("window.__kept = 'yes'")
+
+        started = time.monotonic()
+        page.get_by_role("button", name="Next day", exact=True).click()
+        wait_marker(frame, "aleppo", f'fill="{HTS}"')
+        elapsed_ms = (time.monotonic() - started) * 1000
+        page.wait_for_url("**date=2024-11-30**")
+        assert "place=aleppo" in page.url
+        assert stable_legend(view, {"gov": 3, "hts": 1, "sdf": 0, "south": 0}) == {"gov": 3, "hts": 1, "sdf": 0, "south": 0}
+        assert frame.locator(".syria-place").count() == 4  # the old layer was replaced, not stacked
+        assert f'fill="{GOV}"' in marker_html(frame, "hama")
+        # the same map object: not rebuilt, zoom and centre kept
+        assert frame.evaluate("window.__kept") == "yes"
+        assert frame.evaluate("window.map.getZoom()") == zoom
+        assert frame.evaluate("[window.map.getCenter().lat, window.map.getCenter().lng]") == pytest.approx(centre, abs=1e-6)
+        view.shot("browser-wide-2024-11-30.png")
+
+        # offline: the app served Leaflet itself; only map tiles were blocked
+        assert not [u for u in view.blocked if "basemaps.cartocdn.com" not in u], view.blocked
+        assert not view.dialogs and not view.errors, (view.dialogs, view.errors)
+        (ARTIFACTS / "browser-timings.json").write_text(json.dumps({"next_day_click_to_marker_recoloured_ms": round(elapsed_ms)}))
+    finally:
+        view.close()
+
+
+def test_hover_click_and_search_select_a_place(browser, server):
+    view = Offline(browser, server)
+    try:
+        frame = view.open(f"{server}/?date=2024-12-06")
+        page = view.page
+        frame.locator(".syria-place[data-place='deir_ez_zor']").hover()
+        tooltip = frame.locator(".leaflet-tooltip")
+        tooltip.wait_for()
+        assert "Deir ez-Zor" in tooltip.inner_text() and "SDF" in tooltip.inner_text()
+        assert "disputed" in tooltip.inner_text()
+
+        frame.locator(".syria-place[data-place='hama']").click()
+        page.wait_for_url("**place=hama**")
+        history = page.locator(".syria-history")
+        history.wait_for()
+        assert "Hama" in history.inner_text() and "claimed by HTS" in history.inner_text()
+        assert "The Independent" in history.inner_text()
+        wait_marker(frame, "hama", "#1565C0")  # the selection ring moved to Hama
+
+        # the search box finds places by alias
+        page.get_by_role("combobox").click()
+        page.keyboard.type("Naseeb")
+        page.get_by_role("option", name="Nassib border crossing").click()
+        page.wait_for_url("**place=nassib_crossing**")
+        wait_centre(frame, 32.5449, 36.2050)  # a place picked in the search box is brought into view
+        assert "Nassib border crossing" in page.locator(".syria-history").inner_text()
+        assert "date=2024-12-06" in page.url
+    finally:
+        view.close()
+
+
+def test_play_advances_day_by_day_until_stopped(browser, server):
+    view = Offline(browser, server)
+    try:
+        view.open(f"{server}/?date=2024-11-27")
+        page = view.page
+        page.get_by_role("button", name="Play", exact=True).click()
+        page.wait_for_url("**date=2024-11-28**", timeout=TIMEOUT_MS)
+        page.wait_for_url("**date=2024-11-29**", timeout=TIMEOUT_MS)
+        page.get_by_role("button", name="Stop", exact=True).click()
+        page.get_by_role("button", name="Play", exact=True).wait_for()
+        stopped_at = page.url
+        time.sleep(3)
+        assert page.url == stopped_at
+        assert not view.errors, view.errors
+    finally:
+        view.close()
+
+
+def test_phone_width(browser, server):
+    view = Offline(browser, server, width=390, height=844)
+    try:
+        frame = view.open(f"{server}/?date=2024-12-06")
+        assert frame.locator(".syria-place").count() == 4
+        page = view.page
+        overflow = page.evaluate("() => document.documentElement.scrollWidth")
+        assert overflow <= 392, f"the page is {overflow}px wide on a 390px screen"
+        box = page.locator(MAP_FRAME).bounding_box()
+        assert box["width"] <= 390 and box["x"] >= 0
+        view.shot("browser-phone-390.png")
+        page.set_viewport_size({"width": 390, "height": 2400})  # the whole page, for a look
+        time.sleep(1.0)
+        view.shot("browser-phone-390-full.png")
+    finally:
+        view.close()
+
+
+def test_hostile_data_stays_text_in_the_browser(browser, vendored, tmp_path):
+    events, places = hostile_files(tmp_path)
+    with streamlit_server(events, places, "hostile") as url:
+        view = Offline(browser, url)
+        try:
+            frame = view.open(f"{url}/?date=2024-12-05&place=hama")
+            assert frame.locator(".syria-place").count() == 4
+            frame.locator(".syria-place[data-place='hama']").hover()
+            tooltip = frame.locator(".leaflet-tooltip")
+            tooltip.wait_for()
+            assert HOSTILE.split(" </script>")[0] in tooltip.inner_text()  # shown literally
+            history = view.page.locator(".syria-history")
+            history.wait_for()
+            assert "${alert(1)}" in history.inner_text() and "<img src=x" in history.inner_text()
+            assert frame.locator("img[src='x']").count() == 0 and view.page.locator("img[src='x']").count() == 0
+            time.sleep(0.5)
+            assert not view.dialogs and not view.errors, (view.dialogs, view.errors)
+            view.shot("browser-hostile.png")
+        finally:
+            view.close()
+
+
+def test_readme_screenshot_of_the_real_data(browser, vendored):
+    """The real dataset (events.yaml, geo/data/places.yaml): the dashboard, or the validator's messages."""
+    from geo.errors import DataError
+    from geo.loader import DEFAULT_EVENTS, load_dataset
+
+    try:
+        dataset = load_dataset(DEFAULT_EVENTS)
+    except DataError:
+        dataset = None
+    with streamlit_server(DEFAULT_EVENTS, REPO / "geo" / "data" / "places.yaml", "real-data") as url:
+        view = Offline(browser, url, width=1400, height=1250)
+        try:
+            if dataset is None:
+                view.page.goto(url)
+                view.page.get_by_text("did not pass validation").wait_for()
+                view.shot("browser-real-data-invalid.png")
+                return
+            from geo.timeline import Timeline
+
+            tl = Timeline(dataset)
+            busiest = max(tl.event_days, key=lambda d: (len(tl.events_on(d)), d))
+            frame = view.open(f"{url}/?date={busiest.isoformat()}")
+            frame.wait_for_function("n => document.querySelectorAll('.syria-place').length === n", arg=len(dataset.places))
+            time.sleep(1.0)
+            path = view.shot("browser-readme.png")
+            if os.environ.get("UPDATE_README_SCREENSHOT") == "1":
+                (REPO / "docs").mkdir(exist_ok=True)
+                shutil.copy(path, REPO / "docs" / "screenshot.png")
+        finally:
+            view.close()
