@@ -30,6 +30,8 @@ EVENT_FIELDS = (
     "previous", "contested_with", "secondary", "date_qualifier", "note",
 )
 SEED_RE = re.compile(r"^\d{3}_[0-9a-f]{16}\.txt$")
+# The timeline keeps a state per day: a typo like 9999-12-31 must not make it millions of days long.
+MAX_SPAN_DAYS = 3660
 
 
 def load_dataset(events_path: str | Path = DEFAULT_EVENTS, places_path: str | Path | None = None) -> Dataset:
@@ -122,7 +124,10 @@ class _EventsReader:
         value = self.r.text(node, field, max_len=2000)
         if value is None:
             return None
-        parts = urlsplit(value)
+        try:
+            parts = urlsplit(value)
+        except ValueError:  # e.g. "https://[x/": an unclosed IPv6 bracket
+            parts = urlsplit("")
         if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in value):
             self.r.problem(node, field, f"'{value[:60]}' is not an http(s) link")
             return None
@@ -299,6 +304,10 @@ class _EventsReader:
             where = f"events[{index}]"
             if baseline_day is not None and event.date < baseline_day:
                 self.r.problem(item, f"{where}.date", f"{event.date} is before the baseline date {baseline_day}")
+            elif baseline_day is not None and (event.date - baseline_day).days > MAX_SPAN_DAYS:
+                self.r.problem(
+                    item, f"{where}.date", f"{event.date} is more than {MAX_SPAN_DAYS} days after the baseline date {baseline_day}"
+                )
             if last_day is not None and event.date < last_day:
                 self.r.problem(
                     item, f"{where}.date",

@@ -3,8 +3,11 @@
 We compose (not construct) YAML with PyYAML's safe loader: every value keeps its
 line, duplicate keys can be seen (PyYAML would silently keep the last), and
 anchors/aliases are refused (hand-edited data never needs them, and they make
-expansion bombs possible). `FieldReader` collects problems instead of raising,
-so a file reports all of them at once.
+expansion bombs possible). Nesting depth is checked on the event stream before
+composing: libyaml composes recursively in C, so a file of 100 000 `[` would
+crash the process (and its scanner slows down quadratically with depth).
+`FieldReader` collects problems instead of raising, so a file reports all of
+them at once.
 """
 
 from __future__ import annotations
@@ -28,6 +31,11 @@ MAX_DEPTH = 20
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 ID_RE = re.compile(r"^[a-z0-9_]+$")
 _NULL_TAG = "tag:yaml.org,2002:null"
+# Characters YAML refuses (control characters, surrogates, U+FFFE/U+FFFF) and the ones it
+# counts as line breaks although editors do not (NEL, LS, PS): either way, say where they are.
+_BAD_CHAR_RE = re.compile("[^\x09\x0A\x0D\x20-\x7E\xA0-\u2027\u202A-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]")
+# What a problem must not quote raw (escaped strings can hold anything): breaks, terminal escapes.
+_CONTROL_RE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 class YamlFailure(Exception):
@@ -40,17 +48,31 @@ def line_of(node: yaml.Node) -> int:
     return node.start_mark.line + 1
 
 
+def _line_at(data: bytes | str, index: int) -> int:
+    """1-based line of data[index], counting line breaks as YAML does (\\r\\n, \\r or \\n)."""
+    prefix = data[:index]
+    if isinstance(prefix, bytes):
+        prefix = prefix.decode("latin-1")
+    return prefix.count("\n") + prefix.count("\r") - prefix.count("\r\n") + 1
+
+
 def compose(data: bytes | str, filename: str) -> yaml.Node | None:
     """Parse one YAML document into a node tree; raise YamlFailure on unreadable input."""
+    if len(data) > MAX_BYTES:
+        raise YamlFailure(Problem(filename, 1, "file", f"file is larger than {MAX_BYTES // 2**20} MiB"))
     if isinstance(data, bytes):
-        if len(data) > MAX_BYTES:
-            raise YamlFailure(Problem(filename, 1, "file", f"file is larger than {MAX_BYTES // 2**20} MiB"))
         try:
             data = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            line = data[: exc.start].count(b"\n") + 1
+            line = _line_at(data, exc.start)
             raise YamlFailure(Problem(filename, line, "file", f"not valid UTF-8 (byte {exc.start})")) from None
+    bad = _BAD_CHAR_RE.search(data)
+    if bad:
+        what = " (an invisible line break)" if bad.group() in "\x85\u2028\u2029" else ""
+        message = f"character U+{ord(bad.group()):04X}{what} is not allowed; delete it"
+        raise YamlFailure(Problem(filename, _line_at(data, bad.start()), "file", message))
     try:
+        _check_depth(data, filename)
         node = yaml.compose(data, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -64,6 +86,22 @@ def compose(data: bytes | str, filename: str) -> yaml.Node | None:
     if node is not None:
         _check_tree(node, filename)
     return node
+
+
+def _check_depth(data: str, filename: str) -> None:
+    """Refuse absurd nesting (and aliases) from the parser's events, before anything recurses over it."""
+    depth = 0
+    for event in yaml.parse(data, Loader=_Loader):
+        if isinstance(event, yaml.AliasEvent):
+            line = event.start_mark.line + 1
+            raise YamlFailure(Problem(filename, line, "yaml", "anchors and aliases (&, *) are not allowed"))
+        if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+            depth += 1
+            if depth > MAX_DEPTH:
+                line = event.start_mark.line + 1
+                raise YamlFailure(Problem(filename, line, "yaml", f"nesting deeper than {MAX_DEPTH} levels"))
+        elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+            depth -= 1
 
 
 def _check_tree(root: yaml.Node, filename: str) -> None:
@@ -108,7 +146,7 @@ class FieldReader:
 
     def problem(self, node_or_line: yaml.Node | int, field: str, message: str) -> None:
         line = node_or_line if isinstance(node_or_line, int) else line_of(node_or_line)
-        self.problems.append(Problem(self.filename, line, field, message))
+        self.problems.append(Problem(self.filename, line, _one_line(field) or "(top level)", _one_line(message)))
 
     def mapping(
         self, node: yaml.Node, field: str, allowed: Iterable[str] | None = None
@@ -124,13 +162,14 @@ class FieldReader:
                 self.problem(key_node, field, "a key must be plain text")
                 continue
             key = key_node.value
-            where = f"{field}.{key}" if field else key
+            shown = key if len(key) <= 80 else f"{key[:40]}…"  # a 1 MB key must not make a 1 MB message
+            where = f"{field}.{shown}" if field else shown
             if key in entries:
                 first = line_of(entries[key][0])
                 self.problem(key_node, where, f"duplicate key (first given at line {first})")
                 continue
             if allowed_keys is not None and key not in allowed_keys:
-                self.problem(key_node, where, f"unknown field '{key}'{suggest(key, allowed_keys)}")
+                self.problem(key_node, where, f"unknown field '{shown}'{suggest(shown, allowed_keys)}")
                 continue
             entries[key] = (key_node, value_node)
         return entries
@@ -208,6 +247,11 @@ class FieldReader:
             if value is not None:
                 out.append((value, item))
         return out
+
+
+def _one_line(text: str) -> str:
+    """Problems are printed one per line: escape line breaks and control characters quoted from the data."""
+    return _CONTROL_RE.sub(lambda m: repr(m.group())[1:-1], text)
 
 
 def describe(node: yaml.Node | None) -> str:
