@@ -17,7 +17,7 @@ import yaml
 from geo.errors import DataError
 from geo.gazetteer import DEFAULT_PLACES, read_places
 from geo.model import STATUSES, BaselineEntry, Control, Dataset, Event, Faction, Place, Source
-from geo.yamlread import FieldReader, YamlFailure, compose, is_null, line_of, suggest
+from geo.yamlread import FieldReader, YamlFailure, compose, is_null, line_of, paused_gc, suggest
 
 DEFAULT_EVENTS = Path(__file__).resolve().parent.parent / "events.yaml"
 TOP_FIELDS = ("title", "factions", "sources", "baseline", "events")
@@ -57,6 +57,11 @@ def load_dataset_from_bytes(
     places_name: str = str(DEFAULT_PLACES),
 ) -> Dataset:
     """Validate file contents (the dashboard caches on these bytes); raise DataError listing all problems."""
+    with paused_gc():  # once around the whole load: each re-enable can trigger a full collection
+        return _load(events_data, events_name, places_data, places_name)
+
+
+def _load(events_data, events_name: str, places_data, places_name: str) -> Dataset:
     if places_data is None:
         places_data = _read(DEFAULT_PLACES)
     places_reader = FieldReader(places_name)
