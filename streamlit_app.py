@@ -1,7 +1,8 @@
 """The dashboard: slide through the days and see who held every place in Syria.
 
 Run: streamlit run streamlit_app.py. Layout and widgets only; the logic is in geo/
-(present.py: view model, render.py: the map, charts.py: the chart). SYRIA_MAP_EVENTS
+(present.py: view model, render.py: the map, zone_layer.py: the approximate zones on it,
+territory.py: computing them, charts.py: the charts). SYRIA_MAP_EVENTS
 and SYRIA_MAP_PLACES point the app at other data files (the tests use them).
 """
 
@@ -18,13 +19,15 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo import present
-from geo.charts import chart_spec, spec_for_day
+from geo.charts import area_chart_spec, chart_spec, spec_for_day
 from geo.errors import DataError
 from geo.escape import esc
 from geo.gazetteer import DEFAULT_PLACES
 from geo.loader import DEFAULT_EVENTS, load_dataset_from_bytes
 from geo.render import base_map, day_label, day_layer, layer_data
+from geo.territory import TerritoryModel
 from geo.timeline import Timeline
+from geo.zone_layer import ZoneLayers, zone_group
 
 PLAY_SECONDS = 1.2
 MAP_HEIGHT = 520
@@ -53,8 +56,15 @@ def day_data(digest: str, day, place: str | None, _dataset, _timeline) -> dict:
     return layer_data(_dataset, _timeline, day, place)
 
 
+@st.cache_resource(max_entries=4, show_spinner="Working out the approximate zones of every day…")
+def zones(digest: str, _timeline) -> ZoneLayers:
+    return ZoneLayers(TerritoryModel(_timeline))  # every day's zones, lines and GeoJSON, once per dataset
+
+
 @st.cache_resource(max_entries=4, show_spinner=False)
-def chart(digest: str, _dataset, _timeline) -> dict:
+def chart(digest: str, what: str, _dataset, _timeline, _zones) -> dict:
+    if what == "area":
+        return area_chart_spec(_dataset, _zones.model.series(), _timeline.last_day)
     return chart_spec(_dataset, _timeline)
 
 
@@ -80,7 +90,9 @@ except DataError as err:
 if "day" not in ss:  # a new session: the view comes from the link; afterwards the widgets own it
     view = present.parse_view_params(st.query_params.to_dict(), tl.first_day, tl.last_day, ds.places)
     ss.day, ss.place, ss.pan_to, ss.notices = view.day, view.place, view.place, view.notices
-    ss.notice_view = (view.day, view.place)
+    ss.zones, ss.fronts, ss.notice_view = view.zones, view.fronts, (view.day, view.place)
+for toggle in ("zones", "fronts"):  # a session older than these toggles
+    ss.setdefault(toggle, True)
 if tl.clamp(ss.day) != ss.day:  # the data changed under a running session (assign only then: it resets the widget)
     ss.day = tl.clamp(ss.day)
 if ss.get("place") is not None and ss.place not in ds.places:
@@ -98,8 +110,8 @@ def toggle_play(timeline: Timeline) -> None:
         ss.day, ss.playing, ss.last_tick = present.play_start(timeline, ss.day), True, time.monotonic()
 
 
-def on_map_click(place_ids: frozenset) -> None:
-    pid = present.clicked_place(ss.get("map"), place_ids)
+def on_map_click(place_ids: frozenset) -> None:  # also called on zooms: map_click tells a click
+    pid, ss.clicks = present.map_click(ss.get("map"), place_ids, ss.get("clicks"))
     if pid is not None:
         ss.place = pid
 
@@ -135,25 +147,31 @@ with st.container(horizontal=True, gap="small"):
               on_click=toggle_play, args=(tl,), type="primary" if playing else "secondary", key="play")
     st.fragment(tick, run_every=PLAY_SECONDS if playing else None)()
 
-day, place = ss.day, ss.place
+day, place, zl = ss.day, ss.place, zones(digest, tl)
 left, right = st.columns([3, 2], gap="medium")
 with left:
     st.selectbox("Find a place (or click one on the map) to see its history", present.place_options(ds), index=None,
                  key="place", on_change=on_pick, format_func=lambda pid: present.place_label(ds.places[pid]),
                  placeholder="Name, Arabic name or alias")
+    layers = [zone_group(zl.on(day, present.map_zoom(ss.get("map"))), ss.zones, ss.fronts), day_layer(day_data(digest, day, place, ds, tl))]
     st_folium(
-        base_map(ds), key="map", feature_group_to_add=day_layer(day_data(digest, day, place, ds, tl)),
-        returned_objects=["last_active_drawing", "last_object_clicked_count"], use_container_width=True,
+        base_map(ds), key="map", feature_group_to_add=[g for g in layers if g is not None],
+        returned_objects=["last_active_drawing", "last_object_clicked_count", "zoom"], use_container_width=True,
         height=MAP_HEIGHT, on_change=partial(on_map_click, frozenset(ds.places)), center=present.centre_of(ds, ss.get("pan_to")),
     )
-    st.vega_lite_chart(spec_for_day(chart(digest, ds, tl), day), width="stretch")
+    with st.container(horizontal=True, gap="medium"):  # under the map, so the map does not move down the page
+        st.checkbox("Zones (approximate)", key="zones", help="Inferred from the places each side holds: not surveyed front lines.")
+        st.checkbox("Front lines", key="fronts", help="Where the approximate zones of two sides meet.")
+    what = st.segmented_control("Chart", ["Places held", "Zone area (km², approximate)"], default="Places held",
+                                key="chart", label_visibility="collapsed") or "Places held"
+    st.vega_lite_chart(spec_for_day(chart(digest, "area" if what.startswith("Zone") else "places", ds, tl, zl), day), width="stretch")
     if place:
         st.markdown("##### History of the place")
         st.markdown(present.history_html(ds.places[place], present.history_rows(ds, tl, place), day), unsafe_allow_html=True)
 with right:
     st.subheader(f"{day_label(day)}", anchor=False)
-    st.markdown(present.legend_html(present.legend_rows(ds, tl, day), len(ds.places)), unsafe_allow_html=True)
-    st.markdown(present.symbols_html(present.symbol_rows(ds)), unsafe_allow_html=True)
+    st.markdown(present.legend_html(present.legend_rows(ds, tl, day, zl.model.stats_on(day)), len(ds.places)), unsafe_allow_html=True)
+    st.markdown(present.symbols_html(present.symbol_rows(ds, ss.zones, ss.fronts)), unsafe_allow_html=True)
     st.markdown("##### What changed on this day")
     st.markdown(present.changes_html(present.change_items(ds, tl, day), day), unsafe_allow_html=True)
 
@@ -161,4 +179,4 @@ with st.expander("Data & method"):
     st.markdown(present.METHOD_MD)
     st.markdown(present.baseline_html(ds), unsafe_allow_html=True)
 st.markdown(present.attribution_html(ds), unsafe_allow_html=True)
-st.query_params.from_dict(present.view_query(ss.day, ss.place))
+st.query_params.from_dict(present.view_query(ss.day, ss.place, ss.zones, ss.fronts))

@@ -1,8 +1,9 @@
-"""The chart of places held per faction over time (Altair), with the chosen day marked. Pure."""
+"""The charts over time (Altair): places held and zone area per faction, with the chosen day marked. Pure."""
 
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterable, Mapping
 from datetime import date
 
 import altair as alt
@@ -22,27 +23,46 @@ def series_rows(dataset: Dataset, timeline: Timeline) -> list[dict]:
     ]
 
 
-def control_chart(dataset: Dataset, timeline: Timeline, height: int = 220) -> alt.Chart:
-    """Stacked areas of places held per faction, day by day (the base layer; see `with_day`)."""
+def area_rows(dataset: Dataset, series: Iterable[Mapping]) -> list[dict]:
+    """TerritoryModel.series() for the chart: {"day": "2024-12-06", "faction": "HTS", "km2": 12345, "order": 1}."""
+    order = {fid: i for i, fid in enumerate(dataset.factions)}
+    return [
+        {"day": row["day"].isoformat(), "faction": dataset.factions[row["faction"]].short, "km2": round(row["area_km2"]),
+         "order": order[row["faction"]]}
+        for row in series
+        if row["faction"] in dataset.factions
+    ]
+
+
+def _stacked(dataset: Dataset, rows: list[dict], field: str, title: str, height: int, value_format: str = "") -> alt.Chart:
     domain = [f.short for f in dataset.factions.values()]
     colours = [safe_colour(f.colour) for f in dataset.factions.values()]
-    data = alt.Data(values=series_rows(dataset, timeline))
     # ISO days are read as UTC midnight: keep them in UTC so no time zone shifts a day
     x = alt.X("utcyearmonthdate(day):T", title=None, axis=alt.Axis(format="%-d %b", labelOverlap=True))
     return (
-        alt.Chart(data)
+        alt.Chart(alt.Data(values=rows))
         .mark_area(interpolate="step-after", opacity=0.85, line={"strokeWidth": 0.6, "color": "#FFFFFF"})
         .encode(
             x=x,
-            y=alt.Y("places:Q", stack="zero", title="places held"),
+            y=alt.Y(f"{field}:Q", stack="zero", title=title, axis=alt.Axis(format=value_format) if value_format else alt.Undefined),
             color=alt.Color("faction:N", scale=alt.Scale(domain=domain, range=colours),
                             legend=alt.Legend(orient="bottom", title=None)),
             order=alt.Order("order:Q"),
             tooltip=[alt.Tooltip("utcyearmonthdate(day):T", title="day", format="%-d %b %Y"),
-                     alt.Tooltip("faction:N"), alt.Tooltip("places:Q")],
+                     alt.Tooltip("faction:N"), alt.Tooltip(f"{field}:Q", title=title, format=value_format or alt.Undefined)],
         )
         .properties(height=height)
     )
+
+
+def control_chart(dataset: Dataset, timeline: Timeline, height: int = 220) -> alt.Chart:
+    """Stacked areas of places held per faction, day by day (the base layer; see `with_day`)."""
+    return _stacked(dataset, series_rows(dataset, timeline), "places", "places held", height)
+
+
+def area_chart(dataset: Dataset, series: Iterable[Mapping], height: int = 220) -> alt.Chart:
+    """Stacked areas of the approximate zones' km² per faction, day by day (from TerritoryModel.series())."""
+    return _stacked(dataset, area_rows(dataset, series), "km2", "km² of approximate zones", height, ",.0f")
 
 
 def with_day(chart: alt.Chart, day: date) -> alt.LayerChart:
@@ -62,6 +82,11 @@ def chart_spec(dataset: Dataset, timeline: Timeline) -> dict:
     rule's day in a copy of this dict (`spec_for_day`).
     """
     return with_day(control_chart(dataset, timeline), timeline.last_day).to_dict()
+
+
+def area_chart_spec(dataset: Dataset, series: Iterable[Mapping], last_day: date) -> dict:
+    """Like chart_spec, for the zone areas: built once per dataset, moved by `spec_for_day`."""
+    return with_day(area_chart(dataset, series), last_day).to_dict()
 
 
 def spec_for_day(spec: dict, day: date) -> dict:

@@ -12,16 +12,20 @@ from __future__ import annotations
 import base64
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from geo.escape import esc, link, safe_colour
 from geo.model import STATUSES, Dataset, Event, Place, PlaceState, Source
 from geo.render import KIND_SYMBOLS, MarkerStyle, control_words, day_label, faction_colour, faction_name, icon_svg
 from geo.timeline import Timeline
+from geo.zone_layer import front_swatch_svg, zone_swatch_svg
 
 DATE_PARAM = "date"
 PLACE_PARAM = "place"
+ZONES_PARAM = "zones"  # zones=0: no zones on the map
+FRONTS_PARAM = "fronts"  # fronts=0: no front lines
+_OFF, _ON = frozenset({"0", "false", "off", "no"}), frozenset({"1", "true", "on", "yes"})
 _PLACE_ID = re.compile(r"[a-z0-9_]{1,80}")
 _SHOWABLE = re.compile(r"[^0-9A-Za-z.:+-]")
 
@@ -32,12 +36,27 @@ class ViewParams:
     day: date
     place: str | None = None
     notices: tuple[str, ...] = ()
+    zones: bool = True
+    fronts: bool = True
 
 
 def shown_value(value: str, limit: int = 40) -> str:
     """A user-typed parameter made safe to quote in a Markdown notice: odd characters become '?'."""
     text = _SHOWABLE.sub("?", value[:limit])
     return text + ("…" if len(value) > limit else "")
+
+
+def _last(raw: object) -> str:
+    """A query parameter's value as stripped text: the last one when repeated, "" when missing."""
+    if isinstance(raw, list | tuple):
+        raw = raw[-1] if raw else None
+    return "" if raw is None else str(raw).strip()
+
+
+def parse_flag(raw: object) -> bool | None:
+    """An on/off query parameter: '0', 'false', 'off', 'no' -> False; '1', 'true', 'on', 'yes' -> True; else None."""
+    text = _last(raw).lower()
+    return False if text in _OFF else True if text in _ON else None
 
 
 def parse_view_params(
@@ -78,14 +97,25 @@ def parse_view_params(
             place = text
         else:
             notices.append(f"The link's place `{shown_value(text)}` is not in the gazetteer: no place is selected.")
-    return ViewParams(day, place, tuple(notices))
+    layers = []
+    for name, what in ((ZONES_PARAM, "zones"), (FRONTS_PARAM, "front lines")):
+        text = _last(params.get(name))
+        flag = parse_flag(text)
+        if flag is None and text:
+            notices.append(f"The link's {name} value is not 0 or 1: showing the {what}.")
+        layers.append(flag is not False)
+    return ViewParams(day, place, tuple(notices), *layers)
 
 
-def view_query(day: date, place: str | None) -> dict[str, str]:
-    """The query parameters that reopen this view; the date is always there."""
+def view_query(day: date, place: str | None, zones: bool = True, fronts: bool = True) -> dict[str, str]:
+    """The query parameters that reopen this view; the date is always there, zones and front lines only when off."""
     query = {DATE_PARAM: day.isoformat()}
     if place:
         query[PLACE_PARAM] = place
+    if not zones:
+        query[ZONES_PARAM] = "0"
+    if not fronts:
+        query[FRONTS_PARAM] = "0"
     return query
 
 
@@ -136,37 +166,87 @@ class LegendRow:
     colour: str
     count: int
     change: int = 0  # against the day before
+    area_km2: float | None = None  # of the approximate zones (None: no zone figures)
+    contested_km2: float = 0.0  # the contested part of area_km2
+    population: int | None = None  # of the listed places held
 
 
-def legend_rows(dataset: Dataset, timeline: Timeline, day: date) -> list[LegendRow]:
-    """One row per faction, in the data's order: its colour and the places it holds at the end of `day`."""
+ZONES_CAPTION = ("Areas are approximate zones inferred from held places, not surveyed front lines; "
+                 "population counts the listed towns (GeoNames), not the zones.")
+
+
+def legend_rows(dataset: Dataset, timeline: Timeline, day: date, stats: list[Mapping] | None = None) -> list[LegendRow]:
+    """One row per faction, in the data's order: its colour and the places it holds at the end of `day`;
+    with `stats` (TerritoryModel.stats_on(day)) also its zones' km² and the population of its listed places."""
     counts = timeline.counts_on(day)
     before = timeline.counts_on(day - timedelta(days=1)) if day > timeline.first_day else counts
-    return [
-        LegendRow(fid, f.short, f.label, safe_colour(f.colour), counts.get(fid, 0), counts.get(fid, 0) - before.get(fid, 0))
-        for fid, f in dataset.factions.items()
-    ]
+    by_faction = {row["faction"]: row for row in stats or ()}
+    rows = []
+    for fid, f in dataset.factions.items():
+        row = LegendRow(fid, f.short, f.label, safe_colour(f.colour), counts.get(fid, 0), counts.get(fid, 0) - before.get(fid, 0))
+        if stats is not None:
+            figures = by_faction.get(fid, {})
+            row = replace(row, area_km2=float(figures.get("area_km2", 0.0)), contested_km2=float(figures.get("contested_km2", 0.0)),
+                          population=int(figures.get("population", 0)))
+        rows.append(row)
+    return rows
+
+
+def km2_text(km2: float) -> str:
+    """'12,300 km²': to 100 km² from 1,000 km², to 10 below; an estimate, so no false precision."""
+    if km2 <= 0:
+        return "0 km²"
+    if km2 < 10:
+        return "<10 km²"
+    return f"{round(km2, -2 if km2 >= 1000 else -1):,.0f} km²"
+
+
+def people_text(people: int) -> str:
+    """'2.1 M', '850 k', '9,500': a head count to two or three figures."""
+    if people >= 1_000_000:
+        return f"{people / 1e6:.1f} M"
+    if people >= 10_000:
+        return f"{people / 1e3:,.0f} k"
+    return f"{people:,}"
 
 
 def legend_html(rows: list[LegendRow], total: int) -> str:
+    """The legend table: places held (and the change), and when the rows have them, zone km² and listed population."""
+    figures = any(row.area_km2 is not None for row in rows)
+    right = 'style="text-align:right;white-space:nowrap"'
     items = []
+    if figures:
+        items.append(f'<tr class="muted" style="font-size:.8rem"><td></td><td></td><td {right}>places</td>'
+                     f'<td {right}>zone area*</td><td {right}>population*</td></tr>')
     for row in rows:
         swatch = svg_img(icon_svg(MarkerStyle("square", 6.5, row.colour)), row.short)
         delta = f' <span class="delta">({row.change:+d})</span>' if row.change else ""
+        extra = ""
+        if figures:
+            contested = f"of which {km2_text(row.contested_km2)} contested" if row.contested_km2 > 0 else "none contested"
+            extra = (f'<td {right} data-area="{esc(row.faction)}" title="{contested}">{km2_text(row.area_km2 or 0.0)}</td>'
+                     f'<td {right} data-population="{esc(row.faction)}">{people_text(row.population or 0)}</td>')
         items.append(
-            f'<tr><td>{swatch}</td><td title="{esc(row.label)}"><b>{esc(row.short)}</b> '
+            f'<tr><td style="min-width:22px">{swatch}</td><td title="{esc(row.label)}"><b>{esc(row.short)}</b> '
             f'<span class="muted">{esc(row.label)}</span></td>'
-            f'<td style="text-align:right;white-space:nowrap" data-faction="{esc(row.faction)}"><b>{row.count}</b>{delta}</td></tr>'
+            f'<td {right} data-faction="{esc(row.faction)}"><b>{row.count}</b>{delta}</td>{extra}</tr>'
         )
+    totals = ""
+    if figures:
+        totals = (f'<td {right}>{km2_text(sum(r.area_km2 or 0.0 for r in rows))}</td>'
+                  f'<td {right}>{people_text(sum(r.population or 0 for r in rows))}</td>')
+    caption = f'<p class="muted syria-zones-caption" style="font-size:.8rem;margin:.3rem 0 0">* {ZONES_CAPTION}</p>' if figures else ""
     return (
         '<div class="syria-legend"><table style="width:100%;border-collapse:collapse">'
         + "".join(items)
-        + f'<tr><td></td><td class="muted">All places</td><td style="text-align:right">{total}</td></tr></table></div>'
+        + f'<tr><td></td><td class="muted">All places</td><td style="text-align:right">{total}</td>{totals}</tr></table>'
+        + caption + "</div>"
     )
 
 
-def symbol_rows(dataset: Dataset) -> list[tuple[str, str]]:
-    """(svg, explanation) for every symbol the map can show: shapes by kind (those in the data), then modes, statuses, changes."""
+def symbol_rows(dataset: Dataset, zones: bool = True, fronts: bool = True) -> list[tuple[str, str]]:
+    """(svg, explanation) for every symbol the map can show: shapes by kind (those in the data), then modes,
+    statuses, changes, and the zones and front lines when they are shown."""
     grey = "#9E9E9E"
     example = "#4477AA"
     other = "#DDAA33"
@@ -185,6 +265,13 @@ def symbol_rows(dataset: Dataset) -> list[tuple[str, str]]:
         (icon_svg(MarkerStyle("circle", 7.5, example, halo=True)), "Changed on this day: black ring"),
         (icon_svg(MarkerStyle("circle", 7.5, example, selected=True)), "Selected place: blue dashed ring"),
     ]
+    if zones:
+        rows += [
+            (zone_swatch_svg(example), "Zone (approximate): the ground nearest the places a side holds"),
+            (zone_swatch_svg(example, other), "Contested zone: stripes in the attacker's colour, dashed edge"),
+        ]
+    if fronts:
+        rows.append((front_swatch_svg(), "Front line (approximate): where two sides' zones meet"))
     return rows
 
 
@@ -398,6 +485,19 @@ def clicked_place(value: object, place_ids: Mapping | set | frozenset) -> str | 
     return pid if isinstance(pid, str) and pid in place_ids else None
 
 
+def map_click(value: object, place_ids: Mapping | set | frozenset, seen_count: object) -> tuple[str | None, object]:
+    """(the place clicked, the click count to remember). st_folium also reports zooms: only a click count
+    other than `seen_count` (the one remembered from the last call) is a new click."""
+    count = value.get("last_object_clicked_count") if isinstance(value, Mapping) else None
+    return (None if count == seen_count else clicked_place(value, place_ids)), count
+
+
+def map_zoom(value: object) -> float | None:
+    """The map's zoom level in what st_folium returned, if any."""
+    zoom = value.get("zoom") if isinstance(value, Mapping) else None
+    return float(zoom) if isinstance(zoom, int | float) and not isinstance(zoom, bool) else None
+
+
 # --- captions --------------------------------------------------------------------------
 def as_of_caption(dataset: Dataset, timeline: Timeline) -> str:
     """One line (Markdown-safe: no data strings): how current the data is."""
@@ -445,8 +545,20 @@ hollow so they are never mistaken for facts.
 carry hand coordinates with a documented source. A marker is a point, not a front line: control of a
 city says nothing about the countryside around it.
 
+**Zones are approximate.** The coloured areas are inferred from held places, not surveyed front lines:
+no source here maps where one side's ground ends. Each place gets the ground nearest to it (a Voronoi
+cell, measured in an equal-area projection and clipped to Syria's border; cities pull further than
+bases and crossings, and a few places such as the 55 km zone around al-Tanf have a known extent);
+a day's zones are these cells merged by who held each place at the end of the day. A contested place
+gives a striped zone, a split place counts for its main holder, and the dashed front lines are where
+zones of different sides meet. Villages, desert and mountains are coloured only because they lie near a
+listed place, so the areas (km², equal-area) are estimates. Population is the sum of the GeoNames
+figures of the listed places each side holds (often pre-war census numbers), not of the people in the
+zones. The full method is in `docs/zones.md`.
+
 **Share a view.** The address bar always holds the day and the selected place
-(`?date=2024-12-06&place=homs`): copy it to share exactly this view.
+(`?date=2024-12-06&place=homs`, with `&zones=0` or `&fronts=0` when those are switched off): copy it
+to share exactly this view.
 
 **Corrections.** Edit `events.yaml` (every event needs a source), run `python -m geo validate`, and
 open a pull request.

@@ -54,7 +54,12 @@ TILES_ATTRIBUTION = (
     'contributors &copy; <a href="https://carto.com/attributions" target="_blank" rel="noopener">CARTO</a>'
 )
 OUTLINE_PATH = Path(__file__).resolve().parent / "data" / "syria.geojson"
-OUTLINE_OPTIONS_JS = '{interactive: false, style: {color: "#555555", weight: 1.5, fillColor: "#FFFFFF", fillOpacity: 0.35}}'
+# Panes for the zones (geo/zone_layer.py), bottom to top: tiles 200 < Syria's outline < zones <
+# overlays 400 (places' area polygons) < front lines < markers 600 < tooltips 650.
+OUTLINE_PANE, ZONES_PANE, FRONTS_PANE = "syria-outline", "syria-zones", "syria-fronts"
+PANES = ((OUTLINE_PANE, 340), (ZONES_PANE, 350), (FRONTS_PANE, 450))
+OUTLINE_OPTIONS_JS = ('{pane: "' + OUTLINE_PANE + '", interactive: false, '
+                      'style: {color: "#555555", weight: 1.5, fillColor: "#FFFFFF", fillOpacity: 0.35}}')
 SYRIA_CENTRE = (35.0, 38.5)
 SYRIA_BOUNDS = ((32.3, 35.7), (37.3, 42.4))
 
@@ -377,7 +382,7 @@ def _outline_data(path: Path = OUTLINE_PATH) -> dict | None:
 
 
 def base_map(dataset: Dataset, outline_path: Path | None = OUTLINE_PATH, vendor_dir: Path | None = None) -> folium.Map:
-    """The map that never changes between reruns: tiles, Syria's outline, the view around the places.
+    """The map that never changes between reruns: tiles, panes, Syria's outline, the view around the places.
 
     Built anew on every rerun (st_folium adds the day's layer to it), and identical
     each time, so the browser keeps it and with it the user's zoom and pan.
@@ -390,6 +395,8 @@ def base_map(dataset: Dataset, outline_path: Path | None = OUTLINE_PATH, vendor_
     folium.TileLayer(
         TILES_URL, attr=TILES_ATTRIBUTION, name="CARTO Positron", max_zoom=19, subdomains="abcd", control=False,
     ).add_to(m)
+    for pane, z_index in PANES:  # created once, with the map: the day's layers only refer to them
+        folium.map.CustomPane(pane, z_index=z_index, pointer_events=False).add_to(m)
     outline = _outline_data(outline_path) if outline_path is not None else None
     if outline is not None:
         InlineGeoJson(to_js_json(outline), OUTLINE_OPTIONS_JS, name="SyriaOutline").add_to(m)

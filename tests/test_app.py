@@ -34,12 +34,26 @@ def map_args(at: AppTest) -> dict:
     return json.loads(component.proto.json_args)
 
 
-def map_features(at: AppTest) -> list[dict]:
-    """The GeoJSON features of the day's layer, read back out of the script st_folium sends."""
+def layer_features(at: AppTest, layer: str) -> list[dict] | None:
+    """The GeoJSON features of one of the day's layers ("places_layer", "zone_layer", "front_line_layer"),
+    read back out of the script st_folium sends; None when the layer is not there."""
     script = map_args(at)["feature_group"]
-    start = script.index("L.geoJson(") + len("L.geoJson(")
-    collection, _ = json.JSONDecoder().raw_decode(script, start)
+    found = re.search(rf"var {layer}_[a-z0-9_]+ = L\.geoJson\(", script)
+    if found is None:
+        return None
+    collection, _ = json.JSONDecoder().raw_decode(script, found.end())
     return collection["features"]
+
+
+def map_features(at: AppTest) -> list[dict]:
+    """The places on the map."""
+    return layer_features(at, "places_layer")
+
+
+def chart_field(at: AppTest) -> str:
+    """The y field of the chart under the map: "places" or "km2"."""
+    (chart,) = at.get("vega_lite_chart")
+    return json.loads(chart.proto.spec)["layer"][0]["encoding"]["y"]["field"]
 
 
 def legend_counts(at: AppTest) -> dict[str, int]:
@@ -63,7 +77,7 @@ def test_default_view_is_the_last_day(app):
     assert [f["properties"]["place_id"] for f in features] == ["aleppo", "hama", "deir_ez_zor", "nassib_crossing"]
     assert [f["properties"]["c"] for f in features] == ["hts", "hts", "sdf", "south"]
     args = map_args(at)
-    assert args["returned_objects"] == ["last_active_drawing", "last_object_clicked_count"]
+    assert args["returned_objects"] == ["last_active_drawing", "last_object_clicked_count", "zoom"]
     assert args["js_links"] and all("leaflet" in url for url in args["js_links"])
     assert at.query_params["date"] == "2024-12-06"
     text = markdown_text(at)
@@ -159,6 +173,80 @@ def test_picking_a_place_shows_its_history_and_goes_in_the_link(app):
     assert map_args(at)["center"] == [pytest.approx(35.13, abs=0.1), pytest.approx(36.75, abs=0.1)]  # brought into view
     at.selectbox[0].select(None).run()
     assert "place" not in at.query_params
+
+
+def test_zones_and_front_lines_are_on_the_map(app):
+    at = app(date="2024-11-29").run()
+    assert not at.exception
+    assert [c.value for c in at.checkbox] == [True, True]
+    zones, fronts = layer_features(at, "zone_layer"), layer_features(at, "front_line_layer")
+    assert len(zones) == 2 and fronts == []  # Aleppo contested; all the ground still the government's
+    assert {z["properties"]["style"]["fillColor"] for z in zones} == {"#D55E00", "url(#syria-hatch-D55E00-009E73)"}
+    script = map_args(at)["feature_group"]
+    assert "syria-hatch-D55E00-009E73" in script and '"syria-zones"' in script
+    assert script.index("zone_layer") < script.index("places_layer")
+    legend = next(m.value for m in at.markdown if "syria-legend" in m.value)
+    assert 'data-area="gov"' in legend and "185,900 km²" in legend and "not surveyed front lines" in legend
+    symbols = next(m.value for m in at.markdown if "syria-symbols" in m.value)
+    assert "Contested zone" in symbols and "Front line (approximate)" in symbols
+    assert "Zones are approximate" in markdown_text(at)
+
+
+def test_moving_the_slider_changes_the_zones(app):
+    at = app(date="2024-11-29").run()
+    before = layer_features(at, "zone_layer")
+    at.slider[0].set_value(date(2024, 12, 6)).run()
+    after = layer_features(at, "zone_layer")
+    assert after != before and len(after) == 3
+    assert {z["properties"]["style"]["fillColor"] for z in after} == {"#009E73", "#F0E442", "#CC79A7"}
+    assert len(layer_features(at, "front_line_layer")) == 3
+
+
+def test_toggling_zones_and_front_lines(app):
+    at = app(date="2024-12-06").run()
+    base_script = map_args(at)["script"]
+    at.checkbox(key="zones").uncheck().run()
+    assert not at.exception
+    assert layer_features(at, "zone_layer") is None and len(layer_features(at, "front_line_layer")) == 3
+    assert len(map_features(at)) == 4  # the places stay
+    assert at.query_params["zones"] == "0" and "fronts" not in at.query_params
+    assert "Contested zone" not in next(m.value for m in at.markdown if "syria-symbols" in m.value)
+    at.checkbox(key="fronts").uncheck().run()
+    assert layer_features(at, "zone_layer") is None and layer_features(at, "front_line_layer") is None
+    assert at.query_params["fronts"] == "0"
+    at.checkbox(key="zones").check().run()
+    assert len(layer_features(at, "zone_layer")) == 3 and layer_features(at, "front_line_layer") is None
+    assert "zones" not in at.query_params
+    assert map_args(at)["script"] == base_script  # the base map is never rebuilt
+
+
+def test_a_link_can_switch_zones_off(app):
+    at = app(date="2024-12-06", zones="0", fronts="0").run()
+    assert not at.exception and not at.warning
+    assert [c.value for c in at.checkbox] == [False, False]
+    assert layer_features(at, "zone_layer") is None and layer_features(at, "front_line_layer") is None
+    assert at.query_params["zones"] == "0" and at.query_params["fronts"] == "0"
+
+
+def test_zooming_in_sends_finer_zones(app):
+    at = app(date="2024-12-06").run()
+    coarse = json.dumps(layer_features(at, "zone_layer"))
+    at.session_state["map"] = {"zoom": 11, "last_active_drawing": None, "last_object_clicked_count": None}  # as st_folium reports it
+    at.run()
+    fine = json.dumps(layer_features(at, "zone_layer"))
+    assert not at.exception and len(fine) > len(coarse)
+    assert at.session_state["place"] is None
+
+
+def test_the_chart_shows_places_or_zone_area(app):
+    at = app().run()
+    assert chart_field(at) == "places"
+    at.segmented_control(key="chart").set_value("Zone area (km², approximate)").run()
+    assert not at.exception
+    assert chart_field(at) == "km2"
+    at.slider[0].set_value(date(2024, 11, 30)).run()
+    (chart,) = at.get("vega_lite_chart")
+    assert json.loads(chart.proto.spec)["layer"][-1]["data"] == {"values": [{"day": "2024-11-30"}]}
 
 
 def test_invalid_events_show_the_validators_messages(monkeypatch, invalid_events):

@@ -244,6 +244,71 @@ def test_shared_link_offline_map_date_move_keeps_zoom(browser, server):
         view.close()
 
 
+def count(frame, selector: str) -> int:
+    return frame.evaluate("s => document.querySelectorAll(s).length", selector)
+
+
+def wait_count(frame, selector: str, test: str) -> None:
+    """Wait until the number of elements matching `selector` passes `test`, e.g. "n === 2" or "n > 0"."""
+    frame.wait_for_function(f"s => {{ const n = document.querySelectorAll(s).length; return {test}; }}", arg=selector, timeout=TIMEOUT_MS)
+
+
+def map_colour(view: Offline) -> tuple[float, ...]:
+    """The mean colour of the map as painted (tiles are blocked, so what is not the outline is zones and places)."""
+    from io import BytesIO
+
+    from PIL import Image, ImageStat
+
+    return tuple(ImageStat.Stat(Image.open(BytesIO(view.page.locator(MAP_FRAME).screenshot())).convert("RGB")).mean)
+
+
+def test_zones_and_front_lines_are_painted_and_toggle(browser, server):
+    view = Offline(browser, server)
+    try:
+        frame = view.open(f"{server}/?date=2024-11-29")
+        page = view.page
+        wait_count(frame, "path.syria-zone", "n === 2")  # Aleppo's ground contested, the rest the government's
+        fills = frame.evaluate("() => [...document.querySelectorAll('path.syria-zone')].map(p => p.getAttribute('fill'))")
+        assert sorted(fills) == sorted([GOV, "url(#syria-hatch-D55E00-009E73)"])
+        assert frame.evaluate("() => document.querySelector('#syria-patterns pattern#syria-hatch-D55E00-009E73 rect') !== null")
+        sizes = frame.evaluate("() => [...document.querySelectorAll('path.syria-zone')]"
+                               ".map(p => { const r = p.getBoundingClientRect(); return r.width * r.height; })")
+        assert all(size > 400 for size in sizes), sizes  # painted, with a size on the screen
+        z = frame.evaluate("() => ['syria-zones', 'overlayPane', 'syria-fronts', 'markerPane']"
+                           ".map(p => +getComputedStyle(window.map.getPane(p)).zIndex)")
+        assert z == sorted(z), z  # zones under everything else, front lines under the places
+        assert frame.evaluate("() => window.map.getPane('syria-zones').contains(document.querySelector('path.syria-zone'))")
+        assert count(frame, "path.syria-front") == 0  # contested, not yet taken: no front line
+        frame.evaluate("window.__kept = 'yes'")
+
+        page.get_by_role("button", name="Next day", exact=True).click()  # HTS takes Aleppo: a front line
+        wait_count(frame, "path.syria-front", "n > 0")
+        wait_count(frame, "path.syria-zone", "n === 2")
+        fills = frame.evaluate("() => [...document.querySelectorAll('path.syria-zone')].map(p => p.getAttribute('fill'))")
+        assert sorted(fills) == sorted([GOV, HTS])
+        assert frame.evaluate("() => getComputedStyle(document.querySelector('path.syria-front')).strokeDasharray") != "none"
+        view.shot("browser-zones-2024-11-30.png")
+        painted = map_colour(view)
+
+        page.get_by_text("Zones (approximate)", exact=True).click()
+        wait_count(frame, "path.syria-zone", "n === 0")
+        page.wait_for_url("**zones=0**")
+        assert count(frame, "path.syria-front") > 0 and count(frame, ".syria-place") == 4
+        time.sleep(0.3)
+        unpainted = map_colour(view)
+        assert sum(abs(a - b) for a, b in zip(painted, unpainted, strict=True)) > 3, (painted, unpainted)
+        page.get_by_text("Front lines", exact=True).click()
+        wait_count(frame, "path.syria-front", "n === 0")
+        page.wait_for_url("**fronts=0**")
+        assert count(frame, ".syria-place") == 4
+        page.get_by_text("Zones (approximate)", exact=True).click()
+        wait_count(frame, "path.syria-zone", "n === 2")
+        assert frame.evaluate("window.__kept") == "yes"  # layers swapped, the map itself never rebuilt
+        assert not view.errors, view.errors
+    finally:
+        view.close()
+
+
 def test_hover_click_and_search_select_a_place(browser, server):
     view = Offline(browser, server)
     try:
@@ -356,6 +421,8 @@ def test_readme_screenshot_of_the_real_data(browser, vendored):
             busiest = max(tl.event_days, key=lambda d: (len(tl.events_on(d)), d))
             frame = view.open(f"{url}/?date={busiest.isoformat()}")
             frame.wait_for_function("n => document.querySelectorAll('.syria-place').length === n", arg=len(dataset.places))
+            wait_count(frame, "path.syria-zone", "n > 0")
+            wait_count(frame, "path.syria-front", "n > 0")
             time.sleep(1.0)
             path = view.shot("browser-readme.png")
             if os.environ.get("UPDATE_README_SCREENSHOT") == "1":

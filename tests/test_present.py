@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from geo import present
-from geo.charts import chart_spec, control_chart, series_rows, spec_for_day, with_day
+from geo.charts import area_chart_spec, area_rows, chart_spec, control_chart, series_rows, spec_for_day, with_day
 from geo.escape import esc
 
 FIRST, LAST = date(2024, 11, 26), date(2024, 12, 6)
@@ -87,6 +87,36 @@ def test_round_trip(fixture_timeline, fixture_dataset):
             present.ViewParams(day, "hama", ())
 
 
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("0", False), ("false", False), (" OFF ", False), ("no", False), (["1", "0"], False),
+    ("1", True), ("true", True), ("on", True), ("yes", True),
+    ("", None), (None, None), ("2", None), ("<b>", None), ([], None),
+])
+def test_parse_flag(raw, expected):
+    assert present.parse_flag(raw) is expected
+
+
+def test_zones_and_front_lines_can_be_switched_off_by_link():
+    assert parse({}).zones is True and parse({}).fronts is True
+    view = parse({"date": "2024-11-30", "zones": "0"})
+    assert (view.zones, view.fronts, view.notices) == (False, True, ())
+    assert parse({"fronts": "0"}).fronts is False and parse({"fronts": "0"}).zones is True
+    junk = parse({"zones": "maybe`${x}`", "fronts": "1"})
+    assert junk.zones is True and junk.fronts is True
+    assert len(junk.notices) == 1 and "zones" in junk.notices[0] and "$" not in junk.notices[0] and "`" not in junk.notices[0]
+
+
+def test_view_query_has_the_toggles_only_when_off():
+    day = date(2024, 12, 6)
+    assert present.view_query(day, None, zones=True, fronts=True) == {"date": "2024-12-06"}
+    assert present.view_query(day, "homs", zones=False, fronts=False) == \
+        {"date": "2024-12-06", "place": "homs", "zones": "0", "fronts": "0"}
+    for zones in (True, False):
+        for fronts in (True, False):
+            view = parse(present.view_query(date(2024, 11, 30), "hama", zones, fronts))
+            assert view == present.ViewParams(date(2024, 11, 30), "hama", (), zones, fronts)
+
+
 # --- stepping and playing ------------------------------------------------------------------
 
 
@@ -133,6 +163,47 @@ def test_legend_counts_follow_the_day(fixture_dataset, fixture_timeline):
     assert 'data-faction="hts"><b>1</b>' in html_text and "(+1)" in html_text and "HTS-led opposition" in html_text
 
 
+STATS = [
+    {"faction": "gov", "area_km2": 157177.7, "contested_km2": 0.0, "population": 732402},
+    {"faction": "hts", "area_km2": 28763.6, "contested_km2": 1234.5, "population": 2098210},
+    {"faction": "sdf", "area_km2": 0.0, "contested_km2": 0.0, "population": 0},
+]  # "south" missing: zero
+
+
+def test_legend_rows_carry_zone_area_and_population(fixture_dataset, fixture_timeline):
+    day = date(2024, 11, 30)
+    plain = present.legend_rows(fixture_dataset, fixture_timeline, day)
+    assert all(r.area_km2 is None and r.population is None for r in plain)
+    assert "km²" not in present.legend_html(plain, 4) and "not surveyed" not in present.legend_html(plain, 4)
+    rows = {r.faction: r for r in present.legend_rows(fixture_dataset, fixture_timeline, day, STATS)}
+    assert (rows["gov"].count, rows["gov"].area_km2, rows["gov"].population) == (3, 157177.7, 732402)
+    assert (rows["hts"].contested_km2, rows["south"].area_km2, rows["south"].population) == (1234.5, 0.0, 0)
+    html_text = present.legend_html(list(rows.values()), 4)
+    assert 'data-faction="hts"><b>1</b>' in html_text  # the place count stays where it was
+    assert 'data-area="gov"' in html_text and "157,200 km²" in html_text and "28,800 km²" in html_text
+    assert 'data-population="hts"' in html_text and "2.1 M" in html_text and "732 k" in html_text
+    assert "of which 1,200 km² contested" in html_text
+    assert "185,900 km²" in html_text  # the total
+    assert present.ZONES_CAPTION in html_text
+    assert "approximate zones inferred from held places, not surveyed front lines" in present.ZONES_CAPTION
+    assert "listed towns (GeoNames), not the zones" in present.ZONES_CAPTION
+
+
+@pytest.mark.parametrize(("km2", "text"), [
+    (0, "0 km²"), (-1, "0 km²"), (4.2, "<10 km²"), (82.6, "80 km²"), (524.5, "520 km²"), (999, "1,000 km²"),
+    (10183.3, "10,200 km²"), (12345, "12,300 km²"), (185941.3, "185,900 km²"),
+])
+def test_km2_text_rounds_an_estimate(km2, text):
+    assert present.km2_text(km2) == text
+
+
+@pytest.mark.parametrize(("people", "text"), [
+    (0, "0"), (600, "600"), (9500, "9,500"), (10_000, "10 k"), (849_600, "850 k"), (2_098_210, "2.1 M"),
+])
+def test_people_text(people, text):
+    assert present.people_text(people) == text
+
+
 def test_symbols_explain_every_shape_in_the_data_and_every_look(fixture_dataset):
     rows = present.symbol_rows(fixture_dataset)
     texts = [text for _, text in rows]
@@ -141,6 +212,12 @@ def test_symbols_explain_every_shape_in_the_data_and_every_look(fixture_dataset)
         assert any(word in t for t in texts), word
     assert len({svg for svg, _ in rows}) == len(rows)
     assert present.symbols_html(rows).count("<img") == len(rows)
+    for word in ("Zone (approximate)", "Contested zone", "Front line (approximate)"):
+        assert any(word in t for t in texts), word
+    without = [text for _, text in present.symbol_rows(fixture_dataset, zones=False, fronts=False)]
+    assert not any("Zone" in t or "zone" in t or "Front" in t for t in without)
+    only_fronts = [text for _, text in present.symbol_rows(fixture_dataset, zones=False)]
+    assert any("Front line" in t for t in only_fronts) and not any("Zone" in t for t in only_fronts)
 
 
 # --- what changed, history ---------------------------------------------------------------------------
@@ -224,6 +301,24 @@ def test_clicked_place(fixture_dataset):
     assert present.clicked_place({"last_active_drawing": {"properties": None}}, fixture_dataset.places) is None
 
 
+def test_map_click_tells_clicks_from_zooms(fixture_dataset):
+    places = fixture_dataset.places
+    click = {"last_active_drawing": {"properties": {"place_id": "hama"}}, "last_object_clicked_count": 1, "zoom": 7}
+    assert present.map_click(click, places, None) == ("hama", 1)
+    zoomed = {**click, "zoom": 9}  # the same click still in the value: not a new one
+    assert present.map_click(zoomed, places, 1) == (None, 1)
+    assert present.map_click({**zoomed, "last_object_clicked_count": 2}, places, 1) == ("hama", 2)
+    assert present.map_click(None, places, 3) == (None, None)
+    assert present.map_zoom(click) == 7.0 and present.map_zoom({"zoom": 8.25}) == 8.25
+    assert present.map_zoom({"zoom": "8"}) is None and present.map_zoom({"zoom": True}) is None and present.map_zoom(None) is None
+
+
+def test_method_explains_the_zones_honestly():
+    text = present.METHOD_MD
+    assert "Zones are approximate" in text and "not surveyed front lines" in text and "docs/zones.md" in text
+    assert "zones=0" in text
+
+
 def test_captions(fixture_dataset, fixture_timeline):
     caption = present.as_of_caption(fixture_dataset, fixture_timeline)
     assert caption.startswith("As of 6 Dec 2024: 4 places, 5 sourced events since 26 Nov 2024.")
@@ -256,6 +351,23 @@ def test_chart_spec_is_built_once_and_moved_by_day(fixture_dataset, fixture_time
     assert spec["layer"][-1]["data"] != moved["layer"][-1]["data"]  # the cached spec is not changed
     assert moved["layer"][0] == spec["layer"][0] and moved["layer"][0] is not spec["layer"][0]
     assert moved["layer"][-1]["mark"]["type"] == "rule"
+
+
+def test_area_chart_is_stacked_km2_per_faction(fixture_dataset, fixture_timeline):
+    from geo.territory import TerritoryModel
+
+    series = TerritoryModel(fixture_timeline).series()
+    rows = area_rows(fixture_dataset, series)
+    assert len(rows) == len(fixture_timeline.days) * len(fixture_dataset.factions)
+    assert {"day": "2024-11-30", "faction": "HTS", "km2": 28764, "order": 1} in rows
+    spec = area_chart_spec(fixture_dataset, series, fixture_timeline.last_day)
+    area, rule = spec["layer"]
+    assert area["mark"]["type"] == "area" and area["encoding"]["y"]["field"] == "km2"
+    assert area["encoding"]["y"]["stack"] == "zero" and "approximate" in area["encoding"]["y"]["title"]
+    assert area["encoding"]["color"]["scale"]["range"] == ["#D55E00", "#009E73", "#F0E442", "#CC79A7"]
+    assert spec_for_day(spec, date(2024, 11, 30))["layer"][-1]["data"] == {"values": [{"day": "2024-11-30"}]}
+    assert rule["mark"]["type"] == "rule"
+    assert sum(r["km2"] for r in rows if r["day"] == "2024-12-06") == pytest.approx(185_941, abs=5)
 
 
 def test_centre_and_sentence(fixture_dataset):
