@@ -18,6 +18,7 @@ apt_install() {
 python3 -c 'import ensurepip, venv' 2>/dev/null || apt_install python3-venv python3-pip
 command -v npm >/dev/null || apt_install nodejs npm
 if [ "$dev" = 1 ] && [ ! -x /usr/bin/chromium ]; then apt_install chromium fonts-dejavu-core; fi
+if [ "$dev" = 1 ] && ! command -v ffmpeg >/dev/null; then apt_install ffmpeg; fi  # MP4 timelapse test
 
 # Python packages, pinned.
 req=requirements.txt; [ "$dev" = 1 ] && req=requirements-dev.txt

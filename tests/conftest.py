@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -65,3 +66,65 @@ def invalid_events(tmp_path) -> Path:
     path = tmp_path / "events.yaml"
     path.write_text(text, encoding="utf-8")
     return path
+
+
+# --- a headless Chromium for browser tests of pages that need no server (the static export) ---
+CHROMIUM_PATH = os.environ.get("SYRIA_MAP_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_LAUNCH_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic", "--no-first-run",
+    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+]
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    """Debian's Chromium, headless, through Playwright. Fails (never skips) when it cannot run."""
+    if not Path(CHROMIUM_PATH).exists():
+        pytest.fail(f"{CHROMIUM_PATH} is missing: install it with `apt-get install -y chromium`")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError as exc:  # pragma: no cover
+        pytest.fail(f"playwright is not installed: {exc}")
+    with sync_playwright() as p:
+        try:
+            browser = p.chromium.launch(executable_path=CHROMIUM_PATH, args=CHROMIUM_LAUNCH_ARGS, headless=True)
+        except Exception as exc:
+            pytest.fail(f"cannot launch {CHROMIUM_PATH}: {exc}")
+        yield browser
+        browser.close()
+
+
+# --- live servers and a browser for the load, hostile-link and live-edit tests --------------------
+# (tests/test_many_viewers.py, test_hostile_links.py, test_live_edit.py; the helpers are in
+# benchmarks/load_test.py, which the bigger benchmark run uses too)
+@pytest.fixture(scope="module")
+def live_server_factory():
+    """Start `streamlit run streamlit_app.py` on given data files: factory(events, places, label, extra_args=())
+    returns a started benchmarks.load_test.Server (url, ws_url, rss_mb(), metrics()); all stop at module end."""
+    from benchmarks.load_test import Server
+
+    started = []
+
+    def start(events: Path, places: Path, label: str, extra_args=()) -> Server:
+        server = Server(events, places, label, extra_args)
+        try:
+            server.__enter__()
+        except RuntimeError as exc:
+            pytest.fail(str(exc))
+        started.append(server)
+        return server
+
+    yield start
+    for server in reversed(started):
+        server.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="module")
+def live_browser(chromium):
+    """The `chromium` fixture, for pages of a live server: also FAILS when the map's Leaflet is not
+    vendored (scripts/setup_assets.sh), as the map could not paint offline."""
+    from geo.assets import VENDOR_DIR, vendored_complete
+
+    if not vendored_complete():
+        pytest.fail(f"the map's Leaflet is not in {VENDOR_DIR}: run scripts/setup_assets.sh")
+    return chromium
