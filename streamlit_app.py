@@ -1,9 +1,12 @@
 """The dashboard: slide through the days and see who held every place in Syria.
 
 Run: streamlit run streamlit_app.py. Layout and widgets only; the logic is in geo/
-(present.py: view model, render.py: the map, zone_layer.py: the approximate zones on it,
-territory.py: computing them, charts.py: the charts). SYRIA_MAP_EVENTS
-and SYRIA_MAP_PLACES point the app at other data files (the tests use them).
+(present.py: view model, render.py: the map, place_layer.py: the day's places on it, thinned
+by zoom for big data, zone_layer.py: the approximate zones on it, territory.py: computing them,
+charts.py: the charts); map_component.py hands the map to streamlit-folium. Everything that
+costs time is built once per dataset or once per day/view and kept in bounded caches shared
+by all sessions, so a slider move only looks things up (python -m geo bench measures it).
+SYRIA_MAP_EVENTS and SYRIA_MAP_PLACES point the app at other data files (the tests use them).
 """
 
 from __future__ import annotations
@@ -16,15 +19,19 @@ from functools import partial
 from pathlib import Path
 
 import streamlit as st
-from streamlit_folium import st_folium
 
+import map_component
 from geo import present
+from geo.assets import vendored_complete
 from geo.charts import area_chart_spec, chart_spec, spec_for_day
 from geo.errors import DataError
 from geo.escape import esc
 from geo.gazetteer import DEFAULT_PLACES
-from geo.loader import DEFAULT_EVENTS, load_dataset_from_bytes
-from geo.render import base_map, day_label, day_layer, layer_data
+from geo.isolated import load as load_dataset_from_bytes  # a big events file is parsed in a child process
+from geo.loader import DEFAULT_EVENTS
+from geo.place_layer import PlaceLayers, view_box
+from geo.render import base_map, day_label, day_layer
+from geo.snapshot import Snapshots
 from geo.territory import TerritoryModel
 from geo.timeline import Timeline
 from geo.zone_layer import ZoneLayers, zone_group
@@ -38,11 +45,9 @@ st.set_page_config(page_title="Syria control map", page_icon="🗺️", layout="
 ss = st.session_state
 
 
-def read(path: Path) -> bytes | OSError:
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        return exc
+@st.cache_resource(show_spinner=False)
+def snapshots() -> Snapshots:
+    return Snapshots()  # the data files, read again only when they change (geo/snapshot.py)
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
@@ -51,14 +56,29 @@ def load(digest: str, _events, events_name: str, _places, places_name: str):
     return dataset, Timeline(dataset)
 
 
-@st.cache_data(max_entries=1024, show_spinner=False)
-def day_data(digest: str, day, place: str | None, _dataset, _timeline) -> dict:
-    return layer_data(_dataset, _timeline, day, place)
+@st.cache_resource(max_entries=4, show_spinner=False)
+def places(digest: str, _dataset, _timeline) -> PlaceLayers:
+    return PlaceLayers(_dataset, _timeline)  # each day's places layer, built on first use, LRU-cached
 
 
-@st.cache_resource(max_entries=4, show_spinner="Working out the approximate zones of every day…")
+@st.cache_resource(max_entries=4, show_spinner="Working out the approximate zones…")
 def zones(digest: str, _timeline) -> ZoneLayers:
-    return ZoneLayers(TerritoryModel(_timeline))  # every day's zones, lines and GeoJSON, once per dataset
+    return ZoneLayers(TerritoryModel(_timeline))  # cells once per dataset; a day's zones on first use, LRU-cached
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def map_base(digest: str, vendored: bool, _dataset) -> map_component.MapBase:
+    return map_component.MapBase(base_map(_dataset))  # the base map never changes: its part of st_folium, once
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def search_labels(digest: str, _dataset) -> tuple[list[str], dict[str, str]]:
+    return present.place_options(_dataset), {pid: present.place_label(p) for pid, p in _dataset.places.items()}
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def static_html(digest: str, _dataset) -> tuple[str, str]:
+    return present.baseline_html(_dataset), present.attribution_html(_dataset)  # every source of every event: once
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
@@ -70,11 +90,8 @@ def chart(digest: str, what: str, _dataset, _timeline, _zones) -> dict:
 
 events_path = Path(os.environ.get("SYRIA_MAP_EVENTS") or DEFAULT_EVENTS)
 places_path = Path(os.environ.get("SYRIA_MAP_PLACES") or DEFAULT_PLACES)
-events_bytes, places_bytes = read(events_path), read(places_path)
-digest = hashlib.sha256(
-    b"\0".join(x if isinstance(x, bytes) else repr(x).encode() for x in (events_bytes, places_bytes))
-    + f"\0{events_path}\0{places_path}".encode()
-).hexdigest()
+(events_bytes, events_sha), (places_bytes, places_sha) = snapshots().read(events_path), snapshots().read(places_path)
+digest = hashlib.sha256(f"{events_sha}\0{places_sha}\0{events_path}\0{places_path}".encode()).hexdigest()
 
 st.html(STYLE)
 st.title("Syria: who controlled what, day by day")
@@ -147,16 +164,18 @@ with st.container(horizontal=True, gap="small"):
               on_click=toggle_play, args=(tl,), type="primary" if playing else "secondary", key="play")
     st.fragment(tick, run_every=PLAY_SECONDS if playing else None)()
 
-day, place, zl = ss.day, ss.place, zones(digest, tl)
+day, place, zl, pl = ss.day, ss.place, zones(digest, tl), places(digest, ds, tl)
+options, labels = search_labels(digest, ds)
 left, right = st.columns([3, 2], gap="medium")
 with left:
-    st.selectbox("Find a place (or click one on the map) to see its history", present.place_options(ds), index=None,
-                 key="place", on_change=on_pick, format_func=lambda pid: present.place_label(ds.places[pid]),
-                 placeholder="Name, Arabic name or alias")
-    layers = [zone_group(zl.on(day, present.map_zoom(ss.get("map"))), ss.zones, ss.fronts), day_layer(day_data(digest, day, place, ds, tl))]
-    st_folium(
-        base_map(ds), key="map", feature_group_to_add=[g for g in layers if g is not None],
-        returned_objects=["last_active_drawing", "last_object_clicked_count", "zoom"], use_container_width=True,
+    st.selectbox("Find a place (or click one on the map) to see its history", options, index=None,
+                 key="place", on_change=on_pick, format_func=labels.__getitem__, placeholder="Name, Arabic name or alias")
+    zoom, bounds = present.map_zoom(ss.get("map")), present.map_bounds(ss.get("map"))
+    layers = [zone_group(zl.on(day, zoom, view_box(bounds, zoom) if pl.thinned else None), ss.zones, ss.fronts),
+              day_layer({}, wire=pl.wire(day, place, zoom, bounds))]
+    map_component.show(  # st_folium; a big dataset is thinned and cut to the view by zoom: the map then reports its bounds too
+        map_base(digest, vendored_complete(), ds), "map", [g for g in layers if g is not None],
+        returned_objects=["last_active_drawing", "last_object_clicked_count", "zoom", *(["bounds"] if pl.thinned else [])],
         height=MAP_HEIGHT, on_change=partial(on_map_click, frozenset(ds.places)), center=present.centre_of(ds, ss.get("pan_to")),
     )
     with st.container(horizontal=True, gap="medium"):  # under the map, so the map does not move down the page
@@ -177,6 +196,6 @@ with right:
 
 with st.expander("Data & method"):
     st.markdown(present.METHOD_MD)
-    st.markdown(present.baseline_html(ds), unsafe_allow_html=True)
-st.markdown(present.attribution_html(ds), unsafe_allow_html=True)
+    st.markdown(static_html(digest, ds)[0], unsafe_allow_html=True)
+st.markdown(static_html(digest, ds)[1], unsafe_allow_html=True)
 st.query_params.from_dict(present.view_query(ss.day, ss.place, ss.zones, ss.fronts))

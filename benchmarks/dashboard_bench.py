@@ -7,6 +7,7 @@ Runs streamlit_app.py in Streamlit's AppTest, moves the day slider across the da
 prints the median rerun time and, per move, the size of the map component's arguments
 (Streamlit sends them all on every rerun, uncompressed): the whole, then the day's layers
 (zones, front lines, places). Then the same for a few zoom levels, as st_folium reports them.
+`python -m geo bench` (benchmarks/bench.py) is the full benchmark; this is the quick look at one dataset.
 """
 
 from __future__ import annotations
@@ -31,10 +32,11 @@ def map_args(at) -> str:
 
 
 def layer_bytes(feature_group: str) -> dict[str, int]:
-    """Bytes of each layer's GeoJSON in the feature-group script (0 when the layer is off)."""
+    """Bytes of each layer's data in the feature-group script (0 when the layer is off): plain GeoJSON,
+    packed geometry (SyriaMap.unpack) or the places' compact form (SyriaMap.placesLayer)."""
     sizes = {}
     for name in LAYERS:
-        found = re.search(rf"var {name}_[a-z0-9_]+ = L\.geoJson\(", feature_group)
+        found = re.search(rf"var {name}_[a-z0-9_]+ = (?:L\.geoJson\((?:SyriaMap\.unpack\()?|SyriaMap\.placesLayer\()", feature_group)
         if found is None:
             sizes[name] = 0
             continue
@@ -56,7 +58,7 @@ def main() -> None:
     timeline = Timeline(load_dataset())
     started = time.perf_counter()
     at = AppTest.from_file(str(REPO / "streamlit_app.py"), default_timeout=300).run()
-    print(f"first run (loading, zones of every day, GeoJSON at every zoom band): {time.perf_counter() - started:.2f} s")
+    print(f"first run (loading, the territory model, the first day's layers): {time.perf_counter() - started:.2f} s")
     if at.exception or at.error:
         sys.exit(f"the app failed: {at.exception or at.error}")
     step = max(1, len(timeline.days) // args.moves)
@@ -70,7 +72,7 @@ def main() -> None:
         rows.append((day, len(sent.encode()), len(script.encode()), layer_bytes(script)))
     print(f"slider move rerun: median {statistics.median(times) * 1000:.0f} ms over {len(times)} moves "
           f"(min {min(times) * 1000:.0f}, max {max(times) * 1000:.0f})")
-    print("bytes per move: all map args | day's script | zones | front lines | places (GeoJSON only)")
+    print("bytes per move: all map args | day's script | zones | front lines | places (layer data only)")
     for day, total, script, layers in rows:
         zones, fronts, places = (layers[name] for name in LAYERS)
         print(f"  {day}  {total:7,} | {script:7,} | {zones:6,} | {fronts:6,} | {places:6,}")

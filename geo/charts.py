@@ -1,16 +1,22 @@
-"""The charts over time (Altair): places held and zone area per faction, with the chosen day marked. Pure."""
+"""The charts over time (Altair): places held and zone area per faction, with the chosen day marked. Pure.
+
+The chart is sent with every slider move, so its data is compact: one row per day with a column
+per faction (folded back into rows by Vega-Lite, labels and colours joined from a small table),
+and a timeline longer than MAX_CHART_DAYS is drawn from every n-th day (and the last): a chart a
+few hundred pixels wide cannot show more, and five years of daily rows would be ~1 MB per move."""
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Iterable, Mapping
 from datetime import date
-
-import altair as alt
+from typing import TYPE_CHECKING
 
 from geo.escape import safe_colour
 from geo.model import Dataset
 from geo.timeline import Timeline
+
+if TYPE_CHECKING:  # altair takes a second to import: only when a chart is built (after the map on a first page)
+    import altair as alt
 
 
 def series_rows(dataset: Dataset, timeline: Timeline) -> list[dict]:
@@ -34,13 +40,40 @@ def area_rows(dataset: Dataset, series: Iterable[Mapping]) -> list[dict]:
     ]
 
 
+MAX_CHART_DAYS = 400
+
+
+def thin_days(days: list[str]) -> set[str]:
+    """The days a chart draws: all of them up to MAX_CHART_DAYS, else every n-th and the last."""
+    step = -(-len(days) // MAX_CHART_DAYS)
+    return set(days[::step]) | set(days[-1:])
+
+
+def _wide(dataset: Dataset, rows: list[dict], field: str) -> tuple[list[dict], list[str], list[dict]]:
+    """Long rows (day, faction short label, value) as one row per (thinned) day with a column per faction."""
+    key = {f.short: f"f{i}" for i, f in enumerate(dataset.factions.values())}
+    days = list(dict.fromkeys(row["day"] for row in rows))
+    keep = thin_days(days)
+    wide: dict[str, dict] = {day: {"day": day} for day in days if day in keep}
+    for row in rows:
+        if row["day"] in wide and row["faction"] in key:
+            wide[row["day"]][key[row["faction"]]] = row[field]
+    names = [{"key": k, "faction": short, "order": i} for i, (short, k) in enumerate(key.items())]
+    return list(wide.values()), list(key.values()), names
+
+
 def _stacked(dataset: Dataset, rows: list[dict], field: str, title: str, height: int, value_format: str = "") -> alt.Chart:
+    import altair as alt
+
     domain = [f.short for f in dataset.factions.values()]
     colours = [safe_colour(f.colour) for f in dataset.factions.values()]
+    values, keys, names = _wide(dataset, rows, field)
     # ISO days are read as UTC midnight: keep them in UTC so no time zone shifts a day
     x = alt.X("utcyearmonthdate(day):T", title=None, axis=alt.Axis(format="%-d %b", labelOverlap=True))
     return (
-        alt.Chart(alt.Data(values=rows))
+        alt.Chart(alt.Data(values=values))
+        .transform_fold(keys, as_=["key", field])
+        .transform_lookup(lookup="key", from_=alt.LookupData(alt.Data(values=names), "key", ["faction", "order"]))
         .mark_area(interpolate="step-after", opacity=0.85, line={"strokeWidth": 0.6, "color": "#FFFFFF"})
         .encode(
             x=x,
@@ -67,6 +100,8 @@ def area_chart(dataset: Dataset, series: Iterable[Mapping], height: int = 220) -
 
 def with_day(chart: alt.Chart, day: date) -> alt.LayerChart:
     """The chart with a vertical rule on the chosen day."""
+    import altair as alt
+
     rule = (
         alt.Chart(alt.Data(values=[{"day": day.isoformat()}]))
         .mark_rule(color="#111111", strokeWidth=2, strokeDash=[4, 2])
@@ -75,22 +110,57 @@ def with_day(chart: alt.Chart, day: date) -> alt.LayerChart:
     return alt.layer(chart, rule).configure_view(strokeWidth=0)
 
 
-def chart_spec(dataset: Dataset, timeline: Timeline) -> dict:
-    """The Vega-Lite spec of the chart with the day rule, built (and validated) by Altair once per dataset.
+VEGA_LITE_SCHEMA = "https://vega.github.io/schema/vega-lite/v6.4.1.json"  # what altair 6.3 writes
 
-    Building and validating an Altair chart costs ~50 ms; a slider move only swaps the
-    rule's day in a copy of this dict (`spec_for_day`).
+
+def _spec(dataset: Dataset, rows: list[dict], field: str, title: str, day: date, height: int = 220, value_format: str = "") -> dict:
+    """The dict `with_day(_stacked(...), day).to_dict()` gives, built without altair.
+
+    Altair takes ~0.4 s to import, on the dashboard's first run, while the first map is being sent
+    and painted; tests/test_present.py checks that both give the same spec."""
+    values, keys, names = _wide(dataset, rows, field)
+    day_x = {"field": "day", "timeUnit": "utcyearmonthdate", "type": "temporal"}
+    number = {"format": value_format} if value_format else {}
+    area = {
+        "data": {"values": values},
+        "mark": {"type": "area", "interpolate": "step-after", "line": {"strokeWidth": 0.6, "color": "#FFFFFF"}, "opacity": 0.85},
+        "encoding": {
+            "color": {"field": "faction", "legend": {"orient": "bottom", "title": None}, "type": "nominal",
+                      "scale": {"domain": [f.short for f in dataset.factions.values()],
+                                "range": [safe_colour(f.colour) for f in dataset.factions.values()]}},
+            "order": {"field": "order", "type": "quantitative"},
+            "tooltip": [{**day_x, "format": "%-d %b %Y", "title": "day"}, {"field": "faction", "type": "nominal"},
+                        {"field": field, "title": title, "type": "quantitative", **number}],
+            "x": {**day_x, "axis": {"format": "%-d %b", "labelOverlap": True}, "title": None},
+            "y": {"field": field, "stack": "zero", "title": title, "type": "quantitative", **({"axis": number} if number else {})},
+        },
+        "transform": [
+            {"fold": keys, "as": ["key", field]},
+            {"lookup": "key", "from": {"data": {"values": names}, "key": "key", "fields": ["faction", "order"]}},
+        ],
+    }
+    rule = {"data": {"values": [{"day": day.isoformat()}]},
+            "mark": {"type": "rule", "color": "#111111", "strokeDash": [4, 2], "strokeWidth": 2}, "encoding": {"x": day_x}}
+    return {"config": {"view": {"continuousWidth": 300, "continuousHeight": 300, "strokeWidth": 0}}, "layer": [area, rule],
+            "height": height, "$schema": VEGA_LITE_SCHEMA}
+
+
+def chart_spec(dataset: Dataset, timeline: Timeline) -> dict:
+    """The Vega-Lite spec of `with_day(control_chart(...))`, once per dataset (without importing altair).
+
+    A slider move only swaps the rule's day in a copy of this dict (`spec_for_day`).
     """
-    return with_day(control_chart(dataset, timeline), timeline.last_day).to_dict()
+    return _spec(dataset, series_rows(dataset, timeline), "places", "places held", timeline.last_day)
 
 
 def area_chart_spec(dataset: Dataset, series: Iterable[Mapping], last_day: date) -> dict:
-    """Like chart_spec, for the zone areas: built once per dataset, moved by `spec_for_day`."""
-    return with_day(area_chart(dataset, series), last_day).to_dict()
+    """Like chart_spec, for the zone areas (`with_day(area_chart(...))`): built once per dataset, moved by `spec_for_day`."""
+    return _spec(dataset, area_rows(dataset, series), "km2", "km² of approximate zones", last_day, value_format=",.0f")
 
 
 def spec_for_day(spec: dict, day: date) -> dict:
-    """A deep copy of `spec` with the rule on `day` (Streamlit may change the dict it is given)."""
-    spec = copy.deepcopy(spec)
-    spec["layer"][-1]["data"] = {"values": [{"day": day.isoformat()}]}
-    return spec
+    """`spec` with the rule on `day`: new top-level and layer dicts, the (large) data shared with the cached
+    spec. Streamlit copies the top level of the dict it is given and changes only that level."""
+    layers = [dict(layer) for layer in spec["layer"]]
+    layers[-1]["data"] = {"values": [{"day": day.isoformat()}]}
+    return {**spec, "layer": layers}

@@ -9,7 +9,7 @@ import json
 import sys
 from datetime import date
 
-from geo import export_cli, synth
+from geo import bench, export_cli, synth
 from geo.errors import DataError, DateOutOfRange
 from geo.loader import DEFAULT_EVENTS, load_dataset
 from geo.tables import STATE_COLUMNS, state_rows
@@ -31,7 +31,7 @@ examples:
   python -m geo synth --places 2000 --events 20000 --days 365 big.yaml
 """
 # Commands that do not read the shipped data: module with add_parser(sub) and run(args).
-STANDALONE = {"synth": synth, "export": export_cli, "export-html": export_cli, "export-animation": export_cli}
+STANDALONE = {"bench": bench, "synth": synth, "export": export_cli, "export-html": export_cli, "export-animation": export_cli}
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -498,6 +498,12 @@ def map_zoom(value: object) -> float | None:
     return float(zoom) if isinstance(zoom, int | float) and not isinstance(zoom, bool) else None
 
 
+def map_bounds(value: object) -> dict | None:
+    """The map's view bounds in what st_folium returned ({"_southWest": {"lat", "lng"}, "_northEast": ...}), if any."""
+    bounds = value.get("bounds") if isinstance(value, Mapping) else None
+    return bounds if isinstance(bounds, Mapping) else None
+
+
 # --- captions --------------------------------------------------------------------------
 def as_of_caption(dataset: Dataset, timeline: Timeline) -> str:
     """One line (Markdown-safe: no data strings): how current the data is."""

@@ -4,17 +4,22 @@ The zones are approximate: Voronoi-style cells around the places, dissolved by w
 each place (geo/zones.py builds them; docs/zones.md explains them). They are NOT surveyed
 front lines, and every output says so.
 
-`TerritoryModel(timeline)` builds the cells once, the zones of every distinct day state
-(many days share one) and their GeoJSON at the default tolerance; a day's lookup is then
-a dictionary read. GeoJSON is in lon/lat, simplified as a coverage (neighbouring zones
-keep a common edge) and rounded, so the browser gets only what the zoom needs.
+`TerritoryModel(timeline)` builds the cells once and replays the events once, keeping which
+side holds each cell on each day as small integer codes: the distinct day states (many days
+share one) and every day's area and population figures come from those codes, with no
+geometry. A state's zones, front lines and GeoJSON are built the first time they are asked for
+and kept in bounded LRU caches, so five years of days cost memory only for the states in use.
+GeoJSON is in lon/lat, simplified as a coverage (neighbouring zones keep a common edge) and
+rounded. (The dashboard's map draws its zones through geo/zone_layer.py, which simplifies the
+cells once per zoom band instead of each state's zones: much faster for thousands of places.)
 """
 
 from __future__ import annotations
 
 import json
 import math
-from collections import defaultdict
+import threading
+from collections import OrderedDict, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -27,7 +32,7 @@ from shapely.geometry.base import BaseGeometry
 
 from geo.errors import DateOutOfRange
 from geo.model import Dataset, PlaceState
-from geo.territory_stats import area_by_controller, contested_area_by_controller, population_by_controller, territory_rows
+from geo.territory_stats import area_by_controller, contested_area_by_controller, population_by_controller
 from geo.timeline import Timeline
 from geo.zones import Tessellation, build_tessellation, coverage_union, linear_part, to_lonlat
 
@@ -213,55 +218,151 @@ def _front_features(day: DayZones, polygons: list[BaseGeometry], decimals: int) 
 
 
 class TerritoryModel:
-    """Zones, front lines, GeoJSON and statistics for every day of a timeline, computed once.
+    """Zones, front lines, GeoJSON and statistics for every day of a timeline.
 
-    Build one per dataset and keep it (the dashboard: st.cache_resource). Afterwards no
-    lookup recomputes geometry, except GeoJSON at a new tolerance: once per state and tolerance.
+    Build one per dataset and keep it (the dashboard: st.cache_resource). The constructor builds
+    the cells and walks the events once, keeping each day's holder of every site as small integer
+    codes: the distinct states (days with the same holders share one) and each day's area and
+    population figures come from those codes without any geometry. A state's zones, front lines
+    and GeoJSON are computed the first time they are asked for and kept in bounded LRU caches
+    (`cache_states` states), so a 5-year, 5,000-place timeline costs memory for the states in use,
+    not for all of them. Thread-safe: sessions of one server share a model.
     """
 
-    def __init__(self, timeline: Timeline, outline: BaseGeometry | None = None, tolerance_m: float = DEFAULT_TOLERANCE_M):
+    def __init__(self, timeline: Timeline, outline: BaseGeometry | None = None, tolerance_m: float = DEFAULT_TOLERANCE_M,
+                 cache_states: int = 256):
         self.timeline = timeline
         self.dataset: Dataset = timeline.dataset
         self.tolerance_m = tolerance_m
         self.tessellation = build_tessellation(self.dataset.places, outline)
-        unions: dict = {}  # shared by all states: a day unions only the groups that changed
-        slot_of_keys: dict[tuple, int] = {}
-        self._states: list[DayZones] = []
+        self._lock = threading.RLock()
+        self._cache_states = max(1, int(cache_states))
+        self._key_table: list[SiteKey | None] = [None]  # code -> site key; code 0: no place with a state
+        self._codes: list[np.ndarray] = []  # per distinct state: the code of every site
         self._slot_of_day: list[int] = []
-        for day in timeline.days:
-            keys = site_keys(self.tessellation, timeline.state_on(day))
-            if keys not in slot_of_keys:
-                slot_of_keys[keys] = len(self._states)
-                self._states.append(day_zones(self.tessellation, keys, unions))
-            self._slot_of_day.append(slot_of_keys[keys])
-        self._json: dict[tuple[int, float], str] = {}
+        self._population: list[dict[str, int]] = []  # per day: listed population per controller
+        self._walk()
+        self._zones: OrderedDict[int, DayZones] = OrderedDict()
+        self._unions: dict = {}  # (key, sites) -> Zone, shared by states: a state unions only the groups that changed
+        self._json: OrderedDict[tuple[int, float], str] = OrderedDict()
         self._rows_by_day: dict[date, list[dict]] = {}
-        self.precompute(tolerance_m)
 
-    def precompute(self, tolerance_m: float) -> None:
-        """Build the GeoJSON of every distinct state at this tolerance now (the constructor does the default)."""
-        for slot in range(len(self._states)):
-            self._text(slot, tolerance_m)
+    def _walk(self) -> None:
+        """Every day's site codes and listed population, by replaying the events once (no per-day full scan)."""
+        tess, timeline, places = self.tessellation, self.timeline, self.dataset.places
+        code_of: dict[SiteKey | None, int] = {None: 0}
+        control = {pid: entry.control for pid, entry in self.dataset.baseline.items()}
+
+        def key_code(site: int) -> int:
+            controls = [control[p] for p in tess.site_places[site] if p in control]
+            if not controls:
+                return 0
+            controller = controls[0].controller
+            rivals = {f for c in controls for f in (c.controller, *c.contested_with)} - {controller}
+            key = (controller, tuple(sorted(rivals)))
+            if key not in code_of:
+                code_of[key] = len(self._key_table)
+                self._key_table.append(key)
+            return code_of[key]
+
+        codes = [key_code(site) for site in range(len(tess.site_places))]
+        population = dict.fromkeys(self.dataset.factions, 0)
+        for pid, c in control.items():
+            place = places.get(pid)
+            if place is not None and place.population:
+                population[c.controller] = population.get(c.controller, 0) + place.population
+        slot_of_codes: dict[bytes, int] = {}
+        current: np.ndarray | None = None
+        for day in timeline.days:
+            changed_sites = set()
+            for event in timeline.events_on(day):
+                place = places.get(event.place)
+                if place is not None and place.population:
+                    old = control[event.place].controller
+                    population[old] -= place.population
+                    population[event.control.controller] = population.get(event.control.controller, 0) + place.population
+                control[event.place] = event.control
+                site = tess.site_of.get(event.place)
+                if site is not None:
+                    changed_sites.add(site)
+            for site in changed_sites:
+                codes[site] = key_code(site)
+            if current is None or changed_sites:
+                current = np.array(codes, dtype=np.int32)
+            raw = current.tobytes()
+            slot = slot_of_codes.get(raw)
+            if slot is None:
+                slot = slot_of_codes[raw] = len(self._codes)
+                self._codes.append(current)
+            self._slot_of_day.append(slot)
+            self._population.append(dict(population))
+        dtype = np.int16 if len(self._key_table) < 2**15 else np.int32
+        self._codes = [c.astype(dtype) for c in self._codes]
+
+    # --- states ----------------------------------------------------------------------------------
 
     @property
     def distinct_states(self) -> int:
         """How many different maps the timeline has (days with the same holders share one)."""
-        return len(self._states)
+        return len(self._codes)
 
-    def _slot(self, day: date) -> int:
+    @property
+    def site_key_table(self) -> tuple[SiteKey | None, ...]:
+        """Code -> (controller, contesting factions) of a site; code 0 is a site without a state."""
+        return tuple(self._key_table)
+
+    def slot_on(self, day: date) -> int:
+        """The distinct state of `day` (after the last day: the last day's)."""
         if day < self.timeline.first_day:
             raise DateOutOfRange(f"{day} is before the first day of the data ({self.timeline.first_day})")
         return self._slot_of_day[min((day - self.timeline.first_day).days, len(self._slot_of_day) - 1)]
 
+    _slot = slot_on
+
+    def site_codes(self, slot: int) -> np.ndarray:
+        """The code (index into site_key_table) of every site in one distinct state (read-only)."""
+        codes = self._codes[slot]
+        codes.flags.writeable = False
+        return codes
+
+    def _keys(self, slot: int) -> tuple[SiteKey | None, ...]:
+        table = self._key_table
+        return tuple(table[c] for c in self._codes[slot].tolist())
+
+    def _state(self, slot: int) -> DayZones:
+        with self._lock:
+            found = self._zones.get(slot)
+            if found is not None:
+                self._zones.move_to_end(slot)
+                return found
+            if len(self._unions) > 64 * self._cache_states:  # keep the shared unions bounded too
+                self._unions.clear()
+            found = self._zones[slot] = day_zones(self.tessellation, self._keys(slot), self._unions)
+            while len(self._zones) > self._cache_states:
+                self._zones.popitem(last=False)
+            return found
+
+    def precompute(self, tolerance_m: float) -> None:
+        """Build the GeoJSON of every distinct state at this tolerance now (it is otherwise built on first use)."""
+        for slot in range(len(self._codes)):
+            self._text(slot, tolerance_m)
+
     def _text(self, slot: int, tolerance_m: float) -> str:
         key = (slot, float(tolerance_m))
-        if key not in self._json:
-            self._json[key] = json.dumps(day_geojson(self._states[slot], tolerance_m), separators=(",", ":"), ensure_ascii=False)
-        return self._json[key]
+        with self._lock:
+            found = self._json.get(key)
+            if found is not None:
+                self._json.move_to_end(key)
+                return found
+            found = self._json[key] = json.dumps(day_geojson(self._state(slot), tolerance_m), separators=(",", ":"),
+                                                 ensure_ascii=False)
+            while len(self._json) > 2 * self._cache_states:
+                self._json.popitem(last=False)
+            return found
 
     def zones_on(self, day: date) -> DayZones:
         """The day's zones and front lines, full resolution, in metres (equal-area projection)."""
-        return self._states[self._slot(day)]
+        return self._state(self.slot_on(day))
 
     def front_lines_on(self, day: date) -> tuple[FrontLine, ...]:
         return self.zones_on(day).front_lines
@@ -271,17 +372,50 @@ class TerritoryModel:
 
         Cached per state and tolerance: pass a few fixed tolerances (e.g. tolerance_for_zoom(round(zoom))),
         not a continuous value, or every new value costs a simplification and a cache entry."""
-        return self._text(self._slot(day), self.tolerance_m if tolerance_m is None else tolerance_m)
+        return self._text(self.slot_on(day), self.tolerance_m if tolerance_m is None else tolerance_m)
 
     def geojson_on(self, day: date, tolerance_m: float | None = None) -> dict:
         """Like geojson_text_on, as a fresh dict (callers such as folium may modify it)."""
         return json.loads(self.geojson_text_on(day, tolerance_m))
 
+    # --- statistics (no geometry: the cells' areas by each day's site codes) ---------------------
+
     def _rows(self) -> dict[date, list[dict]]:
-        if not self._rows_by_day:
-            for day, slot in zip(self.timeline.days, self._slot_of_day, strict=True):
-                self._rows_by_day[day] = territory_rows(self.dataset, day, self.timeline.state_on(day), self._states[slot])
-        return self._rows_by_day
+        with self._lock:
+            if not self._rows_by_day:
+                self._rows_by_day = self._build_rows()
+            return self._rows_by_day
+
+    def _build_rows(self) -> dict[date, list[dict]]:
+        table = self._key_table
+        controllers = sorted({key[0] for key in table if key is not None})
+        index = {c: i for i, c in enumerate(controllers)}
+        n = len(controllers)
+        ctrl_of_code = np.array([-1 if key is None else index[key[0]] for key in table], dtype=np.int64)
+        contested_of_code = np.array([key is not None and bool(key[1]) for key in table], dtype=bool)
+        km2 = np.asarray(self.tessellation.cell_km2, dtype=float)
+        slot_areas: list[tuple[dict[str, float], dict[str, float]]] = []
+        for codes in self._codes:
+            ctrl = ctrl_of_code[codes.astype(np.int64)]
+            held = ctrl >= 0
+            area = np.bincount(ctrl[held], weights=km2[held], minlength=n)
+            contested = np.bincount(ctrl[held], weights=km2[held] * contested_of_code[codes[held]], minlength=n)
+            present = np.bincount(ctrl[held], minlength=n) > 0
+            slot_areas.append((
+                {controllers[i]: float(area[i]) for i in range(n) if present[i]},
+                {controllers[i]: float(contested[i]) for i in range(n) if present[i] and contested[i] > 0},
+            ))
+        factions = list(self.dataset.factions)
+        rows: dict[date, list[dict]] = {}
+        for day, slot, population in zip(self.timeline.days, self._slot_of_day, self._population, strict=True):
+            areas, contested = slot_areas[slot]
+            names = factions + sorted(set(areas) - set(factions))
+            rows[day] = [
+                {"day": day, "faction": f, "area_km2": round(areas.get(f, 0.0), 1),
+                 "contested_km2": round(contested.get(f, 0.0), 1), "population": population.get(f, 0)}
+                for f in names
+            ]
+        return rows
 
     def series(self) -> list[dict]:
         """Rows {day, faction, area_km2, contested_km2, population} for every day and faction: the chart's data."""
@@ -289,7 +423,7 @@ class TerritoryModel:
 
     def stats_on(self, day: date) -> list[dict]:
         """The series rows of one day (after the last day, the last day's): the legend's data."""
-        self._slot(day)
+        self.slot_on(day)
         return [dict(row) for row in self._rows()[self.timeline.clamp(day)]]
 
 

@@ -10,6 +10,8 @@ import pytest
 from conftest import FIXTURE_EVENTS, FIXTURE_PLACES, REPO
 from streamlit.testing.v1 import AppTest
 
+from geo.wire import layer_features as read_layer
+
 APP = str(REPO / "streamlit_app.py")
 LAST = date(2024, 12, 6)
 
@@ -37,12 +39,7 @@ def map_args(at: AppTest) -> dict:
 def layer_features(at: AppTest, layer: str) -> list[dict] | None:
     """The GeoJSON features of one of the day's layers ("places_layer", "zone_layer", "front_line_layer"),
     read back out of the script st_folium sends; None when the layer is not there."""
-    script = map_args(at)["feature_group"]
-    found = re.search(rf"var {layer}_[a-z0-9_]+ = L\.geoJson\(", script)
-    if found is None:
-        return None
-    collection, _ = json.JSONDecoder().raw_decode(script, found.end())
-    return collection["features"]
+    return read_layer(map_args(at)["feature_group"], layer)
 
 
 def map_features(at: AppTest) -> list[dict]:

@@ -216,7 +216,8 @@ def _third_party_imports() -> dict[str, set[str]]:
                 continue
             for name in names:
                 top = name.split(".")[0]
-                if top not in sys.stdlib_module_names and top not in ("geo", "__future__"):
+                local = (REPO / f"{top}.py").is_file() or (REPO / top).is_dir()  # this repository's own modules
+                if top not in sys.stdlib_module_names and top not in ("geo", "__future__") and not local:
                     found.setdefault(top, set()).add(path.name)
     return found
 

@@ -353,6 +353,19 @@ def test_chart_spec_is_built_once_and_moved_by_day(fixture_dataset, fixture_time
     assert moved["layer"][-1]["mark"]["type"] == "rule"
 
 
+def test_chart_specs_are_what_altair_writes(fixture_dataset, fixture_timeline):
+    """chart_spec and area_chart_spec build the dict without altair (slow to import): the same as altair's."""
+    from geo.territory import TerritoryModel
+
+    assert chart_spec(fixture_dataset, fixture_timeline) == \
+        with_day(control_chart(fixture_dataset, fixture_timeline), fixture_timeline.last_day).to_dict()
+    series = TerritoryModel(fixture_timeline).series()
+    from geo.charts import area_chart
+
+    assert area_chart_spec(fixture_dataset, series, fixture_timeline.last_day) == \
+        with_day(area_chart(fixture_dataset, series), fixture_timeline.last_day).to_dict()
+
+
 def test_area_chart_is_stacked_km2_per_faction(fixture_dataset, fixture_timeline):
     from geo.territory import TerritoryModel
 

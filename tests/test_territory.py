@@ -427,6 +427,32 @@ def test_series_areas_add_up_and_population_counts_listed_places(model):
     assert contested["gov"]["contested_km2"] > 0 and contested["gov"]["contested_km2"] < contested["gov"]["area_km2"]
 
 
+def test_stats_from_site_codes_equal_the_zones_figures(model, fixture_timeline):
+    """The model's per-day figures come from cell areas by each day's holders (no geometry): the same numbers
+    as summing the day's zones (territory_rows), on the tiny dataset and the fixture data."""
+    from geo.territory_stats import territory_rows
+
+    for m in (model, TerritoryModel(fixture_timeline)):
+        for day in m.timeline.days:
+            want = territory_rows(m.dataset, day, m.timeline.state_on(day), m.zones_on(day))
+            got = m.stats_on(day)
+            assert [r["faction"] for r in got] == [r["faction"] for r in want]
+            for a, b in zip(got, want, strict=True):
+                assert a["population"] == b["population"] and a["day"] == b["day"]
+                assert a["area_km2"] == pytest.approx(b["area_km2"], abs=0.11)
+                assert a["contested_km2"] == pytest.approx(b["contested_km2"], abs=0.11)
+
+
+def test_states_are_built_lazily_and_kept_in_a_bounded_cache():
+    model = TerritoryModel(Timeline(tiny_dataset()), outline=SQUARE, cache_states=2)
+    assert model._zones == {} and model._json == {}  # nothing built up front
+    days = model.timeline.days
+    for day in days:
+        model.geojson_text_on(day)
+    assert len(model._zones) <= 2 and len(model._json) <= 4
+    assert model.zones_on(days[-1]) is model.zones_on(days[-1])
+
+
 def test_population_by_controller_includes_every_faction():
     dataset = tiny_dataset()
     totals = population_by_controller(dataset, state_of(a="hts", b="hts", c="gov", d="hts"))

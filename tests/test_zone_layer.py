@@ -145,14 +145,18 @@ def test_zone_script_parses_as_javascript(layers, fixture_dataset, fixture_timel
     assert result.returncode == 0, result.stderr[-2000:]
 
 
-# --- built once -----------------------------------------------------------------------------------
+# --- built once, on first use -------------------------------------------------------------------
 
 
-def test_every_day_and_band_is_built_up_front(layers, fixture_timeline, monkeypatch):
+def test_each_state_and_band_is_built_once_on_first_use(layers, fixture_timeline, monkeypatch):
+    for day in fixture_timeline.days:
+        for zoom in (None, 6, 8.5, 12):
+            assert layers.on(day, zoom).zones >= 1
+
     def no_building(*args, **kwargs):
         raise AssertionError("a lookup rebuilt a layer")
 
-    monkeypatch.setattr(zone_layer, "zone_layer_data", no_building)
+    monkeypatch.setattr(layers, "_build", no_building)
     monkeypatch.setattr(layers.model, "precompute", no_building)
     for day in fixture_timeline.days:
         for zoom in (None, 6, 8.5, 12):
@@ -160,6 +164,38 @@ def test_every_day_and_band_is_built_up_front(layers, fixture_timeline, monkeypa
     assert layers.on(date(2024, 11, 27)) is layers.on(date(2024, 11, 28))  # same holders: the same entry
     assert layers.on(FRONT_DAY, 12) is not layers.on(FRONT_DAY)
     assert len(layers.on(FRONT_DAY, 12).zones_json) > len(layers.on(FRONT_DAY).zones_json)  # finer when zoomed in
+
+
+def test_the_cache_is_bounded(fixture_timeline):
+    small = ZoneLayers(TerritoryModel(fixture_timeline), cache_entries=2)
+    for day in fixture_timeline.days:
+        small.on(day)
+    assert len(small._cache) == 2
+
+
+def test_day_layers_match_the_territory_model(layers, fixture_timeline):
+    """The fast path (unions of pre-simplified cells) draws the same zones and front lines as TerritoryModel's GeoJSON."""
+    from shapely.geometry import shape
+
+    for day in fixture_timeline.days:
+        model = json.loads(layers.model.geojson_text_on(day))
+        fast = layers.on(day)
+        want = sorted((f["properties"]["controller"], tuple(f["properties"]["contested_with"])) for f in model["zones"]["features"])
+        assert fast.zones == len(want) and fast.fronts == len(model["front_lines"]["features"])
+        for got, feature in zip(json.loads(fast.zones_json)["features"], model["zones"]["features"], strict=True):
+            a, b = shape(got["geometry"]), shape(feature["geometry"])
+            assert a.symmetric_difference(b).area < 0.01 * b.area  # the same ground, to the simplification
+
+
+def test_bounds_clip_the_layers(layers):
+    whole = layers.on(FRONT_DAY, 12)
+    box = (36.5, 35.5, 37.5, 36.5)  # around Aleppo
+    clipped = layers.on(FRONT_DAY, 12, box)
+    assert len(clipped.zones_wire) < len(whole.zones_wire)
+    for feature in json.loads(clipped.zones_json)["features"]:
+        for polygon in feature["geometry"]["coordinates"]:
+            for ring in polygon:
+                assert all(box[0] - 1e-9 <= x <= box[2] + 1e-9 and box[1] - 1e-9 <= y <= box[3] + 1e-9 for x, y in ring)
 
 
 def test_zones_change_with_the_day(layers):

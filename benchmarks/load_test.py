@@ -1,0 +1,805 @@
+"""Many viewers on one server: correctness, latency and memory of the dashboard under load.
+
+    python benchmarks/load_test.py                          # the shipped data (the fixture data if it does not validate)
+    python benchmarks/load_test.py --fixture                # the 4-place test data
+    python benchmarks/load_test.py --browsers 24 --moves 8 --websockets 50 --sequential 500
+
+Starts one `streamlit run streamlit_app.py` on a free localhost port and then, one after another:
+
+1. `--browsers` pages at once in ONE headless Chromium (Debian's /usr/bin/chromium; the pages share a
+   browser context, like tabs, but each is its own Streamlit session), each opening `?date=<a different
+   day>`; once all are open, they all make `--moves` moves at the same time
+   (Next day, Previous day, Next day with events, the slider's arrow keys). After every move each waits
+   until the page shows the day the engine (geo.timeline.Timeline) says it must, then checks the
+   link, the heading, the legend counts and every marker on the map (count, place ids and the
+   holder's colour) against the engine; a mismatch or a timeout is an error.
+   Latency: click -> the whole view correct, as the viewer sees it.
+2. `--websockets` raw Streamlit websocket clients at once (the browser's protocol: BackMsg /
+   ForwardMsg protobufs over /_stcore/stream), each moving through every day; every script run's
+   legend and map layer are checked against the engine. Latency: rerun request -> script_finished.
+3. `--sequential` websocket sessions one after another (open a link, click Next day, check, close),
+   sampling the server's RSS (/proc/PID/status) as it goes, to show that sessions do not leak.
+   Streamlit keeps a closed session for `server.disconnectedSessionTTL` seconds (120 by default,
+   at most 128 of them) in case its browser reconnects; the RSS is therefore measured after a
+   warm-up that fills that store, and the growth reported is from there on.
+
+Prints a table and writes test-artifacts/load-test-benchmark.json. The test suite runs the same
+code at a size CI can afford (tests/test_many_viewers.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from geo import present  # noqa: E402
+from geo.errors import DataError  # noqa: E402
+from geo.loader import DEFAULT_EVENTS, load_dataset  # noqa: E402
+from geo.model import Dataset  # noqa: E402
+from geo.render import day_label, faction_colour  # noqa: E402
+from geo.timeline import Timeline  # noqa: E402
+
+ARTIFACTS = REPO / "test-artifacts"
+FIXTURE_EVENTS = REPO / "tests" / "fixtures" / "events.yaml"
+FIXTURE_PLACES = REPO / "tests" / "fixtures" / "places.yaml"
+REAL_PLACES = REPO / "geo" / "data" / "places.yaml"
+CHROMIUM = os.environ.get("SYRIA_MAP_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic", "--no-first-run",
+    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+    # many pages at once, all in the background: keep their timers and renderers running
+    "--disable-background-timer-throttling", "--disable-renderer-backgrounding", "--disable-backgrounding-occluded-windows",
+]
+MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+STREAM = "/_stcore/stream"
+
+
+# --- the server ---------------------------------------------------------------------------
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """`streamlit run streamlit_app.py` on a free localhost port, on the given data files.
+
+    with Server(events, places, "label") as server: server.url, server.rss_mb(), server.metrics()
+    """
+
+    def __init__(self, events: Path, places: Path, label: str = "load", extra_args: Iterable[str] = (), startup_s: float = 90,
+                 app: Path = REPO / "streamlit_app.py"):
+        self.events, self.places, self.label, self.app = Path(events), Path(places), label, Path(app)
+        self.extra_args, self.startup_s = list(extra_args), startup_s
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.ws_url = f"ws://127.0.0.1:{self.port}{STREAM}"
+        self.log = ARTIFACTS / f"streamlit-{label}.log"
+        self.proc: subprocess.Popen | None = None
+
+    def __enter__(self) -> Server:
+        ARTIFACTS.mkdir(exist_ok=True)
+        env = {**os.environ, "SYRIA_MAP_EVENTS": str(self.events), "SYRIA_MAP_PLACES": str(self.places),
+               "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
+        with open(self.log, "wb") as out:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "streamlit", "run", str(self.app),
+                 "--server.port", str(self.port), "--server.address", "127.0.0.1", "--server.headless", "true",
+                 "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none", "--server.runOnSave", "false",
+                 *self.extra_args],
+                cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT,
+            )
+        deadline = time.monotonic() + self.startup_s
+        while True:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"streamlit exited with {self.proc.returncode}:\n{self.log_tail()}")
+            if self.healthy():
+                return self
+            if time.monotonic() > deadline:
+                self.__exit__(None, None, None)
+                raise RuntimeError(f"streamlit did not answer on {self.url}:\n{self.log_tail()}")
+            time.sleep(0.3)
+
+    def __exit__(self, *exc) -> None:
+        if self.proc is None:
+            return
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait(timeout=15)
+
+    def healthy(self) -> bool:
+        try:
+            with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as response:
+                return response.read().strip() == b"ok"
+        except OSError:
+            return False
+
+    def log_tail(self, chars: int = 3000) -> str:
+        return self.log.read_text(errors="replace")[-chars:] if self.log.exists() else ""
+
+    def rss_mb(self) -> float:
+        """The server process's resident memory (VmRSS), in MB."""
+        assert self.proc is not None
+        text = Path(f"/proc/{self.proc.pid}/status").read_text()
+        return int(re.search(r"^VmRSS:\s+(\d+) kB", text, re.M).group(1)) / 1024
+
+    def cpu_s(self) -> float:
+        """CPU seconds (user + system) the server process has used so far."""
+        assert self.proc is not None
+        fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rpartition(")")[2].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def script_runs(self) -> int:
+        """Script runs so far: every run looks up the app's cached `load` (hit or miss) once."""
+        return int(sum(v for k, v in self.metrics().items() if k.startswith('cache_lookups_total{cache="__main__.load"')))
+
+    def metrics(self) -> dict[str, float]:
+        """Streamlit's own counters (/_stcore/metrics, OpenMetrics text): 'name{labels}' -> value."""
+        with urllib.request.urlopen(f"{self.url}/_stcore/metrics", timeout=10) as response:
+            text = response.read().decode()
+        out = {}
+        for line in text.splitlines():
+            if line and not line.startswith("#"):
+                name, _, value = line.rpartition(" ")
+                out[name] = float(value)
+        return out
+
+
+# --- what the engine says a day must look like ----------------------------------------------
+@dataclass(frozen=True)
+class Expected:
+    day: date
+    counts: dict[str, int]  # places per faction, as the legend shows them
+    holders: dict[str, str]  # place id -> controlling faction, as the map's places layer has them
+    colours: dict[str, str]  # place id -> the holder's colour (the marker's fill)
+    label: str  # the day's heading, e.g. "6 Dec 2024"
+
+    @property
+    def query(self) -> str:
+        return f"date={self.day.isoformat()}"
+
+
+class Engine:
+    """Expectations for every day, from the same data files the server reads."""
+
+    def __init__(self, dataset: Dataset):
+        self.dataset, self.timeline = dataset, Timeline(dataset)
+        self.days = self.timeline.days
+
+    def expected(self, day: date) -> Expected:
+        ds, tl = self.dataset, self.timeline
+        state = tl.state_on(day)
+        holders = {pid: state[pid].controller for pid in ds.places}
+        colours = {pid: faction_colour(ds.factions, c) for pid, c in holders.items()}
+        return Expected(day, dict(tl.counts_on(day)), holders, colours, day_label(day))
+
+    def step(self, day: date, action: str) -> date:
+        if action in ("slider_left", "slider_right"):
+            return self.timeline.clamp(day + timedelta(days=1 if action == "slider_right" else -1))
+        return present.step_day(self.timeline, day, action)
+
+
+def load_engine(events: Path, places: Path) -> Engine:
+    return Engine(load_dataset(events, places))
+
+
+# --- a Streamlit websocket client -------------------------------------------------------------
+LEGEND_COUNT = re.compile(r'data-faction="([a-z0-9_]+)"><b>(\d+)</b>')
+
+
+@dataclass
+class View:
+    """What one script run sent: the page as the browser would build it."""
+
+    elements: dict[tuple, object] = field(default_factory=dict)  # delta path -> Element proto
+    query: str | None = None
+    latency_s: float = 0.0
+
+    def of_type(self, kind: str) -> list:
+        return [getattr(e, kind) for e in self.elements.values() if e.WhichOneof("type") == kind]
+
+    def markdown(self) -> list[str]:
+        return [m.body for m in self.of_type("markdown")]
+
+    def legend(self) -> dict[str, int]:
+        blocks = [b for b in self.markdown() if "syria-legend" in b]
+        return {f: int(n) for f, n in LEGEND_COUNT.findall(blocks[0])} if blocks else {}
+
+    def heading(self) -> str | None:
+        found = [h.body for h in self.of_type("heading") if h.tag == "h3"]
+        return found[0] if found else None
+
+    def alerts(self, fmt: int) -> list[str]:
+        return [a.body for a in self.of_type("alert") if a.format == fmt]
+
+    def warnings(self) -> list[str]:
+        return self.alerts(2)
+
+    def errors(self) -> list[str]:
+        return self.alerts(1)
+
+    def exceptions(self) -> list[str]:
+        return [f"{e.type}: {e.message}" for e in self.of_type("exception")]
+
+    def code(self) -> list[str]:
+        return [c.code_text for c in self.of_type("code")]
+
+    def map_args(self) -> dict | None:
+        found = [c for c in self.of_type("component_instance") if c.component_name == "streamlit_folium.st_folium"]
+        return json.loads(found[0].json_args) if found else None
+
+    def layer(self, name: str = "places_layer") -> list[dict] | None:
+        """The features of one of the map's layers, read out of the script st_folium gets (geo.wire)."""
+        from geo.wire import layer_features
+
+        args = self.map_args()
+        return None if args is None else layer_features(args["feature_group"], name)
+
+    def holders(self) -> dict[str, str] | None:
+        features = self.layer()
+        if features is None:
+            return None
+        return {f["properties"]["place_id"]: f["properties"]["c"] for f in features if f["geometry"]["type"] == "Point"}
+
+    def widget_id(self, label: str) -> str:
+        for element in self.elements.values():
+            widget = getattr(element, element.WhichOneof("type"))
+            if getattr(widget, "label", None) == label and getattr(widget, "id", ""):
+                return widget.id
+        raise KeyError(f"no widget labelled {label!r}")
+
+
+def check_view(view: View, exp: Expected) -> list[str]:
+    """Everything in a script run that must agree with the engine for `exp.day`; [] when it all does."""
+    problems = []
+    if view.exceptions():
+        problems.append(f"exception: {view.exceptions()}")
+    if view.errors():
+        problems.append(f"error: {view.errors()[0][:100]}")
+    if view.query != exp.query:
+        problems.append(f"link {view.query!r} != {exp.query!r}")
+    if view.heading() != exp.label:
+        problems.append(f"heading {view.heading()!r} != {exp.label!r}")
+    if view.legend() != exp.counts:
+        problems.append(f"legend {view.legend()} != {exp.counts}")
+    if view.holders() != exp.holders:
+        problems.append(f"map {view.holders()} != {exp.holders}")
+    return problems
+
+
+def date_micros(day: date) -> int:
+    """A date as the slider sends it: microseconds since the epoch, midnight UTC."""
+    return (datetime(day.year, day.month, day.day, tzinfo=UTC) - datetime(1970, 1, 1, tzinfo=UTC)) // timedelta(microseconds=1)
+
+
+class WsViewer:
+    """One browser tab's worth of Streamlit protocol: open a link, press buttons, move the slider.
+
+    Every call returns the View of the script run it caused (all its elements, the link it left)."""
+
+    def __init__(self, ws, timeout_s: float):
+        self.ws, self.timeout_s = ws, timeout_s
+        self.query = ""
+        self.last: View | None = None
+
+    @classmethod
+    async def open(cls, ws_url: str, query: str = "", timeout_s: float = 60) -> WsViewer:
+        import websockets
+
+        ws = await websockets.connect(ws_url, subprotocols=["streamlit"], max_size=None, open_timeout=timeout_s)
+        viewer = cls(ws, timeout_s)
+        viewer.query = query
+        return viewer
+
+    async def close(self) -> None:
+        await self.ws.close()
+
+    async def rerun(self, widget_states: Iterable = ()) -> View:
+        from streamlit.proto.BackMsg_pb2 import BackMsg
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+        msg = BackMsg()
+        msg.rerun_script.query_string = self.query
+        msg.rerun_script.widget_states.widgets.extend(widget_states)
+        started = time.perf_counter()
+        await self.ws.send(msg.SerializeToString())
+        view = View(query=self.query)
+        while True:
+            data = await asyncio.wait_for(self.ws.recv(), self.timeout_s)
+            fwd = ForwardMsg()
+            fwd.ParseFromString(data)
+            kind = fwd.WhichOneof("type")
+            if kind == "delta" and fwd.delta.WhichOneof("type") == "new_element":
+                view.elements[tuple(fwd.metadata.delta_path)] = fwd.delta.new_element
+            elif kind == "page_info_changed":
+                view.query = self.query = fwd.page_info_changed.query_string
+            elif kind == "script_finished":
+                if fwd.script_finished == fwd.FINISHED_EARLY_FOR_RERUN:  # st.rerun(): the next run follows at once
+                    continue
+                view.latency_s = time.perf_counter() - started
+                self.last = view
+                return view
+
+    async def load(self) -> View:
+        return await self.rerun()
+
+    async def click(self, label: str) -> View:
+        from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+        assert self.last is not None, "load() first"
+        return await self.rerun([WidgetState(id=self.last.widget_id(label), trigger_value=True)])
+
+    async def set_day(self, day: date) -> View:
+        from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+        assert self.last is not None, "load() first"
+        state = WidgetState(id=self.last.widget_id("Day (the map shows the end of the day)"))
+        state.double_array_value.data.append(date_micros(day))
+        return await self.rerun([state])
+
+
+BUTTONS = {"next": "Next day", "prev": "Previous day", "next_event": "Next day with events"}
+
+
+async def ws_walk(ws_url: str, engine: Engine, start: date, actions: list[str | date],
+                  record: Callable[[str, float, list[str]], None], timeout_s: float = 60) -> None:
+    """One websocket viewer: open ?date=start, then each action ("next", "prev", "next_event", or a date
+    for the slider); record(kind, latency_s, problems) after every run."""
+    viewer = await WsViewer.open(ws_url, f"date={start.isoformat()}", timeout_s)
+    try:
+        view = await viewer.load()
+        day = start
+        record("open", view.latency_s, check_view(view, engine.expected(day)))
+        for action in actions:
+            if isinstance(action, date):
+                day = engine.timeline.clamp(action)
+                view = await viewer.set_day(day)
+            else:
+                day = engine.step(day, action)
+                view = await viewer.click(BUTTONS[action])
+            record("move", view.latency_s, check_view(view, engine.expected(day)))
+    finally:
+        await viewer.close()
+
+
+# --- results ----------------------------------------------------------------------------------
+@dataclass
+class Results:
+    """Latencies and errors of one scenario (thread-safe enough: list.append)."""
+
+    name: str
+    latencies_ms: dict[str, list[float]] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+    extra: dict = field(default_factory=dict)
+    wall_s: float = 0.0
+    server_cpu_s: float = 0.0
+    script_runs: int = 0
+
+    def record(self, kind: str, latency_s: float, problems: list[str], who: str = "") -> None:
+        self.latencies_ms.setdefault(kind, []).append(latency_s * 1000)
+        self.errors.extend(f"{who}{kind}: {p}" for p in problems)
+
+    def cpu_per_run_ms(self) -> float | None:
+        return round(1000 * self.server_cpu_s / self.script_runs, 1) if self.script_runs else None
+
+    def measure(self, server: Server):
+        """with results.measure(server): ... -> wall time, server CPU and script runs of the block."""
+        return _Measure(self, server)
+
+    def count(self, kind: str) -> int:
+        return len(self.latencies_ms.get(kind, []))
+
+    def summary(self) -> dict:
+        out = {"scenario": self.name, "wall_s": round(self.wall_s, 1), "server_cpu_s": round(self.server_cpu_s, 1),
+               "script_runs": self.script_runs, "server_cpu_ms_per_run": self.cpu_per_run_ms(),
+               "errors": len(self.errors), "error_samples": self.errors[:10]}
+        for kind, values in self.latencies_ms.items():
+            out[kind] = percentiles(values)
+        out.update(self.extra)
+        return out
+
+
+class _Measure:
+    def __init__(self, results: Results, server: Server):
+        self.results, self.server = results, server
+
+    def __enter__(self):
+        self.started, self.cpu, self.runs = time.perf_counter(), self.server.cpu_s(), self.server.script_runs()
+
+    def __exit__(self, *exc):
+        self.results.wall_s = time.perf_counter() - self.started
+        self.results.server_cpu_s = self.server.cpu_s() - self.cpu
+        self.results.script_runs = self.server.script_runs() - self.runs
+
+
+def percentiles(values: list[float]) -> dict[str, float]:
+    if not values:
+        return {"n": 0}
+    ordered = sorted(values)
+
+    def pick(q: float) -> float:
+        return round(ordered[min(len(ordered) - 1, max(0, round(q * len(ordered) + 0.5) - 1))], 1)
+
+    return {"n": len(values), "p50": round(statistics.median(ordered), 1), "p95": pick(0.95), "max": round(ordered[-1], 1)}
+
+
+def table(results: list[Results]) -> str:
+    rows = [("scenario", "what", "n", "p50 ms", "p95 ms", "max ms", "errors", "wall s", "server CPU s", "runs", "CPU ms/run")]
+    for r in results:
+        kinds = r.latencies_ms or {"-": []}
+        for i, kind in enumerate(kinds):
+            p = percentiles(r.latencies_ms.get(kind, []))
+            rows.append((r.name if i == 0 else "", kind, str(p["n"]), str(p.get("p50", "-")), str(p.get("p95", "-")),
+                         str(p.get("max", "-")), str(len(r.errors)) if i == 0 else "", f"{r.wall_s:.1f}" if i == 0 else "",
+                         f"{r.server_cpu_s:.1f}" if i == 0 else "", str(r.script_runs) if i == 0 else "",
+                         str(r.cpu_per_run_ms() or "-") if i == 0 else ""))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = ["  ".join(cell.ljust(w) if i < 2 else cell.rjust(w) for i, (cell, w) in enumerate(zip(row, widths, strict=True)))
+             for row in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def run_async(coro):
+    """Run a coroutine to completion in a fresh thread with its own event loop (safe next to
+    Playwright's sync API, which keeps a loop of its own in the calling thread)."""
+    box: dict = {}
+
+    def target():
+        try:
+            box["value"] = asyncio.run(coro)
+        except BaseException as exc:  # handed back to the caller
+            box["error"] = exc
+
+    thread = threading.Thread(target=target, name="load-test")
+    thread.start()
+    thread.join()
+    if "error" in box:
+        raise box["error"]
+    return box.get("value")
+
+
+# --- scenario: concurrent websocket viewers ------------------------------------------------
+def day_walk(engine: Engine, index: int, moves: int) -> tuple[date, list]:
+    """A start day and a list of moves for viewer number `index`: different for each viewer, always
+    inside the data, mixing the buttons and the slider."""
+    days = engine.days
+    start = days[(index * 3) % len(days)]
+    pattern = ["next", "next", "prev", "slider", "next_event", "next", "prev", "prev"]
+    actions: list = []
+    day = start
+    for i in range(moves):
+        action = pattern[(i + index) % len(pattern)]
+        if action == "next" and day >= engine.timeline.last_day:
+            action = "prev"
+        if action == "prev" and day <= engine.timeline.first_day:
+            action = "next"
+        if action == "next_event" and engine.timeline.next_event_day(day) is None:
+            action = "prev"
+        if action == "slider":
+            action = days[(index * 7 + i * 5) % len(days)]
+            day = action
+        else:
+            day = engine.step(day, action)
+        actions.append(action)
+    return start, actions
+
+
+def concurrent_websockets(server: Server, engine: Engine, viewers: int, moves: int, timeout_s: float = 120) -> Results:
+    results = Results(f"{viewers} websocket viewers at once")
+
+    async def main():
+        async def one(i: int):
+            start, actions = day_walk(engine, i, moves)
+            try:
+                await ws_walk(server.ws_url, engine, start, actions,
+                              lambda kind, s, problems: results.record(kind, s, problems, f"ws{i} "), timeout_s)
+            except Exception as exc:
+                results.errors.append(f"ws{i}: {type(exc).__name__}: {exc}")
+
+        await asyncio.gather(*(one(i) for i in range(viewers)))
+
+    with results.measure(server):
+        run_async(main())
+    return results
+
+
+# --- scenario: sessions one after another, memory ---------------------------------------------
+def sequential_sessions(server: Server, engine: Engine, sessions: int, warmup: int, sample_every: int = 50,
+                        progress: Callable[[str], None] | None = None) -> Results:
+    """`warmup` sessions, then `sessions` more one after another; each opens a link, clicks Next day and
+    closes. RSS is sampled after the warm-up, every `sample_every` sessions and at the end."""
+    results = Results(f"{sessions} sessions one after another")
+    samples: list[tuple[int, float]] = []
+
+    async def one(i: int) -> None:
+        days = engine.days
+        start = days[i % max(1, len(days) - 1)]  # never the last day: Next day must move
+        try:
+            await ws_walk(server.ws_url, engine, start, ["next"],
+                          lambda kind, s, problems: results.record(kind, s, problems, f"s{i} "))
+        except Exception as exc:
+            results.errors.append(f"s{i}: {type(exc).__name__}: {exc}")
+
+    async def main():
+        for i in range(warmup):
+            await one(i)
+        await asyncio.sleep(1.0)
+        samples.append((0, server.rss_mb()))
+        for i in range(1, sessions + 1):
+            await one(warmup + i)
+            if i % sample_every == 0 or i == sessions:
+                samples.append((i, server.rss_mb()))
+                if progress:
+                    progress(f"  {i} sessions: RSS {samples[-1][1]:.1f} MB")
+        await asyncio.sleep(1.0)
+        samples.append((sessions, server.rss_mb()))
+
+    with results.measure(server):
+        run_async(main())
+    metrics = server.metrics()
+    after_warmup, final = samples[0][1], samples[-1][1]
+    results.extra = {
+        "warmup_sessions": warmup, "rss_after_warmup_mb": round(after_warmup, 1), "rss_final_mb": round(final, 1),
+        "rss_growth_mb": round(final - after_warmup, 1), "rss_peak_mb": round(max(v for _, v in samples), 1),
+        "rss_samples": [(n, round(v, 1)) for n, v in samples],
+        "active_sessions_after": metrics.get("active_sessions"),
+        "sessions_connected_total": metrics.get('session_events_total{type="connect"}'),
+        "sessions_disconnected_total": metrics.get('session_events_total{type="disconnect"}'),
+    }
+    return results
+
+
+# --- scenario: concurrent browser pages -------------------------------------------------------
+BROWSER_ACTIONS = {"next": "Next day", "prev": "Previous day", "next_event": "Next day with events"}
+
+VIEW_JS = """([day, label, counts]) => {
+    if (!location.search.includes('date=' + day)) return false;
+    const h = [...document.querySelectorAll('h3')].map(e => e.textContent.trim());
+    if (!h.includes(label)) return false;
+    const cells = document.querySelectorAll('.syria-legend td[data-faction]');
+    if (cells.length !== Object.keys(counts).length) return false;
+    for (const c of cells) {
+        const b = c.querySelector('b');
+        if (!b || Number(b.textContent) !== counts[c.getAttribute('data-faction')]) return false;
+    }
+    return true;
+}"""
+
+MAP_JS = """(colours) => {
+    const els = document.querySelectorAll('.syria-place');
+    if (els.length !== Object.keys(colours).length) return false;
+    for (const el of els) {
+        const want = colours[el.getAttribute('data-place')];
+        if (!want || !el.innerHTML.includes('fill="' + want + '"')) return false;
+    }
+    return true;
+}"""
+
+SEEN_JS = """() => ({url: location.search, h3: [...document.querySelectorAll('h3')].map(e => e.textContent.trim()),
+    legend: Object.fromEntries([...document.querySelectorAll('.syria-legend td[data-faction]')].map(
+        c => [c.getAttribute('data-faction'), (c.querySelector('b') || {}).textContent]))})"""
+
+
+def browser_actions(engine: Engine, index: int, moves: int) -> tuple[date, list[str]]:
+    """Start day and moves for browser page `index`: buttons and the slider's arrow keys."""
+    days = engine.days
+    start = days[(index * 3 + 1) % len(days)]
+    pattern = ["next", "slider_left", "next", "next_event", "prev", "slider_right", "prev", "next"]
+    actions, day = [], start
+    for i in range(moves):
+        action = pattern[(i + index) % len(pattern)]
+        if action in ("next", "slider_right") and day >= engine.timeline.last_day:
+            action = "prev"
+        if action in ("prev", "slider_left") and day <= engine.timeline.first_day:
+            action = "next"
+        if action == "next_event" and engine.timeline.next_event_day(day) is None:
+            action = "prev"
+        day = engine.step(day, action)
+        actions.append(action)
+    return start, actions
+
+
+def offline_route(base_url: str):
+    """A context route that lets through only the app's own server (map tiles fail: the map is offline)."""
+    async def route(r):
+        if r.request.url.startswith((base_url, "data:", "blob:", "about:")):
+            await r.continue_()
+        else:
+            await r.abort()
+
+    return route
+
+
+class Gate:
+    """Opens once `n` callers have arrived: each calls arrive() exactly once (in a finally), then waits on `open`."""
+
+    def __init__(self, n: int):
+        self.n, self.arrived, self.open = n, 0, asyncio.Event()
+
+    def arrive(self) -> None:
+        self.arrived += 1
+        if self.arrived >= self.n:
+            self.open.set()
+
+
+async def _browser_page(context, server: Server, engine: Engine, index: int, moves: int, results: Results,
+                        timeout_ms: int, start_gate: asyncio.Event, all_open: Gate, opening: asyncio.Semaphore) -> None:
+    dialogs: list[str] = []
+    page_errors: list[str] = []
+    who = f"page{index} "
+    page = await context.new_page()
+    try:
+        page.set_default_timeout(timeout_ms)
+        page.on("dialog", lambda d: (dialogs.append(d.message), asyncio.ensure_future(d.dismiss())))
+        page.on("pageerror", lambda e: page_errors.append(str(e)))
+        await start_gate.wait()
+        start, actions = browser_actions(engine, index, moves)
+
+        async def wait_view(day: date, began: float, kind: str) -> None:
+            exp = engine.expected(day)
+            try:
+                await page.wait_for_function(VIEW_JS, arg=[day.isoformat(), exp.label, exp.counts], timeout=timeout_ms)
+                await page.frame_locator(MAP_FRAME).locator(".syria-place").first.wait_for(state="attached", timeout=timeout_ms)
+                map_frame = next(f for f in page.frames if "streamlit_folium.st_folium" in f.url)
+                await map_frame.wait_for_function(MAP_JS, arg=exp.colours, timeout=timeout_ms)
+            except Exception as exc:
+                try:
+                    seen = await page.evaluate(SEEN_JS)
+                except Exception as again:
+                    seen = f"nothing ({type(again).__name__})"
+                results.record(kind, time.perf_counter() - began, [f"{day}: {type(exc).__name__}; saw {seen}"], who)
+                raise
+            results.record(kind, time.perf_counter() - began, [], who)
+
+        try:
+            async with opening:
+                began = time.perf_counter()
+                await page.goto(f"{server.url}/?date={start.isoformat()}")
+                day = start
+                await wait_view(day, began, "open")
+        finally:
+            all_open.arrive()
+        await all_open.open.wait()  # then every page moves at the same time
+        for action in actions:
+            day = engine.step(day, action)
+            began = time.perf_counter()
+            if action.startswith("slider"):
+                thumb = page.get_by_role("slider")
+                await thumb.focus()
+                await thumb.press("ArrowRight" if action == "slider_right" else "ArrowLeft")
+            else:
+                await page.get_by_role("button", name=BROWSER_ACTIONS[action], exact=True).click()
+            await wait_view(day, began, "move")
+    except Exception as exc:
+        if not any(e.startswith(who) for e in results.errors):
+            results.errors.append(f"{who}{type(exc).__name__}: {str(exc)[:300]}")
+    finally:
+        if dialogs:
+            results.errors.append(f"{who}dialogs: {dialogs}")
+        if page_errors:
+            results.errors.append(f"{who}page errors: {page_errors[:3]}")
+        await page.close()
+
+
+def concurrent_browsers(server: Server, engine: Engine, pages: int, moves: int, timeout_ms: int = 90_000,
+                        shared_context: bool = True, open_at_once: int | None = None) -> Results:
+    """`pages` pages at once in one headless Chromium, each moving through the days (see the module doc).
+    shared_context: all pages in one browser context (one HTTP cache: the app's JavaScript is fetched
+    and compiled once, as for tabs of one browser); else one context each (separate viewers).
+    The pages load (`open_at_once` at a time, default all), wait for each other, then all make their
+    moves at the same time: `pages` sessions open on the server, all moving."""
+    results = Results(f"{pages} browser pages at once")
+
+    async def main():
+        from playwright.async_api import async_playwright
+
+        async with async_playwright() as p:
+            browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+            try:
+                contexts = []
+                for _ in range(1 if shared_context else pages):
+                    context = await browser.new_context(viewport={"width": 1000, "height": 700}, device_scale_factor=1,
+                                                        reduced_motion="reduce")
+                    await context.route("**/*", offline_route(server.url))
+                    contexts.append(context)
+                gate, all_open, opening = asyncio.Event(), Gate(pages), asyncio.Semaphore(open_at_once or pages)
+                tasks = [asyncio.create_task(_browser_page(contexts[i % len(contexts)], server, engine, i, moves, results,
+                                                           timeout_ms, gate, all_open, opening)) for i in range(pages)]
+                await asyncio.sleep(0.5)
+                gate.set()
+                await asyncio.gather(*tasks)
+            finally:
+                await browser.close()
+
+    with results.measure(server):
+        run_async(main())
+    results.extra = {"pages": pages, "moves_per_page": moves, "shared_context": shared_context,
+                     "open_at_once": open_at_once or pages}
+    return results
+
+
+# --- the command line -----------------------------------------------------------------------
+def data_files(fixture: bool) -> tuple[Path, Path, str]:
+    if not fixture:
+        try:
+            load_dataset(DEFAULT_EVENTS, REAL_PLACES)
+            return DEFAULT_EVENTS, REAL_PLACES, "real data (events.yaml)"
+        except DataError as err:
+            print(f"events.yaml does not validate ({len(err.problems)} problems): using the fixture data", file=sys.stderr)
+    return FIXTURE_EVENTS, FIXTURE_PLACES, "fixture data (4 places)"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--fixture", action="store_true", help="use the 4-place test data instead of events.yaml")
+    parser.add_argument("--browsers", type=int, default=24, help="browser pages at once (0: skip)")
+    parser.add_argument("--moves", type=int, default=8, help="moves per browser page")
+    parser.add_argument("--websockets", type=int, default=50, help="websocket viewers at once (0: skip)")
+    parser.add_argument("--ws-moves", type=int, default=20, help="moves per websocket viewer")
+    parser.add_argument("--sequential", type=int, default=500, help="sessions one after another (0: skip)")
+    parser.add_argument("--warmup", type=int, default=150, help="sessions before the first memory sample")
+    parser.add_argument("--server-option", action="append", default=[], metavar="NAME=VALUE",
+                        help="a Streamlit option for the server, e.g. runner.postScriptGC=false (repeatable)")
+    parser.add_argument("--app", type=Path, default=REPO / "streamlit_app.py", help="the app script (default: %(default)s)")
+    parser.add_argument("--out", type=Path, default=ARTIFACTS / "load-test-benchmark.json")
+    args = parser.parse_args(argv)
+
+    events, places, what = data_files(args.fixture)
+    engine = load_engine(events, places)
+    print(f"Data: {what}: {len(engine.dataset.places)} places, {len(engine.dataset.events)} events, {len(engine.days)} days; "
+          f"{os.cpu_count()} CPUs; server options: {args.server_option or 'defaults'}")
+    results: list[Results] = []
+    options = [arg for option in args.server_option for arg in ("--" + option.split("=", 1)[0], option.split("=", 1)[1])]
+    with Server(events, places, "load-benchmark", options, app=args.app) as server:
+        print(f"Server {server.url}, pid {server.proc.pid}, RSS at start {server.rss_mb():.1f} MB")
+        if args.browsers:
+            print(f"{args.browsers} browser pages x {args.moves} moves ...", flush=True)
+            results.append(concurrent_browsers(server, engine, args.browsers, args.moves))
+            print(f"  RSS {server.rss_mb():.1f} MB")
+        if args.websockets:
+            print(f"{args.websockets} websocket viewers x {args.ws_moves} moves ...", flush=True)
+            results.append(concurrent_websockets(server, engine, args.websockets, args.ws_moves))
+            print(f"  RSS {server.rss_mb():.1f} MB")
+        if args.sequential:
+            print(f"{args.warmup} + {args.sequential} sessions one after another ...", flush=True)
+            results.append(sequential_sessions(server, engine, args.sequential, args.warmup, progress=print))
+    print()
+    print(table(results))
+    for r in results:
+        if r.errors:
+            print(f"\n{r.name}: {len(r.errors)} errors, e.g.:", *r.errors[:5], sep="\n  ")
+        if "rss_growth_mb" in r.extra:
+            x = r.extra
+            print(f"\nMemory over {args.sequential} sessions after {x['warmup_sessions']} warm-up: {x['rss_after_warmup_mb']} -> "
+                  f"{x['rss_final_mb']} MB (growth {x['rss_growth_mb']:+.1f} MB, peak {x['rss_peak_mb']} MB); "
+                  f"active sessions afterwards: {x['active_sessions_after']:.0f}")
+    ARTIFACTS.mkdir(exist_ok=True)
+    args.out.write_text(json.dumps({"data": what, "cpus": os.cpu_count(), "server_options": args.server_option,
+                                    "results": [r.summary() for r in results]}, indent=1))
+    print(f"\nWrote {args.out.relative_to(REPO) if args.out.is_relative_to(REPO) else args.out}")
+    return 1 if any(r.errors for r in results) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
