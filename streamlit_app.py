@@ -11,6 +11,7 @@ SYRIA_MAP_EVENTS and SYRIA_MAP_PLACES point the app at other data files (the tes
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import time
@@ -56,6 +57,20 @@ def load(digest: str, _events, events_name: str, _places, places_name: str):
     return dataset, Timeline(dataset)
 
 
+@st.cache_resource(show_spinner=False)
+def last_good() -> dict:
+    return {}  # (events path, places path) -> (digest, dataset, timeline) of the last data that passed: shown under a broken edit
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def frozen(digest: str) -> bool:
+    """Streamlit collects garbage after every run (runner.postScriptGC), walking every live object; what lives as long as
+    the dataset (modules, cached data, the map's base) is put out of its sight once, so that walk stays short."""
+    gc.collect()
+    gc.freeze()
+    return True
+
+
 @st.cache_resource(max_entries=4, show_spinner=False)
 def places(digest: str, _dataset, _timeline) -> PlaceLayers:
     return PlaceLayers(_dataset, _timeline)  # each day's places layer, built on first use, LRU-cached
@@ -95,23 +110,32 @@ digest = hashlib.sha256(f"{events_sha}\0{places_sha}\0{events_path}\0{places_pat
 
 st.html(STYLE)
 st.title("Syria: who controlled what, day by day")
+source = (str(events_path), str(places_path))
 try:
     ds, tl = load(digest, events_bytes, str(events_path), places_bytes, str(places_path))
+    last_good()[source] = (digest, ds, tl)
 except DataError as err:
-    st.error(f"The data files did not pass validation ({len(err.problems)} problem(s)); "
-             "the map comes back once they are fixed. Each line is FILE:LINE: field: message.")
+    kept = last_good().get(source)
+    st.error(f"The data files did not pass validation ({len(err.problems)} problem(s)). "
+             + ("Below is the map of the last version that passed, until they are fixed. " if kept else
+                "The map comes back once they are fixed. ") + "Each line is FILE:LINE: field: message.")
     st.code("\n".join(present.problems_lines(err.problems)), language=None, wrap_lines=True)
-    st.stop()
+    if kept is None:
+        st.stop()
+    digest, ds, tl = kept
 
 # --- the view: from the link on a session's first run, then from the widgets ----------------
 if "day" not in ss:  # a new session: the view comes from the link; afterwards the widgets own it
-    view = present.parse_view_params(st.query_params.to_dict(), tl.first_day, tl.last_day, ds.places)
+    params = {name: st.query_params.get_all(name) for name in st.query_params}  # every value: a repeat is ambiguous
+    view = present.parse_view_params(params, tl.first_day, tl.last_day, ds.places)
     ss.day, ss.place, ss.pan_to, ss.notices = view.day, view.place, view.place, view.notices
     ss.zones, ss.fronts, ss.notice_view = view.zones, view.fronts, (view.day, view.place)
 for toggle in ("zones", "fronts"):  # a session older than these toggles
     ss.setdefault(toggle, True)
-if tl.clamp(ss.day) != ss.day:  # the data changed under a running session (assign only then: it resets the widget)
-    ss.day = tl.clamp(ss.day)
+if ss.get("day_range") != (tl.first_day, tl.last_day):
+    # New first or last day: the slider gets a new identity and would start on its minimum; (re)assigning
+    # the day keeps each session where it was (only then: an assignment resets the widget).
+    ss.day, ss.day_range = tl.clamp(ss.day), (tl.first_day, tl.last_day)
 if ss.get("place") is not None and ss.place not in ds.places:
     ss.place = None
 
@@ -199,3 +223,4 @@ with st.expander("Data & method"):
     st.markdown(static_html(digest, ds)[0], unsafe_allow_html=True)
 st.markdown(static_html(digest, ds)[1], unsafe_allow_html=True)
 st.query_params.from_dict(present.view_query(ss.day, ss.place, ss.zones, ss.fronts))
+frozen(digest)

@@ -28,6 +28,7 @@ FRONTS_PARAM = "fronts"  # fronts=0: no front lines
 _OFF, _ON = frozenset({"0", "false", "off", "no"}), frozenset({"1", "true", "on", "yes"})
 _PLACE_ID = re.compile(r"[a-z0-9_]{1,80}")
 _SHOWABLE = re.compile(r"[^0-9A-Za-z.:+-]")
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 # --- query parameters ------------------------------------------------------------
@@ -46,62 +47,69 @@ def shown_value(value: str, limit: int = 40) -> str:
     return text + ("…" if len(value) > limit else "")
 
 
-def _last(raw: object) -> str:
-    """A query parameter's value as stripped text: the last one when repeated, "" when missing."""
-    if isinstance(raw, list | tuple):
-        raw = raw[-1] if raw else None
-    return "" if raw is None else str(raw).strip()
+def _single(params: Mapping[str, str | list[str]], name: str) -> tuple[str, int]:
+    """A query parameter's value as stripped text ("" when missing or blank) and how many different
+    non-blank values the link gives it: a link that says two things at once is ambiguous."""
+    raw = params.get(name)
+    values = raw if isinstance(raw, list | tuple) else () if raw is None else (raw,)
+    distinct = list(dict.fromkeys(text for text in (str(v).strip() for v in values) if text))
+    return (distinct[0] if len(distinct) == 1 else ""), len(distinct)
+
+
+def _iso_day(text: str) -> date | None:
+    """YYYY-MM-DD only, the links' own form (date.fromisoformat also takes week dates such as 2024-W48-6)."""
+    try:
+        return date.fromisoformat(text) if _ISO_DAY.fullmatch(text) else None
+    except ValueError:
+        return None
+
+
+def _repeated(name: str, count: int, fallback: str) -> str:
+    return f"The link gives {name} {count} different values: {fallback}."
 
 
 def parse_flag(raw: object) -> bool | None:
     """An on/off query parameter: '0', 'false', 'off', 'no' -> False; '1', 'true', 'on', 'yes' -> True; else None."""
-    text = _last(raw).lower()
+    text = _single({"flag": raw}, "flag")[0].lower()
     return False if text in _OFF else True if text in _ON else None
 
 
 def parse_view_params(
     params: Mapping[str, str | list[str]], first_day: date, last_day: date, place_ids: Mapping | frozenset | set
 ) -> ViewParams:
-    """The view a URL asks for. Missing: the default (last day, no place). Invalid or out of
-    range: the default too, with a notice saying what was ignored; never an exception."""
+    """The view a URL asks for. Missing: the default (last day, no place). Invalid, out of range or
+    repeated with different values: the default too, with a notice saying what was ignored; never an exception."""
     notices = []
     day = last_day
-    raw = params.get(DATE_PARAM)
-    if isinstance(raw, list | tuple):
-        raw = raw[-1] if raw else None
-    if raw is not None and str(raw).strip() != "":
-        text = str(raw).strip()
-        try:
-            asked = date.fromisoformat(text) if len(text) == 10 else None
-        except ValueError:
-            asked = None
+    latest = f"showing the latest day, {day_label(last_day)}"
+    text, count = _single(params, DATE_PARAM)
+    if count > 1:
+        notices.append(_repeated(DATE_PARAM, count, latest))
+    elif text:
+        asked = _iso_day(text)
         if asked is None:
-            notices.append(
-                f"The link's date `{shown_value(text)}` is not a date like {last_day.isoformat()}: "
-                f"showing the latest day, {day_label(last_day)}."
-            )
+            notices.append(f"The link's date `{shown_value(text)}` is not a date like {last_day.isoformat()}: {latest}.")
         elif not first_day <= asked <= last_day:
-            notices.append(
-                f"The link's date {asked.isoformat()} is outside the data "
-                f"({first_day.isoformat()} to {last_day.isoformat()}): showing the latest day, {day_label(last_day)}."
-            )
+            notices.append(f"The link's date {asked.isoformat()} is outside the data "
+                           f"({first_day.isoformat()} to {last_day.isoformat()}): {latest}.")
         else:
             day = asked
     place = None
-    raw_place = params.get(PLACE_PARAM)
-    if isinstance(raw_place, list | tuple):
-        raw_place = raw_place[-1] if raw_place else None
-    if raw_place is not None and str(raw_place).strip() != "":
-        text = str(raw_place).strip()
+    text, count = _single(params, PLACE_PARAM)
+    if count > 1:
+        notices.append(_repeated(PLACE_PARAM, count, "no place is selected"))
+    elif text:
         if _PLACE_ID.fullmatch(text) and text in place_ids:
             place = text
         else:
             notices.append(f"The link's place `{shown_value(text)}` is not in the gazetteer: no place is selected.")
     layers = []
     for name, what in ((ZONES_PARAM, "zones"), (FRONTS_PARAM, "front lines")):
-        text = _last(params.get(name))
+        text, count = _single(params, name)
         flag = parse_flag(text)
-        if flag is None and text:
+        if count > 1:
+            notices.append(_repeated(name, count, f"showing the {what}"))
+        elif flag is None and text:
             notices.append(f"The link's {name} value is not 0 or 1: showing the {what}.")
         layers.append(flag is not False)
     return ViewParams(day, place, tuple(notices), *layers)

@@ -206,9 +206,6 @@ def test_a_broken_edit_leaves_other_sessions_their_views(data, loads):
     assert len(loads) == 1  # the good data: parsed once, for all three sessions
 
 
-@pytest.mark.xfail(strict=True, reason="streamlit_app.py stops after the validator's messages, so a broken edit "
-                   "takes the map away until the file is fixed (fix: keep the last good data in a cache_resource "
-                   "and show its view under the errors, see docs/security.md / the report)")
 def test_a_broken_edit_keeps_the_last_good_view_below_the_errors(data):
     events, _ = data
     one, two = session(date="2024-11-29", place="aleppo"), session(date="2024-12-05")
@@ -236,13 +233,7 @@ NEW_DAY = """  - date: 2024-12-07
     summary: The army says it retook Hama.
     sources: [reuters]
 """
-RANGE_BUG = ("streamlit_app.py: when an edit changes the data's first or last day, the day slider gets new "
-             "min/max, hence a new widget id, and Streamlit starts it on its default, the first day: every session's "
-             "next rerun (a layer toggled, a place picked, the map zoomed) jumps to 26 Nov and rewrites its link. Fix: "
-             "re-assign ss.day whenever (tl.first_day, tl.last_day) differs from the range remembered in the session")
 
-
-@pytest.mark.xfail(strict=True, reason=RANGE_BUG)
 def test_a_new_day_in_the_data_keeps_each_session_on_its_day(data):
     events, _ = data
     at = session(date="2024-12-02", place="hama")
@@ -320,7 +311,6 @@ def test_a_live_server_picks_up_edits_and_survives_a_broken_one(tmp_path, live_s
     assert server.healthy()
 
 
-@pytest.mark.xfail(strict=True, reason=RANGE_BUG)
 def test_a_new_day_on_a_live_server_keeps_the_session_on_its_day(tmp_path, live_server_factory):
     events, places = tmp_path / "events.yaml", tmp_path / "places.yaml"
     shutil.copy(FIXTURE_EVENTS, events)

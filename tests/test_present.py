@@ -33,11 +33,18 @@ def test_no_parameters_is_the_latest_day():
 
 def test_a_valid_link_opens_its_view():
     assert parse({"date": "2024-11-30", "place": "aleppo"}) == present.ViewParams(date(2024, 11, 30), "aleppo", ())
-    assert parse({"date": ["2024-11-27", "2024-11-28"]}).day == date(2024, 11, 28)  # repeated: the last one
+    assert parse({"date": ["2024-11-28", "2024-11-28"]}).day == date(2024, 11, 28)  # repeated, one value: fine
     assert parse({"date": "2024-11-26"}).day == FIRST and parse({"date": "2024-12-06"}).day == LAST
 
 
-@pytest.mark.parametrize("raw", ["garbage", "2024-13-01", "2024-1-5", "20241205", "2024-12-05T00:00", "<script>", "💥"])
+def test_a_parameter_repeated_with_different_values_is_ambiguous():
+    view = parse({"date": ["2024-11-27", "2024-11-28"], "place": ["aleppo", "hama"], "zones": ["0", "1"], "fronts": ["0", "0"]})
+    assert (view.day, view.place, view.zones, view.fronts) == (LAST, None, True, False)
+    assert [n.split(":")[0] for n in view.notices] == [f"The link gives {name} 2 different values" for name in ("date", "place", "zones")]
+
+
+@pytest.mark.parametrize("raw", ["garbage", "2024-W48-6", "2024-335", "2024-13-01", "2024-02-30", "2024-1-5",
+                                 "20241205", "2024-12-05T00:00", "<script>", "💥"])
 def test_garbage_dates_fall_back_with_a_notice(raw):
     view = parse({"date": raw})
     assert view.day == LAST
@@ -88,7 +95,7 @@ def test_round_trip(fixture_timeline, fixture_dataset):
 
 
 @pytest.mark.parametrize(("raw", "expected"), [
-    ("0", False), ("false", False), (" OFF ", False), ("no", False), (["1", "0"], False),
+    ("0", False), ("false", False), (" OFF ", False), ("no", False), (["0", " 0"], False), (["1", "0"], None),
     ("1", True), ("true", True), ("on", True), ("yes", True),
     ("", None), (None, None), ("2", None), ("<b>", None), ([], None),
 ])
