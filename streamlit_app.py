@@ -22,7 +22,7 @@ from pathlib import Path
 import streamlit as st
 
 import map_component
-from geo import present
+from geo import export, present
 from geo.assets import vendored_complete
 from geo.charts import area_chart_spec, chart_spec, spec_for_day
 from geo.errors import DataError
@@ -94,6 +94,12 @@ def search_labels(digest: str, _dataset) -> tuple[list[str], dict[str, str]]:
 @st.cache_resource(max_entries=4, show_spinner=False)
 def static_html(digest: str, _dataset) -> tuple[str, str]:
     return present.baseline_html(_dataset), present.attribution_html(_dataset)  # every source of every event: once
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def download(digest: str, kind: str, day, zones_on: bool, _dataset, _timeline, _zones) -> bytes:
+    # made when the button is clicked (a callable's data is deferred), on Streamlit's download thread
+    return export.download_bytes(kind, _dataset, _timeline, day, _zones.model if zones_on else None)
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
@@ -217,6 +223,13 @@ with right:
     st.markdown(present.symbols_html(present.symbol_rows(ds, ss.zones, ss.fronts)), unsafe_allow_html=True)
     st.markdown("##### What changed on this day")
     st.markdown(present.changes_html(present.change_items(ds, tl, day), day), unsafe_allow_html=True)
+    st.markdown("##### Download")
+    with st.container(horizontal=True, gap="small"):
+        for item in export.DOWNLOADS.values():
+            st.download_button(item.label, partial(download, digest, item.kind, day, ss.zones, ds, tl, zl), item.file_name(day),
+                               item.mime, on_click="ignore", icon=":material/download:", key=f"download_{item.kind}")
+    st.caption(f"The picture, GeoJSON and CSV show {day_label(day)}{', zones included' if ss.zones else ''}; "
+               "the interactive map is one self-contained file with every day, to open or host anywhere.")
 
 with st.expander("Data & method"):
     st.markdown(present.METHOD_MD)

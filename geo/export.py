@@ -9,6 +9,8 @@ Pure functions returning bytes, shared by the dashboard's download buttons and
   (LineStrings). Every feature has a `layer` property ("place", "zone", "front_line"),
   so QGIS and geopandas can filter one kind out. Attributes are flat (lists joined
   with ";"), so the file also converts to a Shapefile or GeoPackage as it is.
+- `download_bytes(kind, ...)`: any of DOWNLOADS (the above, the PNG picture of geo.picture and the
+  self-contained interactive page of geo.static_html) by kind, with its file name and type.
 - `csv_bytes(dataset, timeline, day)`: the columns of `python -m geo state --format csv`
   (geo.tables.STATE_COLUMNS), UTF-8. Text cells that a spreadsheet would run as a
   formula (starting with = + - @ or a tab) get a leading apostrophe.
@@ -20,6 +22,7 @@ import csv
 import io
 import json
 import re
+from dataclasses import dataclass
 from datetime import date
 
 import shapely
@@ -160,3 +163,41 @@ def csv_text(dataset: Dataset, timeline: Timeline, day: date) -> str:
 def csv_bytes(dataset: Dataset, timeline: Timeline, day: date) -> bytes:
     """The state at the end of `day` as CSV (text/csv, UTF-8), one row per place."""
     return csv_text(dataset, timeline, day).encode("utf-8")
+
+
+@dataclass(frozen=True, slots=True)
+class Download:
+    kind: str
+    label: str
+    mime: str
+    every_day: bool = False  # the whole timeline in one file, whatever the day
+
+    def file_name(self, day: date) -> str:
+        return "syria-control-map.html" if self.every_day else f"{file_stem(day)}.{self.kind}"
+
+
+DOWNLOADS = {d.kind: d for d in (
+    Download("png", "Picture (PNG)", "image/png"),
+    Download("geojson", "GeoJSON", "application/geo+json"),
+    Download("csv", "CSV", "text/csv"),
+    Download("html", "Interactive map (HTML)", "text/html", every_day=True),
+)}
+
+
+def download_bytes(kind: str, dataset: Dataset, timeline: Timeline, day: date, territory=None,
+                   size: tuple[int, int] | None = None, link: str | None = None) -> bytes:
+    """The file of DOWNLOADS[kind] for `day` (zones and front lines included when `territory` is given).
+    matplotlib and the page template are imported only when a picture or page is asked for."""
+    if kind == "geojson":
+        return geojson_bytes(dataset, timeline, day, territory)
+    if kind == "csv":
+        return csv_bytes(dataset, timeline, day)
+    if kind == "png":
+        from geo import picture
+
+        return picture.png_bytes(dataset, timeline, day, territory, size or picture.LANDSCAPE, link=link)
+    if kind == "html":
+        from geo import static_html
+
+        return static_html.html_bytes(dataset, timeline, territory)
+    raise ValueError(f"unknown download {kind!r}: one of {', '.join(DOWNLOADS)}")

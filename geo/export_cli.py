@@ -150,14 +150,7 @@ def _export(dataset, timeline: Timeline, territory, args) -> int:
     if fmt is None:
         suffix = Path(args.output).suffix.lower().lstrip(".") if args.output and args.output != "-" else ""
         fmt = {"json": "geojson", "geojson": "geojson", "csv": "csv", "png": "png"}.get(suffix, "geojson")
-    if fmt == "geojson":
-        data = export.geojson_bytes(dataset, timeline, day, territory)
-    elif fmt == "csv":
-        data = export.csv_bytes(dataset, timeline, day)
-    else:
-        from geo import picture
-
-        data = picture.png_bytes(dataset, timeline, day, territory, args.size, link=args.link)
+    data = export.download_bytes(fmt, dataset, timeline, day, territory, args.size, link=args.link)
     out = args.output or ("-" if fmt != "png" else f"{export.file_stem(day)}.png")
     if out == "-":
         if fmt == "png" and sys.stdout.isatty():
