@@ -39,32 +39,28 @@ import platform
 import random
 import re
 import shutil
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from collections.abc import Callable, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from benchmarks.chromium import MAP_FRAME, headless_chromium, map_frame
+from benchmarks.streamlit_server import Server
+
 REPO = Path(__file__).resolve().parent.parent
 APP = REPO / "streamlit_app.py"
 
 QUICK_SIZE = "60x300x60"
 SYNTH_DAYS = 1826  # 5 years
-CHROMIUM = os.environ.get("SYRIA_MAP_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic", "--no-first-run",
-                 "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
-                 # offline but for the app's own server: every other host name fails to resolve (map tiles too). A
-                 # Playwright route handler would do the same but adds a round trip to Python to each of the
-                 # page's ~100 requests (~0.2 s of a cold start)
-                 "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1"]
-MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+# offline but for the app's own server: every other host name fails to resolve (map tiles too). A
+# Playwright route handler would do the same but adds a round trip to Python to each of the
+# page's ~100 requests (~0.2 s of a cold start)
+OFFLINE_ARGS = ("--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",)
 KIB = 1024
 
 
@@ -355,8 +351,8 @@ def metered(meter: MessageMeter, shared_bytecode: bool):
         app_test.ScriptCache = local_script_runner.ScriptCache = ScriptCache
 
 
-def reference_render(dataset, timeline, day: date) -> str:
-    """The straightforward way: a fresh folium map, one CircleMarker (tooltip, popup) per place, rendered in full."""
+def reference_map(dataset, timeline, day: date):
+    """The straightforward way: a fresh folium map, one CircleMarker (tooltip, popup) per place."""
     import folium
 
     from geo.render import faction_colour, tooltip_html
@@ -371,7 +367,12 @@ def reference_render(dataset, timeline, day: date) -> str:
             tooltip=folium.Tooltip(tooltip_html(place, s, dataset.factions, place.id in changed)),
             popup=folium.Popup(place.name),
         ).add_to(m)
-    return m.get_root().render()
+    return m
+
+
+def reference_render(dataset, timeline, day: date) -> str:
+    """The straightforward way's map (reference_map), rendered in full."""
+    return reference_map(dataset, timeline, day).get_root().render()
 
 
 REFERENCE_APP = """
@@ -379,12 +380,11 @@ REFERENCE_APP = """
 # one CircleMarker (tooltip and popup) per place, which st_folium renders in full.
 import os
 
-import folium
 import streamlit as st
 from streamlit_folium import st_folium
 
+from benchmarks.bench import reference_map  # the same map as the render timed on its own
 from geo.loader import load_dataset
-from geo.render import faction_colour, tooltip_html
 from geo.timeline import Timeline
 
 
@@ -396,16 +396,7 @@ def data(events, places):
 
 ds, tl = data(os.environ["SYRIA_MAP_EVENTS"], os.environ["SYRIA_MAP_PLACES"])
 day = st.slider("Day", min_value=tl.first_day, max_value=tl.last_day, value=tl.last_day)
-state, changed = tl.state_on(day), tl.changed_on(day)
-m = folium.Map(location=[35.0, 38.5], zoom_start=7)
-for place in ds.places.values():
-    s = state[place.id]
-    colour = faction_colour(ds.factions, s.controller)
-    folium.CircleMarker(
-        [place.lat, place.lon], radius=6, color=colour, fill=True, fill_color=colour, fill_opacity=0.8,
-        tooltip=folium.Tooltip(tooltip_html(place, s, ds.factions, place.id in changed)), popup=folium.Popup(place.name),
-    ).add_to(m)
-st_folium(m, key="map", height=520, use_container_width=True, returned_objects=["last_object_clicked"])
+st_folium(reference_map(ds, tl, day), key="map", height=520, use_container_width=True, returned_objects=["last_object_clicked"])
 """
 
 
@@ -488,12 +479,6 @@ def bench_dashboard(files: DataFiles, result: SizeResult, moves: int, ref_moves:
 # --- 6: the real thing: streamlit run + headless Chromium ---------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _memory_mib(pid: int) -> tuple[float | None, float | None]:
     """(resident, peak resident) of a process in MiB, from /proc (Linux)."""
     try:
@@ -503,105 +488,50 @@ def _memory_mib(pid: int) -> tuple[float | None, float | None]:
         return None, None
 
 
-@contextmanager
-def streamlit_server(files: DataFiles, log: Path, timeout_s: float = 120):
-    """`streamlit run` on a free localhost port; yields (url, process, start time)."""
-    port = _free_port()
-    env = {**os.environ, "SYRIA_MAP_EVENTS": str(files.events), "SYRIA_MAP_PLACES": str(files.places)}
-    started = time.perf_counter()
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(APP), "--server.port", str(port), "--server.address", "127.0.0.1",
-             "--server.headless", "true", "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
-             "--server.runOnSave", "false"],
-            cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT,
-        )
-        url = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + timeout_s
-            while True:
-                if proc.poll() is not None:
-                    raise RuntimeError(f"streamlit exited with {proc.returncode}: {log.read_text(errors='replace')[-2000:]}")
-                try:
-                    with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                        if response.read().strip() == b"ok":
-                            break
-                except OSError:
-                    pass
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"streamlit did not answer on {url}")
-                time.sleep(0.05)
-            yield url, proc, started
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=15)
-
-
-def _map_frame(page, timeout_s: float):
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        for frame in page.frames:
-            if "streamlit_folium.st_folium" in frame.url:
-                return frame
-        time.sleep(0.02)
-    raise RuntimeError("no map frame")
-
-
 def bench_browser(files: DataFiles, result: SizeResult, runs: int, moves: int, workdir: Path,
                   say: Callable[[str], None], timeout_s: float) -> None:
-    from playwright.sync_api import sync_playwright
-
     from geo.loader import load_dataset
     from geo.timeline import Timeline
 
     timeline = Timeline(load_dataset(files.events, files.places))
     start = timeline.first_day  # then "Next day with events": every click changes the map (a day without
     # events can leave the map as it was, and the page would then rightly not redraw it)
-    if not Path(CHROMIUM).exists():
-        raise RuntimeError(f"{CHROMIUM} is missing (apt-get install -y chromium), or set SYRIA_MAP_CHROMIUM")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+    with headless_chromium(OFFLINE_ARGS) as browser:
         result.facts["browser"] = f"Chromium {browser.version} (headless)"
-        try:
-            for run in range(runs):
-                with streamlit_server(files, workdir / f"streamlit-{files.name}-{run}.log", timeout_s) as (url, proc, started):
-                    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-                    page = context.new_page()
-                    page.set_default_timeout(timeout_s * 1000)
-                    received: list[int] = []
-                    page.on("websocket", lambda ws, got=received: ws.on("framereceived", lambda payload: got.append(
-                        len(payload) if isinstance(payload, bytes | bytearray) else len(str(payload).encode()))))
-                    page.goto(f"{url}/?date={start.isoformat()}")
-                    page.frame_locator(MAP_FRAME).locator(".syria-place").first.wait_for(state="attached")
-                    result.metric("cold_start", "s").add(time.perf_counter() - started)
-                    frame = _map_frame(page, timeout_s)
-                    time.sleep(1.0)  # the map reports its zoom and bounds after the first paint: let that rerun settle
-                    for _ in range(moves):
-                        button = page.get_by_role("button", name="Next day with events", exact=True)
-                        if button.is_disabled():
-                            break
-                        frame.evaluate("() => document.querySelectorAll('.syria-place').forEach(e => e.dataset.old = '1')")
-                        received.clear()
-                        clicked = time.perf_counter()
-                        button.click()
-                        frame.wait_for_function(
-                            "() => document.querySelector('.syria-place:not([data-old])') !== null"
-                            " && document.querySelector('.syria-place[data-old]') === null")
-                        result.metric("browser_move", "ms").add((time.perf_counter() - clicked) * 1000)
-                        time.sleep(0.3)  # the rest of the page's messages
-                        result.metric("ws_bytes", "KiB").add(sum(received) / KIB)
-                    rss, peak = _memory_mib(proc.pid)
-                    result.metric("rss", "MiB").add(rss)
-                    result.metric("peak_rss", "MiB").add(peak)
-                    context.close()
-                say(f"  browser run {run + 1}: cold start {result.metrics['cold_start'].samples[-1]:.2f} s, "
-                    f"moves {result.metrics['browser_move'].text()}, server peak {result.metrics['peak_rss'].text()}")
-        finally:
-            browser.close()
+        for run in range(runs):
+            log = workdir / f"streamlit-{files.name}-{run}.log"
+            with Server(files.events, files.places, f"{files.name}-{run}", startup_s=timeout_s, log=log) as server:
+                context = browser.new_context(viewport={"width": 1400, "height": 1000})
+                page = context.new_page()
+                page.set_default_timeout(timeout_s * 1000)
+                received: list[int] = []
+                page.on("websocket", lambda ws, got=received: ws.on("framereceived", lambda payload: got.append(
+                    len(payload) if isinstance(payload, bytes | bytearray) else len(str(payload).encode()))))
+                page.goto(f"{server.url}/?date={start.isoformat()}")
+                page.frame_locator(MAP_FRAME).locator(".syria-place").first.wait_for(state="attached")
+                result.metric("cold_start", "s").add(time.perf_counter() - server.started)
+                frame = map_frame(page, timeout_s)
+                time.sleep(1.0)  # the map reports its zoom and bounds after the first paint: let that rerun settle
+                for _ in range(moves):
+                    button = page.get_by_role("button", name="Next day with events", exact=True)
+                    if button.is_disabled():
+                        break
+                    frame.evaluate("() => document.querySelectorAll('.syria-place').forEach(e => e.dataset.old = '1')")
+                    received.clear()
+                    clicked = time.perf_counter()
+                    button.click()
+                    frame.wait_for_function(
+                        "() => document.querySelector('.syria-place:not([data-old])') !== null"
+                        " && document.querySelector('.syria-place[data-old]') === null")
+                    result.metric("browser_move", "ms").add((time.perf_counter() - clicked) * 1000)
+                    time.sleep(0.3)  # the rest of the page's messages
+                    result.metric("ws_bytes", "KiB").add(sum(received) / KIB)
+                rss, peak = _memory_mib(server.proc.pid)
+                result.metric("rss", "MiB").add(rss)
+                result.metric("peak_rss", "MiB").add(peak)
+                context.close()
+            say(f"  browser run {run + 1}: cold start {result.metrics['cold_start'].samples[-1]:.2f} s, "
+                f"moves {result.metrics['browser_move'].text()}, server peak {result.metrics['peak_rss'].text()}")
 
 
 # --- the report -------------------------------------------------------------------------------------------

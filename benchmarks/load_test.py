@@ -34,13 +34,10 @@ import asyncio
 import json
 import os
 import re
-import socket
 import statistics
-import subprocess
 import sys
 import threading
 import time
-import urllib.request
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -49,6 +46,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from benchmarks.chromium import LOCAL_SCHEMES, MAP_FRAME, MAP_FRAME_URL, launch  # noqa: E402
+from benchmarks.streamlit_server import Server  # noqa: E402
 from geo import present  # noqa: E402
 from geo.errors import DataError  # noqa: E402
 from geo.loader import DEFAULT_EVENTS, load_dataset  # noqa: E402
@@ -60,109 +59,10 @@ ARTIFACTS = REPO / "test-artifacts"
 FIXTURE_EVENTS = REPO / "tests" / "fixtures" / "events.yaml"
 FIXTURE_PLACES = REPO / "tests" / "fixtures" / "places.yaml"
 REAL_PLACES = REPO / "geo" / "data" / "places.yaml"
-CHROMIUM = os.environ.get("SYRIA_MAP_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic", "--no-first-run",
-    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
-    # many pages at once, all in the background: keep their timers and renderers running
+# many pages at once, all in the background: keep their timers and renderers running
+BACKGROUND_PAGE_ARGS = (
     "--disable-background-timer-throttling", "--disable-renderer-backgrounding", "--disable-backgrounding-occluded-windows",
-]
-MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
-STREAM = "/_stcore/stream"
-
-
-# --- the server ---------------------------------------------------------------------------
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Server:
-    """`streamlit run streamlit_app.py` on a free localhost port, on the given data files.
-
-    with Server(events, places, "label") as server: server.url, server.rss_mb(), server.metrics()
-    """
-
-    def __init__(self, events: Path, places: Path, label: str = "load", extra_args: Iterable[str] = (), startup_s: float = 90,
-                 app: Path = REPO / "streamlit_app.py"):
-        self.events, self.places, self.label, self.app = Path(events), Path(places), label, Path(app)
-        self.extra_args, self.startup_s = list(extra_args), startup_s
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.ws_url = f"ws://127.0.0.1:{self.port}{STREAM}"
-        self.log = ARTIFACTS / f"streamlit-{label}.log"
-        self.proc: subprocess.Popen | None = None
-
-    def __enter__(self) -> Server:
-        ARTIFACTS.mkdir(exist_ok=True)
-        env = {**os.environ, "SYRIA_MAP_EVENTS": str(self.events), "SYRIA_MAP_PLACES": str(self.places),
-               "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
-        with open(self.log, "wb") as out:
-            self.proc = subprocess.Popen(
-                [sys.executable, "-m", "streamlit", "run", str(self.app),
-                 "--server.port", str(self.port), "--server.address", "127.0.0.1", "--server.headless", "true",
-                 "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none", "--server.runOnSave", "false",
-                 *self.extra_args],
-                cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT,
-            )
-        deadline = time.monotonic() + self.startup_s
-        while True:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"streamlit exited with {self.proc.returncode}:\n{self.log_tail()}")
-            if self.healthy():
-                return self
-            if time.monotonic() > deadline:
-                self.__exit__(None, None, None)
-                raise RuntimeError(f"streamlit did not answer on {self.url}:\n{self.log_tail()}")
-            time.sleep(0.3)
-
-    def __exit__(self, *exc) -> None:
-        if self.proc is None:
-            return
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait(timeout=15)
-
-    def healthy(self) -> bool:
-        try:
-            with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as response:
-                return response.read().strip() == b"ok"
-        except OSError:
-            return False
-
-    def log_tail(self, chars: int = 3000) -> str:
-        return self.log.read_text(errors="replace")[-chars:] if self.log.exists() else ""
-
-    def rss_mb(self) -> float:
-        """The server process's resident memory (VmRSS), in MB."""
-        assert self.proc is not None
-        text = Path(f"/proc/{self.proc.pid}/status").read_text()
-        return int(re.search(r"^VmRSS:\s+(\d+) kB", text, re.M).group(1)) / 1024
-
-    def cpu_s(self) -> float:
-        """CPU seconds (user + system) the server process has used so far."""
-        assert self.proc is not None
-        fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rpartition(")")[2].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-    def script_runs(self) -> int:
-        """Script runs so far: every run looks up the app's cached `load` (hit or miss) once."""
-        return int(sum(v for k, v in self.metrics().items() if k.startswith('cache_lookups_total{cache="__main__.load"')))
-
-    def metrics(self) -> dict[str, float]:
-        """Streamlit's own counters (/_stcore/metrics, OpenMetrics text): 'name{labels}' -> value."""
-        with urllib.request.urlopen(f"{self.url}/_stcore/metrics", timeout=10) as response:
-            text = response.read().decode()
-        out = {}
-        for line in text.splitlines():
-            if line and not line.startswith("#"):
-                name, _, value = line.rpartition(" ")
-                out[name] = float(value)
-        return out
+)
 
 
 # --- what the engine says a day must look like ----------------------------------------------
@@ -623,7 +523,7 @@ def browser_actions(engine: Engine, index: int, moves: int) -> tuple[date, list[
 def offline_route(base_url: str):
     """A context route that lets through only the app's own server (map tiles fail: the map is offline)."""
     async def route(r):
-        if r.request.url.startswith((base_url, "data:", "blob:", "about:")):
+        if r.request.url.startswith((base_url, *LOCAL_SCHEMES)):
             await r.continue_()
         else:
             await r.abort()
@@ -661,7 +561,7 @@ async def _browser_page(context, server: Server, engine: Engine, index: int, mov
             try:
                 await page.wait_for_function(VIEW_JS, arg=[day.isoformat(), exp.label, exp.counts], timeout=timeout_ms)
                 await page.frame_locator(MAP_FRAME).locator(".syria-place").first.wait_for(state="attached", timeout=timeout_ms)
-                map_frame = next(f for f in page.frames if "streamlit_folium.st_folium" in f.url)
+                map_frame = next(f for f in page.frames if MAP_FRAME_URL in f.url)
                 await map_frame.wait_for_function(MAP_JS, arg=exp.colours, timeout=timeout_ms)
             except Exception as exc:
                 try:
@@ -715,7 +615,7 @@ def concurrent_browsers(server: Server, engine: Engine, pages: int, moves: int, 
         from playwright.async_api import async_playwright
 
         async with async_playwright() as p:
-            browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+            browser = await launch(p, BACKGROUND_PAGE_ARGS)
             try:
                 contexts = []
                 for _ in range(1 if shared_context else pages):

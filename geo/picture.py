@@ -45,6 +45,7 @@ from shapely.geometry import mapping, shape
 from geo.escape import NEUTRAL_GREY, safe_colour
 from geo.model import Dataset, PlaceState
 from geo.outline import syria_outline
+from geo.symbols import DEFAULT_SYMBOL, KIND_SYMBOLS
 from geo.timeline import Timeline
 
 LANDSCAPE = (1200, 675)
@@ -54,17 +55,11 @@ DPI = 100
 ATTRIBUTION = "Boundaries: Natural Earth; places: GeoNames (CC BY 4.0) and hand sources"
 ZONES_NOTE = "Shaded areas: approximate zones inferred from held places, not surveyed front lines."
 
-# kind -> (matplotlib marker, size in points, legend label); same shapes as the web map (geo/render.py)
-KIND_MARKERS: dict[str, tuple[str, float, str]] = {
-    "city": ("o", 10.0, "City"),
-    "town": ("o", 6.5, "Town"),
-    "border_crossing": ("D", 7.0, "Border crossing"),
-    "military_base": ("^", 9.0, "Military base"),
-    "airport": ("v", 9.0, "Airport / air base"),
-    "dam": ("h", 8.5, "Dam"),
-    "area": ("s", 7.5, "Area"),
-}
-DEFAULT_MARKER = ("o", 6.5, "Place")
+# The web map's shape of each kind of place (geo/symbols.py) as a matplotlib marker; the sizes are the
+# picture's own (points, not the web map's pixels).
+MARKERS = {"circle": "o", "diamond": "D", "triangle": "^", "triangle_down": "v", "hexagon": "h", "square": "s"}
+MARKER_POINTS = {"city": 10.0, "town": 6.5, "border_crossing": 7.0, "military_base": 9.0, "airport": 9.0, "dam": 8.5, "area": 7.5}
+DEFAULT_MARKER_POINTS = 6.5
 DARK = "#222222"
 SEA = "#E8EDF2"
 LAND = "#FFFFFF"
@@ -75,6 +70,12 @@ def _mix(colour: str, weight: float) -> tuple[float, float, float]:
     """`colour` blended with white: weight 1 = the colour, 0 = white."""
     c = matplotlib.colors.to_rgb(colour)
     return tuple(1 - weight * (1 - x) for x in c)  # type: ignore[return-value]
+
+
+def _kind_marker(kind: str) -> tuple[str, float, str]:
+    """(matplotlib marker, size in points, legend label) of a kind of place."""
+    shape, _, label = KIND_SYMBOLS.get(kind, DEFAULT_SYMBOL)
+    return MARKERS[shape], MARKER_POINTS.get(kind, DEFAULT_MARKER_POINTS), label
 
 
 def _day_words(day: date) -> str:
@@ -141,7 +142,7 @@ class _Style:
 
 
 def _place_style(kind: str, state: PlaceState, colours: dict[str, str], scale: float) -> _Style:
-    marker, size, _ = KIND_MARKERS.get(kind, DEFAULT_MARKER)
+    marker, size, _ = _kind_marker(kind)
     control = state.control
     colour = colours.get(control.controller, NEUTRAL_GREY)
     hollow = state.status in ("claimed", "disputed")
@@ -237,8 +238,8 @@ class DayPicture:
         lax.set_axis_off()
         lax.set_xlim(0, W)
         lax.set_ylim(0, H)
-        kinds = [k for k in KIND_MARKERS if any(p.kind == k for p in self.dataset.places.values())]
-        sym = [(KIND_MARKERS[k][0], KIND_MARKERS[k][1], "#9E9E9E", DARK, 0.7, "-", KIND_MARKERS[k][2]) for k in kinds]
+        kinds = [k for k in KIND_SYMBOLS if any(p.kind == k for p in self.dataset.places.values())]
+        sym = [(marker, size, "#9E9E9E", DARK, 0.7, "-", label) for marker, size, label in map(_kind_marker, kinds)]
         ex, other = "#4477AA", "#DDAA33"
         sym += [
             ("o", 8, ex, DARK, 0.7, "-", "Held (confirmed)"),

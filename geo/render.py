@@ -33,23 +33,11 @@ from shapely.geometry import shape
 from geo.assets import apply_assets
 from geo.escape import NEUTRAL_GREY, esc, safe_colour
 from geo.model import Control, Dataset, Faction, Place, PlaceState
+from geo.symbols import DEFAULT_SYMBOL, KIND_SYMBOLS, SHAPES
 from geo.timeline import Timeline
 from geo.wire import UNPACK_JS, inert_json, pack, to_js_json
 
-# --- symbols -----------------------------------------------------------------
-# kind -> (shape, radius in px, legend label). Cities are big circles, towns small
-# ones; crossings, bases, airports and dams each have their own shape.
-KIND_SYMBOLS: dict[str, tuple[str, float, str]] = {
-    "city": ("circle", 8.5, "City"),
-    "town": ("circle", 5.5, "Town"),
-    "border_crossing": ("diamond", 8.0, "Border crossing"),
-    "military_base": ("triangle", 8.5, "Military base"),
-    "airport": ("triangle_down", 8.5, "Airport / air base"),
-    "dam": ("hexagon", 7.5, "Dam"),
-    "area": ("square", 7.0, "Area"),
-}
-DEFAULT_SYMBOL = ("circle", 6.0, "Place")
-SHAPES = frozenset(shape for shape, _, _ in KIND_SYMBOLS.values())
+# --- symbols (the shape and size of each kind of place: geo/symbols.py) --------
 OUTLINES = frozenset({"solid", "contested", "claimed", "disputed"})
 OUTLINE_DARK = "#222222"
 HALO_PAD = 5.0  # extra radius of the "changed that day" ring

@@ -43,6 +43,7 @@ from geo.assets import LEAFLET_VERSION, REPO_ROOT, VENDOR_DIR
 from geo.escape import safe_colour, safe_url
 from geo.model import Dataset, Source
 from geo.outline import OUTLINE_PATH
+from geo.present import change_headline, sentence, status_words  # the dashboard's words for an event
 from geo.render import (
     KIND_SYMBOLS,
     MarkerStyle,
@@ -140,44 +141,6 @@ def symbol_key(dataset: Dataset) -> list[list[str]]:
     return rows
 
 
-def _sentence(text: str) -> str:
-    text = text.strip()
-    return text[:1].upper() + text[1:] + ("" if not text or text.endswith((".", "!", "?")) else ".")
-
-
-def _status_words(event) -> str:
-    if event.status == "claimed":
-        return f"claimed by {event.claimed_by}" if event.claimed_by else "claimed"
-    if event.status == "disputed":
-        words = "disputed"
-        if event.claimed_by:
-            words += f": claimed by {event.claimed_by}"
-        if event.denied_by:
-            words += f", denied by {event.denied_by}"
-        return words
-    return "confirmed"
-
-
-def _headline(dataset: Dataset, event, before) -> str:
-    """Plain text: what the event did, e.g. 'HTS took Aleppo from Government'."""
-    name = dataset.places[event.place].name
-    f = dataset.factions
-    short = lambda fid: f[fid].short if fid in f else fid  # noqa: E731
-    ctl = event.control
-    new = short(ctl.controller)
-    if ctl.contested_with:
-        attackers = " and ".join(short(x) for x in ctl.contested_with)
-        return f"{attackers} {'contest' if len(ctl.contested_with) > 1 else 'contests'} {name}, held by {new}"
-    if before is not None and before.controller != ctl.controller:
-        text = f"{new} took {name} from {short(before.controller)}"
-        return text + (f"; {short(ctl.secondary)} holds part of it" if ctl.secondary else "")
-    if ctl.secondary:
-        return f"{name} is split: {new} holds it, {short(ctl.secondary)} holds part"
-    if before is not None and before.control.contested_with:
-        return f"{new} holds {name}; the fighting is over"
-    return f"{new} holds {name}"
-
-
 def _outline() -> dict | None:
     """Syria's outline (geometry only: the file's properties never reach the page)."""
     try:
@@ -240,8 +203,8 @@ def page_data(dataset: Dataset, timeline: Timeline, territory=None, tiles: str =
             history.append(entry)
             if e is not None:
                 events[entry["e"]] = {
-                    "d": d, "p": place_index[place.id], "hl": _headline(dataset, e, previous), "st": e.status,
-                    "sw": _sentence(_status_words(e)), "sum": e.summary, "q": e.date_qualifier, "n": e.note,
+                    "d": d, "p": place_index[place.id], "hl": change_headline(dataset, e, previous), "st": e.status,
+                    "sw": sentence(status_words(e)), "sum": e.summary, "q": e.date_qualifier, "n": e.note,
                     "c": e.control.controller, "src": [source_id(s) for s in e.sources],
                 }
             previous = state

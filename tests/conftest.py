@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-import os
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import pytest
 
+from benchmarks.chromium import ChromiumUnavailable, headless_chromium
+from benchmarks.streamlit_server import Server
 from geo.loader import load_dataset
 from geo.timeline import Timeline
 
@@ -59,6 +62,23 @@ def hostile_dataset(hostile_paths):
 
 
 @pytest.fixture
+def fixture_app(monkeypatch):
+    """The dashboard on the fixture data, as Streamlit runs it: fixture_app(**query_params) -> an AppTest, not yet run."""
+    from streamlit.testing.v1 import AppTest  # here, not above: most tests never need Streamlit
+
+    monkeypatch.setenv("SYRIA_MAP_EVENTS", str(FIXTURE_EVENTS))
+    monkeypatch.setenv("SYRIA_MAP_PLACES", str(FIXTURE_PLACES))
+
+    def make(**params) -> AppTest:
+        at = AppTest.from_file(str(REPO / "streamlit_app.py"), default_timeout=60)
+        for key, value in params.items():
+            at.query_params[key] = value
+        return at
+
+    return make
+
+
+@pytest.fixture
 def invalid_events(tmp_path) -> Path:
     """An events file the validator rejects: an unknown place and a bad status, with their lines."""
     text = FIXTURE_EVENTS.read_text(encoding="utf-8")
@@ -69,54 +89,42 @@ def invalid_events(tmp_path) -> Path:
 
 
 # --- a headless Chromium for browser tests of pages that need no server (the static export) ---
-CHROMIUM_PATH = os.environ.get("SYRIA_MAP_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_LAUNCH_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic", "--no-first-run",
-    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
-]
-
-
 @pytest.fixture(scope="module")
 def chromium():
-    """Debian's Chromium, headless, through Playwright. Fails (never skips) when it cannot run."""
-    if not Path(CHROMIUM_PATH).exists():
-        pytest.fail(f"{CHROMIUM_PATH} is missing: install it with `apt-get install -y chromium`")
+    """Debian's Chromium, headless, through Playwright (benchmarks/chromium.py). Fails (never skips) when it cannot run."""
     try:
-        from playwright.sync_api import sync_playwright
-    except ImportError as exc:  # pragma: no cover
-        pytest.fail(f"playwright is not installed: {exc}")
-    with sync_playwright() as p:
-        try:
-            browser = p.chromium.launch(executable_path=CHROMIUM_PATH, args=CHROMIUM_LAUNCH_ARGS, headless=True)
-        except Exception as exc:
-            pytest.fail(f"cannot launch {CHROMIUM_PATH}: {exc}")
-        yield browser
-        browser.close()
+        with headless_chromium() as browser:
+            yield browser
+    except ChromiumUnavailable as exc:  # raised only while starting: a test's own failures never reach a fixture
+        pytest.fail(str(exc))
 
 
-# --- live servers and a browser for the load, hostile-link and live-edit tests --------------------
-# (tests/test_many_viewers.py, test_hostile_links.py, test_live_edit.py; the helpers are in
-# benchmarks/load_test.py, which the bigger benchmark run uses too)
+# --- live servers and a browser for the dashboard's browser, load, hostile-link and live-edit tests ----------
+# (tests/test_browser.py, test_many_viewers.py, test_hostile_links.py, test_live_edit.py; the server is
+# benchmarks/streamlit_server.py, which the benchmarks use too)
+@contextmanager
+def running_server(events: Path, places: Path, label: str, extra_args=()) -> Iterator[Server]:
+    """A started `streamlit run streamlit_app.py` on the data files (url, ws_url, rss_mb(), metrics()),
+    stopped afterwards. Fails (never skips) the test when it does not start."""
+    server = Server(events, places, label, extra_args)
+    try:
+        server.__enter__()
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
+    try:
+        yield server
+    finally:
+        server.__exit__(None, None, None)
+
+
 @pytest.fixture(scope="module")
 def live_server_factory():
-    """Start `streamlit run streamlit_app.py` on given data files: factory(events, places, label, extra_args=())
-    returns a started benchmarks.load_test.Server (url, ws_url, rss_mb(), metrics()); all stop at module end."""
-    from benchmarks.load_test import Server
+    """factory(events, places, label, extra_args=()) -> a started server (see running_server); all stop at module end."""
+    with ExitStack() as servers:
+        def start(events: Path, places: Path, label: str, extra_args=()) -> Server:
+            return servers.enter_context(running_server(events, places, label, extra_args))
 
-    started = []
-
-    def start(events: Path, places: Path, label: str, extra_args=()) -> Server:
-        server = Server(events, places, label, extra_args)
-        try:
-            server.__enter__()
-        except RuntimeError as exc:
-            pytest.fail(str(exc))
-        started.append(server)
-        return server
-
-    yield start
-    for server in reversed(started):
-        server.__exit__(None, None, None)
+        yield start
 
 
 @pytest.fixture(scope="module")

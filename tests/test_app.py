@@ -7,7 +7,7 @@ import re
 from datetime import date
 
 import pytest
-from conftest import FIXTURE_EVENTS, FIXTURE_PLACES, REPO
+from conftest import FIXTURE_PLACES, REPO
 from streamlit.testing.v1 import AppTest
 
 from geo.wire import layer_features as read_layer
@@ -17,18 +17,9 @@ LAST = date(2024, 12, 6)
 
 
 @pytest.fixture
-def app(monkeypatch):
-    """An AppTest of the dashboard on the fixture data; call it with query parameters, then .run()."""
-    monkeypatch.setenv("SYRIA_MAP_EVENTS", str(FIXTURE_EVENTS))
-    monkeypatch.setenv("SYRIA_MAP_PLACES", str(FIXTURE_PLACES))
-
-    def make(**params) -> AppTest:
-        at = AppTest.from_file(APP, default_timeout=60)
-        for key, value in params.items():
-            at.query_params[key] = value
-        return at
-
-    return make
+def app(fixture_app):
+    """An AppTest of the dashboard on the fixture data (conftest); call it with query parameters, then .run()."""
+    return fixture_app
 
 
 def map_args(at: AppTest) -> dict:

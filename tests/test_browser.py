@@ -15,140 +15,43 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from conftest import ARTIFACTS, FIXTURE_EVENTS, FIXTURE_PLACES, HOSTILE, REPO, hostile_files
+from conftest import ARTIFACTS, FIXTURE_EVENTS, FIXTURE_PLACES, HOSTILE, REPO, hostile_files, running_server
 
-from geo.assets import VENDOR_DIR, vendored_complete
+from benchmarks.chromium import MAP_FRAME, OfflinePage, map_frame
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = os.environ.get("SYRIA_MAP_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic", "--no-first-run",
-    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
-]
-MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 GOV, HTS, SDF, SOUTH = "#D55E00", "#009E73", "#F0E442", "#CC79A7"
 TIMEOUT_MS = 45_000
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextmanager
-def streamlit_server(events: Path, places: Path, label: str):
-    """`streamlit run` on a free port; yields its base URL and stops it afterwards."""
-    port = free_port()
-    env = {**os.environ, "SYRIA_MAP_EVENTS": str(events), "SYRIA_MAP_PLACES": str(places)}
-    log = ARTIFACTS / f"streamlit-{label}.log"
-    ARTIFACTS.mkdir(exist_ok=True)
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(REPO / "streamlit_app.py"),
-             "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
-             "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none", "--server.runOnSave", "false"],
-            cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT,
-        )
-        url = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + 90
-            while True:
-                if proc.poll() is not None:
-                    pytest.fail(f"streamlit exited with {proc.returncode}:\n{log.read_text(errors='replace')[-3000:]}")
-                try:
-                    with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                        if response.read().strip() == b"ok":
-                            break
-                except OSError:
-                    pass
-                if time.monotonic() > deadline:
-                    pytest.fail(f"streamlit did not answer on {url}:\n{log.read_text(errors='replace')[-3000:]}")
-                time.sleep(0.3)
-            yield url
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=15)
+@pytest.fixture(scope="module")
+def browser(live_browser):
+    """conftest's headless Chromium; it also fails these tests when the map's Leaflet is not vendored."""
+    return live_browser
 
 
 @pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: install it with `apt-get install -y chromium`")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError as exc:  # pragma: no cover
-        pytest.fail(f"playwright is not installed: {exc}")
-    with sync_playwright() as p:
-        try:
-            b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        except Exception as exc:
-            pytest.fail(f"cannot launch {CHROMIUM}: {exc}")
-        yield b
-        b.close()
+def server():
+    with running_server(FIXTURE_EVENTS, FIXTURE_PLACES, "fixture") as live:
+        yield live.url
 
 
-@pytest.fixture(scope="module")
-def vendored():
-    if not vendored_complete():
-        pytest.fail(f"the map's Leaflet is not in {VENDOR_DIR}: run scripts/setup_assets.sh (npm ci + vendor_assets.py)")
-
-
-@pytest.fixture(scope="module")
-def server(vendored):
-    with streamlit_server(FIXTURE_EVENTS, FIXTURE_PLACES, "fixture") as url:
-        yield url
-
-
-class Offline:
-    """A browser page that can reach only the app's own server."""
+class Offline(OfflinePage):
+    """A dashboard page that can reach only the app's own server."""
 
     def __init__(self, browser, base_url: str, width: int = 1400, height: int = 1000):
-        self.context = browser.new_context(viewport={"width": width, "height": height}, device_scale_factor=1)
-        self.blocked: list[str] = []
-        self.dialogs: list[str] = []
-        self.errors: list[str] = []
-
-        def route(r):
-            if r.request.url.startswith((base_url, "data:", "blob:", "about:")):
-                r.continue_()
-            else:
-                self.blocked.append(r.request.url)
-                r.abort()
-
-        self.context.route("**/*", route)
-        self.page = self.context.new_page()
-        self.page.set_default_timeout(TIMEOUT_MS)
-        self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        super().__init__(browser, (base_url,), width, height, TIMEOUT_MS)
 
     def open(self, url: str):
+        """Go to `url`; the map's frame, once it holds the places."""
         self.page.goto(url)
         self.page.frame_locator(MAP_FRAME).locator(".syria-place").first.wait_for(state="attached")
-        return self.map_frame()
-
-    def map_frame(self):
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            for frame in self.page.frames:
-                if "streamlit_folium.st_folium" in frame.url:
-                    return frame
-            time.sleep(0.1)
-        raise AssertionError("no map frame")
+        return map_frame(self.page)
 
     def legend(self) -> dict[str, int]:
         cells = self.page.locator(".syria-legend td[data-faction]")
@@ -160,9 +63,6 @@ class Offline:
         path = ARTIFACTS / name
         self.page.screenshot(path=str(path), full_page=True)
         return path
-
-    def close(self):
-        self.context.close()
 
 
 def marker_html(frame, place: str) -> str:
@@ -376,12 +276,12 @@ def test_phone_width(browser, server):
         view.close()
 
 
-def test_hostile_data_stays_text_in_the_browser(browser, vendored, tmp_path):
+def test_hostile_data_stays_text_in_the_browser(browser, tmp_path):
     events, places = hostile_files(tmp_path)
-    with streamlit_server(events, places, "hostile") as url:
-        view = Offline(browser, url)
+    with running_server(events, places, "hostile") as live:
+        view = Offline(browser, live.url)
         try:
-            frame = view.open(f"{url}/?date=2024-12-05&place=hama")
+            frame = view.open(f"{live.url}/?date=2024-12-05&place=hama")
             assert frame.locator(".syria-place").count() == 4
             frame.locator(".syria-place[data-place='hama']").hover()
             tooltip = frame.locator(".leaflet-tooltip")
@@ -398,7 +298,7 @@ def test_hostile_data_stays_text_in_the_browser(browser, vendored, tmp_path):
             view.close()
 
 
-def test_readme_screenshot_of_the_real_data(browser, vendored):
+def test_readme_screenshot_of_the_real_data(browser):
     """The real dataset (events.yaml, geo/data/places.yaml): the dashboard, or the validator's messages."""
     from geo.errors import DataError
     from geo.loader import DEFAULT_EVENTS, load_dataset
@@ -407,11 +307,11 @@ def test_readme_screenshot_of_the_real_data(browser, vendored):
         dataset = load_dataset(DEFAULT_EVENTS)
     except DataError:
         dataset = None
-    with streamlit_server(DEFAULT_EVENTS, REPO / "geo" / "data" / "places.yaml", "real-data") as url:
-        view = Offline(browser, url, width=1400, height=1250)
+    with running_server(DEFAULT_EVENTS, REPO / "geo" / "data" / "places.yaml", "real-data") as live:
+        view = Offline(browser, live.url, width=1400, height=1250)
         try:
             if dataset is None:
-                view.page.goto(url)
+                view.page.goto(live.url)
                 view.page.get_by_text("did not pass validation").wait_for()
                 view.shot("browser-real-data-invalid.png")
                 return
@@ -419,7 +319,7 @@ def test_readme_screenshot_of_the_real_data(browser, vendored):
 
             tl = Timeline(dataset)
             busiest = max(tl.event_days, key=lambda d: (len(tl.events_on(d)), d))
-            frame = view.open(f"{url}/?date={busiest.isoformat()}")
+            frame = view.open(f"{live.url}/?date={busiest.isoformat()}")
             frame.wait_for_function("n => document.querySelectorAll('.syria-place').length === n", arg=len(dataset.places))
             wait_count(frame, "path.syria-zone", "n > 0")
             wait_count(frame, "path.syria-front", "n > 0")

@@ -11,7 +11,6 @@ import importlib.util
 import json
 import re
 import shlex
-import socket
 import subprocess
 import sys
 import time
@@ -21,6 +20,8 @@ from pathlib import Path
 
 import pytest
 from conftest import ARTIFACTS, REPO
+
+from benchmarks.streamlit_server import free_port, stop
 
 DOCKERFILE = REPO / "Dockerfile"
 CONFIG = REPO / ".streamlit" / "config.toml"
@@ -116,9 +117,7 @@ def test_installs_what_the_app_needs(docker):
 
 def test_the_command_and_the_health_check_work_here(docker, tmp_path):
     """Run the image's CMD against this checkout (loopback, a free port), then its HEALTHCHECK."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     command = cmd(docker)
     docker_port = port_of(command)
     command[command.index("--server.port") + 1] = str(port)
@@ -135,12 +134,7 @@ def test_the_command_and_the_health_check_work_here(docker, tmp_path):
                 assert time.monotonic() < deadline, "the health check never passed:\n" + log.read_text(errors="replace")[-2000:]
                 time.sleep(0.5)
         finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=15)
+            stop(proc)
 
 
 # --- .dockerignore ---------------------------------------------------------------------------------

@@ -20,29 +20,20 @@ import time
 from datetime import date
 
 import pytest
-from conftest import FIXTURE_EVENTS, FIXTURE_PLACES, REPO
+from conftest import FIXTURE_EVENTS, FIXTURE_PLACES
 from streamlit.testing.v1 import AppTest
 
 from benchmarks.load_test import MAP_FRAME, Engine, WsViewer, run_async
 from geo.wire import layer_features
 
-APP = str(REPO / "streamlit_app.py")
 FIRST, LAST = date(2024, 11, 26), date(2024, 12, 6)
 SAFE_SHOWN = re.compile(r"`([^`]*)`")  # the bad value, as the notice quotes it
 
 
 @pytest.fixture
-def app(monkeypatch):
-    monkeypatch.setenv("SYRIA_MAP_EVENTS", str(FIXTURE_EVENTS))
-    monkeypatch.setenv("SYRIA_MAP_PLACES", str(FIXTURE_PLACES))
-
-    def run(**params) -> AppTest:
-        at = AppTest.from_file(APP, default_timeout=60)
-        for key, value in params.items():
-            at.query_params[key] = value
-        return at.run()
-
-    return run
+def app(fixture_app):
+    """The dashboard on the fixture data (conftest), run: app(**query_params) -> the AppTest after its run."""
+    return lambda **params: fixture_app(**params).run()
 
 
 @pytest.fixture(scope="module")

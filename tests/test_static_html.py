@@ -24,6 +24,7 @@ from pathlib import Path
 import pytest
 from conftest import ARTIFACTS, HOSTILE, REPO
 
+from benchmarks.chromium import OfflinePage
 from geo import static_html
 from geo.loader import DEFAULT_EVENTS, load_dataset
 from geo.model import Source
@@ -228,31 +229,11 @@ def test_cli_export_html(tmp_path, capsys):
 
 
 # --- in the browser ------------------------------------------------------------------------------
-class Offline:
+class Offline(OfflinePage):
     """A page that may load only file:, data: and blob: URLs (and one local server when given)."""
 
     def __init__(self, browser, allowed: tuple[str, ...] = (), width: int = 1300, height: int = 850, bypass_csp: bool = False):
-        self.context = browser.new_context(viewport={"width": width, "height": height}, device_scale_factor=1,
-                                           bypass_csp=bypass_csp)
-        self.blocked: list[str] = []
-        self.requests: list[str] = []
-        self.dialogs: list[str] = []
-        self.errors: list[str] = []
-
-        def route(r):
-            url = r.request.url
-            self.requests.append(url)
-            if url.startswith(("file:", "data:", "blob:", "about:", *allowed)):
-                r.continue_()
-            else:
-                self.blocked.append(url)
-                r.abort()
-
-        self.context.route("**/*", route)
-        self.page = self.context.new_page()
-        self.page.set_default_timeout(TIMEOUT_MS)
-        self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        super().__init__(browser, ("file:", *allowed), width, height, TIMEOUT_MS, bypass_csp=bypass_csp)
 
     def open(self, url: str):
         self.page.goto(url)
@@ -286,9 +267,6 @@ class Offline:
     def shot(self, name: str) -> None:
         ARTIFACTS.mkdir(exist_ok=True)
         self.page.screenshot(path=str(ARTIFACTS / name))
-
-    def close(self):
-        self.context.close()
 
 
 def write_page(tmp_path: Path, dataset, timeline, territory=None, name: str = "map.html") -> Path:

@@ -1,0 +1,20 @@
+"""What each kind of place looks like: one table for the web map (geo/render.py) and the picture (geo/picture.py).
+
+Kept apart from geo/render.py so that the picture (matplotlib) does not have to import folium.
+"""
+
+from __future__ import annotations
+
+# kind -> (shape, radius in px on the web map, legend label). Cities are big circles, towns small
+# ones; crossings, bases, airports and dams each have their own shape.
+KIND_SYMBOLS: dict[str, tuple[str, float, str]] = {
+    "city": ("circle", 8.5, "City"),
+    "town": ("circle", 5.5, "Town"),
+    "border_crossing": ("diamond", 8.0, "Border crossing"),
+    "military_base": ("triangle", 8.5, "Military base"),
+    "airport": ("triangle_down", 8.5, "Airport / air base"),
+    "dam": ("hexagon", 7.5, "Dam"),
+    "area": ("square", 7.0, "Area"),
+}
+DEFAULT_SYMBOL = ("circle", 6.0, "Place")
+SHAPES = frozenset(shape for shape, _, _ in KIND_SYMBOLS.values())
