@@ -44,6 +44,7 @@ from geo.gazetteer import DEFAULT_PLACES, geonames_syria
 from geo.loader import DEFAULT_EVENTS, MAX_SPAN_DAYS, _EventsReader, load_dataset, load_dataset_from_bytes
 from geo.model import Dataset
 from geo.timeline import Timeline
+from geo.yamlread import Node, SequenceNode
 
 FIXTURES = Path(__file__).parent / "fixtures"
 FIX_EVENTS = (FIXTURES / "events.yaml").read_bytes()
@@ -72,8 +73,8 @@ CASES: Counter = Counter()  # cases run per test, printed by the last test (pyte
 
 # --- the spy and the invariants -----------------------------------------------------
 
-CALLS: list[tuple[int, yaml.Node, object]] = []  # (index, item node, Event or None) per read_event call
-LISTS: list[yaml.Node] = []  # the node read_events was given (the `events` value), if it got that far
+CALLS: list[tuple[int, Node, object]] = []  # (index, item node, Event or None) per read_event call
+LISTS: list[Node] = []  # the node read_events was given (the `events` value), if it got that far
 
 
 @pytest.fixture(autouse=True, scope="module")
@@ -109,7 +110,7 @@ def short(p) -> str:
 
 
 def span(node: yaml.Node) -> tuple[int, int]:
-    """First and last line (1-based) of a node's text.
+    """First and last line (1-based) of a node's text (a node of PyYAML's own compose).
 
     A block collection ends where the next token starts (often the next item's line), so
     its last line is that of its last value, down to a scalar or a flow collection.
@@ -183,9 +184,11 @@ def _check_failure(exc: DataError, events: bytes | str, places: bytes | str, wha
         assert len(str(p)) < 5000, f"{what}: a {len(str(p))}-character message: {short(p)}"
     assert [(p.file, p.line) for p in problems] == sorted((p.file, p.line) for p in problems), what
 
-    # Items the loader looked at and dropped: each needs its own problem, inside its lines.
+    # Items the loader looked at and dropped: each needs its own problem, inside its lines (as PyYAML's compose sees them).
+    raw = raw_event_items(events) if CALLS else []
     for index, node, event in CALLS:
-        first, last = span(node)
+        first, last = span(raw[index])
+        assert node.line == first, f"{what}: events[{index}] starts on line {first}, the loader says {node.line}"
         if event is None:
             assert any(
                 p.file == EV and first <= p.line <= last and (m := _EVENT_FIELD.match(p.field)) and int(m[1]) == index
@@ -202,16 +205,16 @@ def _check_failure(exc: DataError, events: bytes | str, places: bytes | str, wha
         assert not LISTS and not CALLS, f"{what}: events read from a file that did not parse, or with a broken gazetteer"
         return
     assert len(LISTS) <= 1, what
-    items = LISTS[0].value if LISTS and isinstance(LISTS[0], yaml.SequenceNode) else []
+    items = LISTS[0].value if LISTS and isinstance(LISTS[0], SequenceNode) else []
     assert [node for _, node, _ in CALLS] == items and [i for i, _, _ in CALLS] == list(range(len(items))), (
         f"{what}: the loader read {len(CALLS)} of the {len(items)} event items"
     )
-    if not LISTS or not isinstance(LISTS[0], yaml.SequenceNode):
+    if not LISTS or not isinstance(LISTS[0], SequenceNode):
         assert any(p.field == "events" or not _EVENT_FIELD.match(p.field) for p in problems), (
             f"{what}: the events were never read, and no problem says why"
         )
     if isinstance(events, bytes) and len(events) < 100_000 and items:  # and our own compose agrees on where the items are
-        assert [span(n)[0] for n in raw_event_items(events)] == [span(n)[0] for n in items], what
+        assert [span(n)[0] for n in raw_event_items(events)] == [n.line for n in items], what
 
 
 # --- mutations --------------------------------------------------------------------------

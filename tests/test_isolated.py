@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import pickle
+
 import pytest
 from conftest import FIXTURE_EVENTS, FIXTURE_PLACES
 
 from geo import isolated
-from geo.errors import DataError
+from geo.errors import DataError, Problem
 from geo.loader import load_dataset_from_bytes
 
 
@@ -49,3 +51,12 @@ def test_a_crash_of_the_child_is_a_problem_with_the_file_not_of_the_server(monke
     with pytest.raises(DataError) as err:
         isolated.load(*args(), isolate_from=1)
     assert "stopped with signal" in str(err.value.problems[0])
+
+
+def test_the_childs_pickle_rebuilds_the_same_records():
+    dataset = load_dataset_from_bytes(*args())
+    kind, again = pickle.loads(isolated._dumps(("dataset", dataset)))
+    assert kind == "dataset" and again == dataset
+    assert again.events[0].sources[0] is again.sources["reuters"]  # shared records stay shared
+    problems = [Problem("events.yaml", 3, "events[0].place", "unknown place 'x'")]
+    assert pickle.loads(isolated._dumps(("problems", problems))) == ("problems", problems)

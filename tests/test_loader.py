@@ -74,6 +74,19 @@ def test_aliases_are_refused():
     assert any("aliases" in p.message for p in problems(bad))
 
 
+@pytest.mark.parametrize("value", ["~", "null", "NULL", ""])
+def test_a_yaml_null_is_nothing_not_text(value):
+    bad = edit(EVENTS, "    note: Army denies.\n", f"    note: {value}\n")
+    p = only(problems(bad), "note")
+    assert (p.line, p.message) == (line_of(EVENTS, "    note: Army denies."), "expected text, got nothing")
+
+
+@pytest.mark.parametrize("value", ["'~'", '"null"'])
+def test_a_quoted_null_is_text(value):
+    ds = load_dataset_from_bytes(edit(EVENTS, "    note: Army denies.\n", f"    note: {value}\n"), "e.yaml", PLACES, "p.yaml")
+    assert [e.note for e in ds.events if e.note] == [value[1:-1]]
+
+
 def test_duplicate_key():
     bad = edit(EVENTS, "    summary: Rebels take Aleppo.\n", "    summary: Rebels take Aleppo.\n    summary: Again.\n")
     p = only(problems(bad), "summary")
