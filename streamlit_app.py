@@ -1,11 +1,13 @@
 """The dashboard: slide through the days and see who held every place in Syria.
 
 Run: streamlit run streamlit_app.py. Layout and widgets only; the logic is in geo/
-(present.py: view model, render.py: the map, place_layer.py: the day's places on it, thinned
-by zoom for big data, zone_layer.py: the approximate zones on it, territory.py: computing them,
-charts.py: the charts); map_component.py hands the map to streamlit-folium. Everything that
-costs time is built once per dataset or once per day/view and kept in bounded caches shared
-by all sessions, so a slider move only looks things up (python -m geo bench measures it).
+(present.py: view model, look.py: icons and words, render.py: the map, place_layer.py: the day's
+places on it, thinned by zoom for big data, zone_layer.py: the approximate zones on it,
+territory.py: computing them, charts.py: the charts); map_component.py hands the map to
+streamlit-folium. Everything that costs time is built once per dataset or once per day/view and
+kept in bounded caches shared by all sessions, so a slider move only looks things up (python -m
+geo bench measures it). On a server's first run the map's modules and the zones' cells take
+most of the time: the rest of the page is sent before them, the map last (see the end).
 SYRIA_MAP_EVENTS and SYRIA_MAP_PLACES point the app at other data files (the tests use them).
 """
 
@@ -18,24 +20,23 @@ import time
 from datetime import timedelta
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import streamlit as st
 
-import map_component
 from geo import export, present
-from geo.assets import vendored_complete
 from geo.charts import area_chart_spec, chart_spec, spec_for_day
 from geo.errors import DataError
 from geo.escape import esc
 from geo.gazetteer import DEFAULT_PLACES
 from geo.isolated import load as load_dataset_from_bytes  # a big events file is parsed in a child process
 from geo.loader import DEFAULT_EVENTS
-from geo.place_layer import PlaceLayers, view_box
-from geo.render import base_map, day_label, day_layer
+from geo.look import day_label
 from geo.snapshot import Snapshots
-from geo.territory import TerritoryModel
 from geo.timeline import Timeline
-from geo.zone_layer import ZoneLayers, zone_group
+
+if TYPE_CHECKING:
+    from geo.territory import TerritoryModel
 
 PLAY_SECONDS = 1.2
 MAP_HEIGHT = 520
@@ -65,25 +66,34 @@ def last_good() -> dict:
 @st.cache_resource(max_entries=4, show_spinner=False)
 def frozen(digest: str) -> bool:
     """Streamlit collects garbage after every run (runner.postScriptGC), walking every live object; what lives as long as
-    the dataset (modules, cached data, the map's base) is put out of its sight once, so that walk stays short."""
-    gc.collect()
+    the dataset (modules, cached data, the map's base) is put out of its sight once, so that walk stays short. Only the
+    young generations are collected first: a full collection finds next to nothing more (the automatic ones ran all
+    along the imports) and would hold the GIL ~60 ms right after the map is sent, keeping its message from going out."""
+    gc.collect(1)
     gc.freeze()
     return True
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
-def places(digest: str, _dataset, _timeline) -> PlaceLayers:
-    return PlaceLayers(_dataset, _timeline)  # each day's places layer, built on first use, LRU-cached
+def places(digest: str, _dataset, _timeline) -> place_layer.PlaceLayers:
+    return place_layer.PlaceLayers(_dataset, _timeline)  # each day's places layer, built on first use, LRU-cached
 
 
 @st.cache_resource(max_entries=4, show_spinner="Working out the approximate zones…")
-def zones(digest: str, _timeline) -> ZoneLayers:
-    return ZoneLayers(TerritoryModel(_timeline))  # cells once per dataset; a day's zones on first use, LRU-cached
+def territory(digest: str, _timeline) -> TerritoryModel:
+    from geo.territory import TerritoryModel  # shapely, pyproj: imported once the page's first elements are out
+
+    return TerritoryModel(_timeline)  # the zones' cells once per dataset, every day's holders and zone statistics
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def zones(digest: str, _timeline) -> zone_layer.ZoneLayers:
+    return zone_layer.ZoneLayers(territory(digest, _timeline))  # a day's zones on first use, LRU-cached
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
 def map_base(digest: str, vendored: bool, _dataset) -> map_component.MapBase:
-    return map_component.MapBase(base_map(_dataset))  # the base map never changes: its part of st_folium, once
+    return map_component.MapBase(render.base_map(_dataset))  # the base map never changes: its part of st_folium, once
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
@@ -97,15 +107,15 @@ def static_html(digest: str, _dataset) -> tuple[str, str]:
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def download(digest: str, kind: str, day, zones_on: bool, _dataset, _timeline, _zones) -> bytes:
+def download(digest: str, kind: str, day, zones_on: bool, _dataset, _timeline, _territory) -> bytes:
     # made when the button is clicked (a callable's data is deferred), on Streamlit's download thread
-    return export.download_bytes(kind, _dataset, _timeline, day, _zones.model if zones_on else None)
+    return export.download_bytes(kind, _dataset, _timeline, day, _territory if zones_on else None)
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
-def chart(digest: str, what: str, _dataset, _timeline, _zones) -> dict:
+def chart(digest: str, what: str, _dataset, _timeline, _territory) -> dict:  # _territory: only for "area"
     if what == "area":
-        return area_chart_spec(_dataset, _zones.model.series(), _timeline.last_day)
+        return area_chart_spec(_dataset, _territory.series(), _timeline.last_day)
     return chart_spec(_dataset, _timeline)
 
 
@@ -194,46 +204,62 @@ with st.container(horizontal=True, gap="small"):
               on_click=toggle_play, args=(tl,), type="primary" if playing else "secondary", key="play")
     st.fragment(tick, run_every=PLAY_SECONDS if playing else None)()
 
-day, place, zl, pl = ss.day, ss.place, zones(digest, tl), places(digest, ds, tl)
+day, place = ss.day, ss.place
 options, labels = search_labels(digest, ds)
 left, right = st.columns([3, 2], gap="medium")
 with left:
     st.selectbox("Find a place (or click one on the map) to see its history", options, index=None,
                  key="place", on_change=on_pick, format_func=labels.__getitem__, placeholder="Name, Arabic name or alias")
-    zoom, bounds = present.map_zoom(ss.get("map")), present.map_bounds(ss.get("map"))
-    layers = [zone_group(zl.on(day, zoom, view_box(bounds, zoom) if pl.thinned else None), ss.zones, ss.fronts),
-              day_layer({}, wire=pl.wire(day, place, zoom, bounds))]
-    map_component.show(  # st_folium; a big dataset is thinned and cut to the view by zoom: the map then reports its bounds too
-        map_base(digest, vendored_complete(), ds), "map", [g for g in layers if g is not None],
-        returned_objects=["last_active_drawing", "last_object_clicked_count", "zoom", *(["bounds"] if pl.thinned else [])],
-        height=MAP_HEIGHT, on_change=partial(on_map_click, frozenset(ds.places)), center=present.centre_of(ds, ss.get("pan_to")),
-    )
+    map_slot = st.container(height=MAP_HEIGHT, border=False)  # the map, drawn last (below); its room kept meanwhile
     with st.container(horizontal=True, gap="medium"):  # under the map, so the map does not move down the page
         st.checkbox("Zones (approximate)", key="zones", help="Inferred from the places each side holds: not surveyed front lines.")
         st.checkbox("Front lines", key="fronts", help="Where the approximate zones of two sides meet.")
     what = st.segmented_control("Chart", ["Places held", "Zone area (km², approximate)"], default="Places held",
                                 key="chart", label_visibility="collapsed") or "Places held"
-    st.vega_lite_chart(spec_for_day(chart(digest, "area" if what.startswith("Zone") else "places", ds, tl, zl), day), width="stretch")
+    if what.startswith("Zone"):
+        st.vega_lite_chart(spec_for_day(chart(digest, "area", ds, tl, territory(digest, tl)), day), width="stretch")
+    else:
+        st.vega_lite_chart(spec_for_day(chart(digest, "places", ds, tl, None), day), width="stretch")
     if place:
         st.markdown("##### History of the place")
         st.markdown(present.history_html(ds.places[place], present.history_rows(ds, tl, place), day), unsafe_allow_html=True)
-with right:
+
+with st.expander("Data & method"):
+    st.markdown(present.METHOD_MD)
+    st.markdown(static_html(digest, ds)[0], unsafe_allow_html=True)
+st.markdown(static_html(digest, ds)[1], unsafe_allow_html=True)
+
+# --- last, what takes time on a server's first run: the zones' cells (~0.25 s, shapely and pyproj to import first) and
+# the map's modules (folium, which imports pandas: ~0.5 s). The browser draws the rest of the page meanwhile. ----------
+with map_slot:
+    model = territory(digest, tl)  # its spinner where the map will be
+with right:  # the legend needs the zones
     st.subheader(f"{day_label(day)}", anchor=False)
-    st.markdown(present.legend_html(present.legend_rows(ds, tl, day, zl.model.stats_on(day)), len(ds.places)), unsafe_allow_html=True)
+    st.markdown(present.legend_html(present.legend_rows(ds, tl, day, model.stats_on(day)), len(ds.places)), unsafe_allow_html=True)
     st.markdown(present.symbols_html(present.symbol_rows(ds, ss.zones, ss.fronts)), unsafe_allow_html=True)
     st.markdown("##### What changed on this day")
     st.markdown(present.changes_html(present.change_items(ds, tl, day), day), unsafe_allow_html=True)
     st.markdown("##### Download")
     with st.container(horizontal=True, gap="small"):
         for item in export.DOWNLOADS.values():
-            st.download_button(item.label, partial(download, digest, item.kind, day, ss.zones, ds, tl, zl), item.file_name(day),
+            st.download_button(item.label, partial(download, digest, item.kind, day, ss.zones, ds, tl, model), item.file_name(day),
                                item.mime, on_click="ignore", icon=":material/download:", key=f"download_{item.kind}")
     st.caption(f"The picture, GeoJSON and CSV show {day_label(day)}{', zones included' if ss.zones else ''}; "
                "the interactive map is one self-contained file with every day, to open or host anywhere.")
 
-with st.expander("Data & method"):
-    st.markdown(present.METHOD_MD)
-    st.markdown(static_html(digest, ds)[0], unsafe_allow_html=True)
-st.markdown(static_html(digest, ds)[1], unsafe_allow_html=True)
+import map_component  # noqa: E402
+from geo import place_layer, render, zone_layer  # noqa: E402
+from geo.assets import vendored_complete  # noqa: E402
+
+zl, pl = zones(digest, tl), places(digest, ds, tl)
+with map_slot:
+    zoom, bounds = present.map_zoom(ss.get("map")), present.map_bounds(ss.get("map"))
+    layers = [zone_layer.zone_group(zl.on(day, zoom, place_layer.view_box(bounds, zoom) if pl.thinned else None), ss.zones, ss.fronts),
+              render.day_layer({}, wire=pl.wire(day, place, zoom, bounds))]
+    map_component.show(  # st_folium; a big dataset is thinned and cut to the view by zoom: the map then reports its bounds too
+        map_base(digest, vendored_complete(), ds), "map", [g for g in layers if g is not None],
+        returned_objects=["last_active_drawing", "last_object_clicked_count", "zoom", *(["bounds"] if pl.thinned else [])],
+        height=MAP_HEIGHT, on_change=partial(on_map_click, frozenset(ds.places)), center=present.centre_of(ds, ss.get("pan_to")),
+    )
 st.query_params.from_dict(present.view_query(ss.day, ss.place, ss.zones, ss.fronts))
 frozen(digest)

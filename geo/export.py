@@ -25,9 +25,6 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-import shapely
-from shapely.geometry import mapping, shape
-
 from geo.escape import safe_colour
 from geo.model import Dataset
 from geo.tables import STATE_COLUMNS, state_rows
@@ -84,6 +81,9 @@ def place_features(dataset: Dataset, timeline: Timeline, day: date) -> list[dict
 
 def _oriented(geometry: dict) -> dict:
     """RFC 7946 winding: exterior rings counter-clockwise, holes clockwise."""
+    import shapely  # only for zones: the dashboard imports this module before its first elements, shapely later
+    from shapely.geometry import mapping, shape
+
     geom = shape(geometry)
     if geom.geom_type in ("Polygon", "MultiPolygon"):
         geom = shapely.orient_polygons(geom)

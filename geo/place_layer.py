@@ -24,8 +24,9 @@ from datetime import date
 
 import numpy as np
 
+from geo.look import faction_name
 from geo.model import Dataset
-from geo.render import faction_name, layer_data, places_wire
+from geo.render import layer_data, places_wire
 from geo.timeline import Timeline
 
 MARKER_LIMIT = 1000  # more places than this: thin by zoom

@@ -16,10 +16,10 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from geo.escape import esc, link, safe_colour
+from geo.look import MarkerStyle, control_words, day_label, faction_colour, faction_name, front_swatch_svg, icon_svg, zone_swatch_svg
 from geo.model import STATUSES, Dataset, Event, Place, PlaceState, Source
-from geo.render import KIND_SYMBOLS, MarkerStyle, control_words, day_label, faction_colour, faction_name, icon_svg
+from geo.symbols import KIND_SYMBOLS
 from geo.timeline import Timeline
-from geo.zone_layer import front_swatch_svg, zone_swatch_svg
 
 DATE_PARAM = "date"
 PLACE_PARAM = "place"

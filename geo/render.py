@@ -10,8 +10,8 @@ it and the user's zoom and pan; the dashboard sends the day's places as one laye
 strings (tooltip texts, shown as text nodes, and the tags of the icons' SVG), so what repeats
 (icons, "HTS since 6 Dec 2024") goes once per layer. The icons (small inline SVGs: shape by
 kind, fill by controller, outline by mode and status, a halo when it changed that day) are
-built here from whitelisted shapes, numbers and re-validated colours only; the same SVG
-builder draws the legend's symbols. `SyriaMap.placesLayer` (MAP_LIBRARY_JS) turns the rows
+built by geo/look.py from whitelisted shapes, numbers and re-validated colours only; the same
+SVG builder draws the legend's symbols. `SyriaMap.placesLayer` (MAP_LIBRARY_JS) turns the rows
 into `L.marker`s with `L.divIcon`s; `places_features` reads them back in Python.
 """
 
@@ -20,7 +20,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -31,17 +30,14 @@ from folium.template import Template
 from shapely.geometry import shape
 
 from geo.assets import apply_assets
-from geo.escape import NEUTRAL_GREY, esc, safe_colour
-from geo.model import Control, Dataset, Faction, Place, PlaceState
-from geo.symbols import DEFAULT_SYMBOL, KIND_SYMBOLS, SHAPES
+from geo.escape import esc
+from geo.look import MarkerStyle, control_words, day_label, faction_colour, icon_svg
+from geo.model import Dataset, Faction, Place, PlaceState
+from geo.symbols import DEFAULT_SYMBOL, KIND_SYMBOLS
 from geo.timeline import Timeline
 from geo.wire import UNPACK_JS, inert_json, pack, to_js_json
 
 # --- symbols (the shape and size of each kind of place: geo/symbols.py) --------
-OUTLINES = frozenset({"solid", "contested", "claimed", "disputed"})
-OUTLINE_DARK = "#222222"
-HALO_PAD = 5.0  # extra radius of the "changed that day" ring
-PAD = 2.5  # room for the outline
 MODE_LABELS = {"held": "held", "contested": "contested", "split": "split"}
 TILES_URL = "https://{s}.basemaps.cartocdn.com/light_all/{z}/{x}/{y}{r}.png"
 TILES_ATTRIBUTION = (
@@ -60,104 +56,6 @@ OUTLINE_DECIMALS = 4
 SYRIA_BOUNDS = ((32.3, 35.7), (37.3, 42.4))
 
 
-@dataclass(frozen=True, slots=True)
-class MarkerStyle:
-    """Everything an icon looks like; only whitelisted tokens, numbers and checked colours."""
-
-    shape: str = "circle"
-    radius: float = 6.0
-    fill: str = NEUTRAL_GREY
-    fill2: str | None = None  # split: the right half in the secondary holder's colour
-    ring: str | None = None  # contested: striped outline in the contester's colour
-    outline: str = "solid"  # solid | contested | claimed | disputed
-    halo: bool = False  # changed that day
-    selected: bool = False
-
-    def key(self) -> str:
-        parts = (self.shape, f"{self.radius:g}", self.fill, self.fill2 or "", self.ring or "", self.outline,
-                 "h" if self.halo else "", "s" if self.selected else "")
-        return "|".join(parts)
-
-    @property
-    def size(self) -> int:
-        """Width and height of the icon in px (square, centred on the place)."""
-        return int(2 * (self.radius + PAD + (HALO_PAD + 1.5 if (self.halo or self.selected) else 0)) + 0.999)
-
-
-def _num(x: float) -> str:
-    return f"{x:.1f}".rstrip("0").rstrip(".")
-
-
-def _shape_svg(shape: str, c: float, r: float, attrs: str) -> str:
-    """One shape centred at (c, c) with radius r; `attrs` is built from checked values only."""
-    if shape == "circle":
-        return f'<circle cx="{_num(c)}" cy="{_num(c)}" r="{_num(r)}" {attrs}/>'
-    if shape == "square":
-        h = r * 0.88
-        return f'<rect x="{_num(c - h)}" y="{_num(c - h)}" width="{_num(2 * h)}" height="{_num(2 * h)}" {attrs}/>'
-    if shape == "diamond":
-        pts = [(c, c - r * 1.15), (c + r * 1.15, c), (c, c + r * 1.15), (c - r * 1.15, c)]
-    elif shape == "triangle":
-        R = r * 1.25
-        pts = [(c, c - R), (c + R * 0.866, c + R * 0.5), (c - R * 0.866, c + R * 0.5)]
-    elif shape == "triangle_down":
-        R = r * 1.25
-        pts = [(c, c + R), (c + R * 0.866, c - R * 0.5), (c - R * 0.866, c - R * 0.5)]
-    elif shape == "hexagon":
-        pts = [(c + r * dx, c + r * dy) for dx, dy in ((1, 0), (0.5, 0.866), (-0.5, 0.866), (-1, 0), (-0.5, -0.866), (0.5, -0.866))]
-    else:
-        return _shape_svg("circle", c, r, attrs)
-    points = " ".join(f"{_num(x)},{_num(y)}" for x, y in pts)
-    return f'<polygon points="{points}" {attrs}/>'
-
-
-@lru_cache(maxsize=4096)
-def icon_svg(style: MarkerStyle) -> str:
-    """The marker as an inline SVG. Nothing from the data files reaches it but checked colours."""
-    shape = style.shape if style.shape in SHAPES else "circle"
-    outline = style.outline if style.outline in OUTLINES else "solid"
-    r = max(2.0, min(float(style.radius), 20.0))
-    fill = safe_colour(style.fill)
-    size = style.size
-    c = size / 2
-    parts = []
-    if style.halo:  # changed that day: a dark ring with a white edge around the symbol
-        parts.append(f'<circle cx="{_num(c)}" cy="{_num(c)}" r="{_num(r + HALO_PAD)}" fill="none" stroke="#FFFFFF" stroke-width="4.5"/>')
-        parts.append(f'<circle cx="{_num(c)}" cy="{_num(c)}" r="{_num(r + HALO_PAD)}" fill="none" stroke="#111111" stroke-width="2.2"/>')
-    if style.selected:
-        parts.append(
-            f'<circle cx="{_num(c)}" cy="{_num(c)}" r="{_num(r + HALO_PAD + 0.5)}" fill="none" stroke="#1565C0" '
-            'stroke-width="2.5" stroke-dasharray="4 2"/>'
-        )
-    if outline in ("claimed", "disputed"):
-        # hollow: a pale fill and an outline in the controller's colour (dotted when disputed)
-        dash = ' stroke-dasharray="1.6 1.8"' if outline == "disputed" else ""
-        parts.append(_shape_svg(shape, c, r, f'fill="#FFFFFF" stroke="{OUTLINE_DARK}" stroke-width="4"'))
-        parts.append(_shape_svg(shape, c, r, f'fill="{fill}" fill-opacity="0.3" stroke="{fill}" stroke-width="2.4"{dash}'))
-    else:
-        parts.append(_shape_svg(shape, c, r, f'fill="{fill}" stroke="{OUTLINE_DARK}" stroke-width="{"3.6" if style.ring else "1.3"}"'))
-    if style.fill2 is not None:  # split: the right half in the second holder's colour
-        fill2 = safe_colour(style.fill2)
-        opacity = ' fill-opacity="0.55"' if outline in ("claimed", "disputed") else ""
-        parts.append(
-            f'<svg x="{_num(c)}" y="0" width="{_num(c)}" height="{size}" viewBox="{_num(c)} 0 {_num(c)} {size}">'
-            + _shape_svg(shape, c, r, f'fill="{fill2}"{opacity} stroke="none"')
-            + "</svg>"
-        )
-    if style.ring is not None:  # contested: outline striped in the contester's colour
-        ring = safe_colour(style.ring)
-        parts.append(_shape_svg(shape, c, r, f'fill="none" stroke="{ring}" stroke-width="2.4" stroke-dasharray="3 2.2"'))
-    return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{size}" height="{size}" viewBox="0 0 {size} {size}">'
-        + "".join(parts) + "</svg>"
-    )
-
-
-def faction_colour(factions: dict[str, Faction], faction_id: str | None) -> str:
-    faction = factions.get(faction_id) if faction_id else None
-    return safe_colour(faction.colour if faction else None)
-
-
 def marker_style(
     place: Place, state: PlaceState, factions: dict[str, Faction], changed: bool = False, selected: bool = False
 ) -> MarkerStyle:
@@ -174,32 +72,6 @@ def marker_style(
         halo=changed,
         selected=selected,
     )
-
-
-# --- words -------------------------------------------------------------------
-def day_label(day: date) -> str:
-    """'6 Dec 2024'."""
-    return f"{day.day} {day:%b %Y}"
-
-
-def faction_name(factions: dict[str, Faction], faction_id: str | None, short: bool = True) -> str:
-    """Plain (unescaped) display name of a faction id."""
-    if faction_id is None:
-        return ""
-    faction = factions.get(faction_id)
-    if faction is None:
-        return faction_id
-    return faction.short if short else faction.label
-
-
-def control_words(control: Control, factions: dict[str, Faction]) -> str:
-    """Plain text: 'HTS', 'Government, contested by HTS', 'SDF, part held by Government'."""
-    words = faction_name(factions, control.controller)
-    if control.contested_with:
-        words += ", contested by " + " and ".join(faction_name(factions, f) for f in control.contested_with)
-    if control.secondary:
-        words += ", part held by " + faction_name(factions, control.secondary)
-    return words
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")

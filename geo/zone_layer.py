@@ -1,4 +1,4 @@
-"""The approximate zones and front lines on the map: their look and their per-day layers. Pure.
+"""The approximate zones and front lines on the map: their per-day layers (their look: geo/look.py). Pure.
 
 geo/territory.py builds the cells around the places and knows which side holds each cell on
 each day; this module turns a day into Leaflet layers for `st_folium(feature_group_to_add=...)`,
@@ -11,7 +11,7 @@ the simplified cell edges between different holders. A state is built the first 
 shown and kept in an LRU cache. The geometry goes to the browser in a compact form (delta-coded
 integer coordinates with ragged offsets, see `pack`), which `SyriaMap.unpack` in the base map
 turns back into GeoJSON; `decode` does the same in Python for tests and tools. Each feature
-keeps only its geometry and a style built here from re-validated colours: no string from the
+keeps only its geometry and a style built from re-validated colours (geo/look.py): no string from the
 data files reaches the page.
 
 Zones are drawn in their own pane beneath the places, filled with the holder's colour at
@@ -37,18 +37,13 @@ import shapely
 from branca.element import MacroElement
 from folium.template import Template
 
-from geo.escape import safe_colour
+from geo.look import FRONT_STYLE, faction_colour, hatch_id, hatch_pattern, zone_style
 from geo.model import Faction
-from geo.render import FRONTS_PANE, ZONES_PANE, InlineGeoJson, faction_colour, to_js_json
+from geo.render import FRONTS_PANE, ZONES_PANE, InlineGeoJson, to_js_json
 from geo.territory import DEFAULT_TOLERANCE_M, TerritoryModel, tolerance_for_zoom
 from geo.wire import decode, pack, unpack_js, wire_decimals
 from geo.zones import coverage_union, to_lonlat
 
-ZONE_OPACITY = 0.3
-CONTESTED_OPACITY = 0.5
-ZONE_EDGE_OPACITY = 0.6
-FRONT_STYLE = {"color": "#222222", "weight": 2, "opacity": 0.9, "dashArray": "7 4", "lineCap": "butt"}
-HATCH_SIZE, HATCH_STRIPE = 8, 3  # px: one holder stripe and one contester stripe per 8 px, at 45°
 # Simplification by zoom: (from zoom, tolerance). About one screen pixel at the lower zoom of
 # each band (tolerance_for_zoom), a few pixels at most further in; three bands, precomputed.
 ZOOM_BANDS = ((10.0, tolerance_for_zoom(10)), (8.0, tolerance_for_zoom(9)))
@@ -62,57 +57,6 @@ def zone_tolerance(zoom: object) -> float:
     if isinstance(zoom, bool) or not isinstance(zoom, int | float) or not math.isfinite(zoom):
         return DEFAULT_TOLERANCE_M
     return next((tolerance for start, tolerance in ZOOM_BANDS if zoom >= start), DEFAULT_TOLERANCE_M)
-
-
-# --- the look -------------------------------------------------------------------------------
-
-
-def hatch_id(colour: str, other: str) -> str:
-    """The SVG pattern id of stripes in two colours: 'syria-hatch-D55E00-009E73' (hex digits only)."""
-    return f"syria-hatch-{safe_colour(colour)[1:]}-{safe_colour(other)[1:]}"
-
-
-def hatch_pattern(colour: str, other: str) -> str:
-    """<pattern> of diagonal stripes: the holder's colour with narrower stripes in the contester's."""
-    a, b = safe_colour(colour), safe_colour(other)
-    return (
-        f'<pattern id="{hatch_id(a, b)}" patternUnits="userSpaceOnUse" width="{HATCH_SIZE}" height="{HATCH_SIZE}" '
-        f'patternTransform="rotate(45)"><rect width="{HATCH_SIZE}" height="{HATCH_SIZE}" fill="{a}"/>'
-        f'<rect width="{HATCH_STRIPE}" height="{HATCH_SIZE}" fill="{b}"/></pattern>'
-    )
-
-
-def zone_style(colour: str, contested_by: str | None = None) -> dict:
-    """Leaflet path options of a zone: the holder's colour, light; striped and dash-edged when contested."""
-    colour = safe_colour(colour)
-    if contested_by is None:
-        return {"stroke": True, "color": colour, "weight": 1, "opacity": ZONE_EDGE_OPACITY,
-                "fillColor": colour, "fillOpacity": ZONE_OPACITY}
-    return {"stroke": True, "color": colour, "weight": 1.5, "opacity": ZONE_EDGE_OPACITY, "dashArray": "4 3",
-            "fillColor": f"url(#{hatch_id(colour, contested_by)})", "fillOpacity": CONTESTED_OPACITY}
-
-
-def zone_swatch_svg(colour: str, contested_by: str | None = None, size: int = 22) -> str:
-    """The legend's sample of a zone: the same fill, opacity and edge as on the map."""
-    style = zone_style(colour, contested_by)
-    defs = f"<defs>{hatch_pattern(colour, contested_by)}</defs>" if contested_by is not None else ""
-    dash = f' stroke-dasharray="{style["dashArray"]}"' if "dashArray" in style else ""
-    return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{size}" height="{size}" viewBox="0 0 {size} {size}">{defs}'
-        f'<rect x="1" y="1" width="{size - 2}" height="{size - 2}" fill="{style["fillColor"]}" '
-        f'fill-opacity="{style["fillOpacity"]}" stroke="{style["color"]}" stroke-opacity="{style["opacity"]}" '
-        f'stroke-width="{style["weight"]}"{dash}/></svg>'
-    )
-
-
-def front_swatch_svg(width: int = 28, height: int = 14) -> str:
-    """The legend's sample of a front line."""
-    s = FRONT_STYLE
-    return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}">'
-        f'<line x1="1" y1="{height / 2:g}" x2="{width - 1}" y2="{height / 2:g}" stroke="{s["color"]}" '
-        f'stroke-width="{s["weight"]}" stroke-opacity="{s["opacity"]}" stroke-dasharray="{s["dashArray"]}"/></svg>'
-    )
 
 
 # --- one day's layers ----------------------------------------------------------------------

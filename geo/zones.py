@@ -162,16 +162,19 @@ def _faces(seeds: np.ndarray, weights: np.ndarray, seed_site: np.ndarray, outlin
     lines = [outline.boundary, *(polygon.boundary for _, polygon in areas)]
     lines.extend(_candidate_borders(seeds, weights, outline))
     faces = shapely.get_parts(shapely.polygonize(shapely.get_parts(shapely.union_all(lines, grid_size=GRID_M))))
-    probes = shapely.point_on_surface(faces)
-    inside = shapely.within(probes, outline)
-    faces, probes = faces[inside], shapely.get_coordinates(probes[inside])
+    points = shapely.point_on_surface(faces)
+    probes = np.column_stack([shapely.get_x(points), shapely.get_y(points)])
+    shapely.prepare(outline)  # thousands of points in it: `within` the other way round, prepared
+    inside = shapely.contains_xy(outline, probes[:, 0], probes[:, 1])
+    faces, probes = faces[inside], probes[inside]
     face_site = np.empty(len(faces), dtype=int)
     for start in range(0, len(faces), 1024):  # in blocks: faces x seeds distances
         block = probes[start:start + 1024]
         weighted = np.hypot(block[:, None, 0] - seeds[None, :, 0], block[:, None, 1] - seeds[None, :, 1]) / weights
         face_site[start:start + 1024] = seed_site[weighted.argmin(axis=1)]
     for s, polygon in areas:
-        face_site[shapely.within(shapely.points(probes), polygon)] = s
+        shapely.prepare(polygon)
+        face_site[shapely.contains_xy(polygon, probes[:, 0], probes[:, 1])] = s
     return faces, face_site
 
 
@@ -195,27 +198,61 @@ def _candidate_borders(seeds: np.ndarray, weights: np.ndarray, outline: BaseGeom
             continue
         voronoi = shapely.voronoi_polygons(shapely.multipoints(seeds[members]), extend_to=frame, ordered=True)
         cells[members] = shapely.intersection(shapely.get_parts(voronoi), frame)
-    for i in np.flatnonzero(weights < weights.max()):
-        cells[i] = _within_heavier(i, cells[i], seeds, weights, span)
+    _cut_to_heavier(cells, np.flatnonzero(weights < weights.max()), seeds, weights, span)
     return shapely.boundary(cells)
 
 
-def _within_heavier(i: int, cell: BaseGeometry, seeds: np.ndarray, weights: np.ndarray, span: float) -> BaseGeometry:
-    """Seed i's cell cut down to where it beats every heavier seed."""
-    heavier = np.flatnonzero(weights > weights[i])
-    # seed j cannot take any point within `reach` of seed i if dist/(1 + w_j/w_i) >= reach
-    bound = np.hypot(*(seeds[heavier] - seeds[i]).T) / (1 + weights[heavier] / weights[i])
-    order = np.argsort(bound)
-    reach = _reach(cell, seeds[i])
-    for j, b in zip(heavier[order], bound[order], strict=True):
-        if b >= reach:
-            break
-        corners = shapely.get_coordinates(cell)
-        if np.all(np.hypot(*(corners - seeds[i]).T) * weights[j] <= np.hypot(*(corners - seeds[j]).T) * weights[i]):
-            continue  # every corner is nearer seed i, so the whole cell is (the disk is convex)
-        cell = _polygonal(shapely.intersection(cell, _disk(seeds[i], weights[i], seeds[j], weights[j], span), grid_size=GRID_M))
-        reach = _reach(cell, seeds[i])
-    return cell
+class _Cuts:
+    """Seed i's cell, cut down in turn to where it beats each heavier seed (nearest first)."""
+
+    __slots__ = ("bounds", "i", "k", "order", "reach")
+
+    def __init__(self, i: int, cell: BaseGeometry, seeds: np.ndarray, weights: np.ndarray):
+        heavier = np.flatnonzero(weights > weights[i])
+        # seed j cannot take any point within `reach` of seed i if dist/(1 + w_j/w_i) >= reach
+        bound = np.hypot(*(seeds[heavier] - seeds[i]).T) / (1 + weights[heavier] / weights[i])
+        order = np.argsort(bound)
+        self.i, self.order, self.bounds, self.k = i, heavier[order], bound[order], 0
+        self.reach = _reach(cell, seeds[i])
+
+    def next_seed(self, cell: BaseGeometry, seeds: np.ndarray, weights: np.ndarray) -> int | None:
+        """The next heavier seed whose circle cuts the cell, or None when none can."""
+        i, distances = self.i, None
+        while self.k < len(self.order):
+            j, b = self.order[self.k], self.bounds[self.k]
+            if b >= self.reach:
+                break
+            self.k += 1
+            if distances is None:
+                corners = shapely.get_coordinates(cell)
+                distances = np.hypot(*(corners - seeds[i]).T)
+            if np.all(distances * weights[j] <= np.hypot(*(corners - seeds[j]).T) * weights[i]):
+                continue  # every corner is nearer seed i, so the whole cell is (the disk is convex)
+            return int(j)
+        return None
+
+
+def _cut_to_heavier(cells: np.ndarray, light: np.ndarray, seeds: np.ndarray, weights: np.ndarray, span: float) -> None:
+    """Each light seed's cell (in place) cut down to where it beats every heavier seed.
+
+    Every cell goes through its own cuts in the same order as one at a time would; the cuts
+    are made in rounds, each round's (one per cell still being cut) in one vectorized call.
+    """
+    pending = [_Cuts(int(i), cells[i], seeds, weights) for i in light]
+    while pending:
+        cutting, disks = [], []
+        for cuts in pending:
+            j = cuts.next_seed(cells[cuts.i], seeds, weights)
+            if j is not None:
+                cutting.append(cuts)
+                disks.append(_disk(seeds[cuts.i], weights[cuts.i], seeds[j], weights[j], span))
+        if cutting:
+            rows = np.array([cuts.i for cuts in cutting])
+            cut = shapely.intersection(cells[rows], np.array(disks, dtype=object), grid_size=GRID_M)
+            for cuts, geom in zip(cutting, cut, strict=True):
+                cells[cuts.i] = _polygonal(geom)
+                cuts.reach = _reach(cells[cuts.i], seeds[cuts.i])
+        pending = cutting
 
 
 def _reach(cell: BaseGeometry, point: np.ndarray) -> float:
@@ -258,12 +295,22 @@ def _shared_edges(cells: np.ndarray) -> tuple[Edge, ...]:
     keep = left < right
     left, right = left[keep], right[keep]
     shared = shapely.intersection(shapely.boundary(cells[left]), shapely.boundary(cells[right]))
-    edges = []
-    for a, b, geom in zip(left, right, shared, strict=True):
-        line = linear_part(geom)
-        if not line.is_empty and line.length > GRID_M:
-            edges.append(Edge(int(a), int(b), line))
-    return tuple(edges)
+    lines = _linear_parts(shared)
+    keep = np.flatnonzero(~shapely.is_empty(lines) & (shapely.length(lines) > GRID_M))
+    return tuple(Edge(int(left[k]), int(right[k]), lines[k]) for k in keep)
+
+
+def _linear_parts(geoms: np.ndarray) -> np.ndarray:
+    """`linear_part` of each geometry, in a few vectorized calls."""
+    parts, index = shapely.get_parts(geoms, return_index=True)
+    parts, inner = shapely.get_parts(parts, return_index=True)
+    index = index[inner]
+    line = (shapely.get_type_id(parts) == shapely.GeometryType.LINESTRING) & ~shapely.is_empty(parts)
+    merged = np.array([MultiLineString() for _ in range(len(geoms))], dtype=object)
+    found = np.unique(index[line])
+    if len(found):
+        merged[found] = shapely.line_merge(shapely.multilinestrings(parts[line], indices=np.searchsorted(found, index[line])))
+    return merged
 
 
 def linear_part(geom: BaseGeometry) -> BaseGeometry:
@@ -275,6 +322,8 @@ def linear_part(geom: BaseGeometry) -> BaseGeometry:
 
 def _polygonal(geom: BaseGeometry) -> BaseGeometry:
     """Only the polygons of a geometry (overlays and make_valid can add stray lines and points)."""
+    if geom.geom_type == "Polygon" and not geom.is_empty:
+        return geom  # the common case, without splitting it into parts
     parts = [p for p in shapely.get_parts(shapely.get_parts(geom)) if p.geom_type == "Polygon" and not p.is_empty]
     return MultiPolygon(parts) if len(parts) != 1 else parts[0]
 

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 from datetime import date
+from pathlib import Path
 
 import pytest
 from conftest import FIXTURE_PLACES, REPO
@@ -72,6 +75,15 @@ def test_default_view_is_the_last_day(app):
     assert "SDF took Deir ez-Zor from Government" in text and "Data &amp; method" not in text
     assert "OpenStreetMap" in text and "What the map shows" in text
     assert at.expander[-1].label == "Data & method"
+
+
+def test_the_page_starts_without_the_maps_modules():
+    """What the script runs before its first element imports no folium (nor pandas with it), shapely or pyproj: on a
+    server's first run those take ~0.8 s, so the page's other elements are sent first and the map last."""
+    head = Path(APP).read_text(encoding="utf-8").split("st.set_page_config", 1)[0]
+    probe = head + "\nimport sys\nprint(sorted({'folium', 'pandas', 'shapely', 'pyproj', 'numpy'} & set(sys.modules)))\n"
+    out = subprocess.run([sys.executable, "-c", probe], cwd=REPO, capture_output=True, text=True, timeout=120, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "[]"
 
 
 def test_moving_the_slider_changes_counts_and_layer_but_not_the_base_map(app):

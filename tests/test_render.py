@@ -19,6 +19,7 @@ from geo.assets import ASSETS, EXTRA_FILES, VENDOR_URL, apply_assets, asset_urls
 from geo.escape import NEUTRAL_GREY, esc, link, safe_colour, safe_token, safe_url
 from geo.model import Control, PlaceState
 from geo.render import KIND_SYMBOLS, MarkerStyle, base_map, day_layer, icon_svg, layer_data, marker_style
+from geo.symbols import SHAPES
 
 # --- escaping -------------------------------------------------------------------------
 
@@ -92,8 +93,8 @@ def test_every_kind_has_its_own_shape_and_cities_are_bigger_than_towns():
     shapes = {(shape, radius) for shape, radius, _ in KIND_SYMBOLS.values()}
     assert len(shapes) == len(KIND_SYMBOLS)
     assert KIND_SYMBOLS["city"][1] > KIND_SYMBOLS["town"][1]
-    shapes_drawn = {icon_svg(MarkerStyle(shape, 8, "#336699")) for shape in render.SHAPES}
-    assert len(shapes_drawn) == len(render.SHAPES) >= 6  # same size, different outline
+    shapes_drawn = {icon_svg(MarkerStyle(shape, 8, "#336699")) for shape in SHAPES}
+    assert len(shapes_drawn) == len(SHAPES) >= 6  # same size, different outline
     assert len({icon_svg(MarkerStyle(s, r, "#336699")) for s, r, _ in KIND_SYMBOLS.values()}) == len(KIND_SYMBOLS)
 
 

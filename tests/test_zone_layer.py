@@ -13,19 +13,10 @@ from streamlit_folium import _get_feature_group_string, _get_map_string
 
 from geo import zone_layer
 from geo.escape import NEUTRAL_GREY
+from geo.look import ZONE_OPACITY, front_swatch_svg, hatch_id, hatch_pattern, zone_style, zone_swatch_svg
 from geo.render import FRONTS_PANE, OUTLINE_PANE, ZONES_PANE, base_map, day_layer, layer_data
 from geo.territory import DEFAULT_TOLERANCE_M, TerritoryModel, tolerance_for_zoom
-from geo.zone_layer import (
-    ZoneLayers,
-    front_swatch_svg,
-    hatch_id,
-    hatch_pattern,
-    zone_group,
-    zone_layer_data,
-    zone_style,
-    zone_swatch_svg,
-    zone_tolerance,
-)
+from geo.zone_layer import ZoneLayers, zone_group, zone_layer_data, zone_tolerance
 
 CONTESTED_DAY, FRONT_DAY = date(2024, 11, 29), date(2024, 12, 6)
 
@@ -53,7 +44,7 @@ def test_zone_tolerance_follows_the_zoom_in_three_bands(zoom, expected):
 
 def test_contested_zones_are_striped_held_zones_plain():
     held, contested = zone_style("#D55E00"), zone_style("#D55E00", "#009E73")
-    assert held["fillColor"] == "#D55E00" and held["fillOpacity"] == zone_layer.ZONE_OPACITY < 0.5
+    assert held["fillColor"] == "#D55E00" and held["fillOpacity"] == ZONE_OPACITY < 0.5
     assert "dashArray" not in held
     assert contested["fillColor"] == "url(#syria-hatch-D55E00-009E73)" and contested["dashArray"]
     assert contested["color"] == "#D55E00"
