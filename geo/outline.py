@@ -34,6 +34,19 @@ def syria_outline() -> BaseGeometry:
     return shape(collection["features"][0]["geometry"])
 
 
+def outline_geojson(path: Path = OUTLINE_PATH) -> dict | None:
+    """The outline file as a FeatureCollection of geometries only (its properties never reach a page); None if unreadable."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
+        return None
+    features = [{"type": "Feature", "properties": {}, "geometry": f.get("geometry")} for f in data.get("features", [])
+                if isinstance(f, dict) and isinstance(f.get("geometry"), dict)]
+    return {"type": "FeatureCollection", "features": features} if features else None
+
+
 @lru_cache(maxsize=1)
 def _index() -> tuple[BaseGeometry, Transformer, BaseGeometry]:
     """The outline prepared for fast point tests, the projection, and the projected border."""

@@ -33,6 +33,7 @@ from geo.assets import apply_assets
 from geo.escape import esc
 from geo.look import MarkerStyle, control_words, day_label, faction_colour, icon_svg
 from geo.model import Dataset, Faction, Place, PlaceState
+from geo.outline import OUTLINE_PATH, outline_geojson
 from geo.symbols import DEFAULT_SYMBOL, KIND_SYMBOLS
 from geo.timeline import Timeline
 from geo.wire import UNPACK_JS, inert_json, pack, to_js_json
@@ -44,7 +45,6 @@ TILES_ATTRIBUTION = (
     '&copy; <a href="https://www.openstreetmap.org/copyright" target="_blank" rel="noopener">OpenStreetMap</a> '
     'contributors &copy; <a href="https://carto.com/attributions" target="_blank" rel="noopener">CARTO</a>'
 )
-OUTLINE_PATH = Path(__file__).resolve().parent / "data" / "syria.geojson"
 # Panes for the zones (geo/zone_layer.py), bottom to top: tiles 200 < Syria's outline < zones <
 # overlays 400 (places' area polygons) < front lines < markers 600 < tooltips 650.
 OUTLINE_PANE, ZONES_PANE, FRONTS_PANE = "syria-outline", "syria-zones", "syria-fronts"
@@ -400,24 +400,11 @@ def place_bounds(dataset: Dataset) -> tuple[tuple[float, float], tuple[float, fl
     )
 
 
-def _outline_data(path: Path = OUTLINE_PATH) -> dict | None:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
-        return None
-    # keep only the geometry: the outline's properties never reach the page
-    features = [{"type": "Feature", "properties": {}, "geometry": f.get("geometry")} for f in data.get("features", [])
-                if isinstance(f, dict) and isinstance(f.get("geometry"), dict)]
-    return {"type": "FeatureCollection", "features": features} if features else None
-
-
 @lru_cache(maxsize=8)
 def _outline_js(path: Path) -> str | None:
     """The outline as a SyriaMap.unpack expression: compact (geo/wire.py), to 4 decimals (~10 m), about
     half the size of its GeoJSON. Read once per file: the base map is built on every rerun."""
-    outline = _outline_data(path)
+    outline = outline_geojson(path)
     if outline is None:
         return None
     geoms = [shape(f["geometry"]) for f in outline["features"]]

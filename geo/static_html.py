@@ -41,19 +41,12 @@ from pathlib import Path
 
 from geo.assets import LEAFLET_VERSION, REPO_ROOT, VENDOR_DIR
 from geo.escape import safe_colour, safe_url
+from geo.look import MarkerStyle, control_words, day_label, icon_svg
 from geo.model import Dataset, Source
-from geo.outline import OUTLINE_PATH
+from geo.outline import outline_geojson
 from geo.present import change_headline, sentence, status_words  # the dashboard's words for an event
-from geo.render import (
-    KIND_SYMBOLS,
-    MarkerStyle,
-    control_words,
-    day_label,
-    icon_svg,
-    marker_style,
-    place_bounds,
-    to_js_json,
-)
+from geo.render import marker_style, place_bounds, to_js_json
+from geo.symbols import KIND_SYMBOLS
 from geo.timeline import Timeline
 
 NODE_MODULES = REPO_ROOT / "node_modules"
@@ -139,17 +132,6 @@ def symbol_key(dataset: Dataset) -> list[list[str]]:
         [_svg_uri(icon_svg(MarkerStyle("circle", 7.5, example, halo=True))), "Changed on this day: black ring"],
     ]
     return rows
-
-
-def _outline() -> dict | None:
-    """Syria's outline (geometry only: the file's properties never reach the page)."""
-    try:
-        data = json.loads(OUTLINE_PATH.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    features = [{"type": "Feature", "properties": {}, "geometry": f["geometry"]} for f in data.get("features", [])
-                if isinstance(f, dict) and isinstance(f.get("geometry"), dict)] if isinstance(data, dict) else []
-    return {"type": "FeatureCollection", "features": features} if features else None
 
 
 def page_data(dataset: Dataset, timeline: Timeline, territory=None, tiles: str = "carto") -> dict:
@@ -248,7 +230,7 @@ def page_data(dataset: Dataset, timeline: Timeline, territory=None, tiles: str =
         "icons": icons,
         "symbols": symbol_key(dataset),
         "bounds": [list(b) for b in place_bounds(dataset)],
-        "outline": _outline(),
+        "outline": outline_geojson(),
         "zones": zones,
         "tiles": None if tile is None else {"url": tile[0], "sub": tile[1], "max": tile[2], "attr": tile[3]},
         "generated": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),

@@ -18,6 +18,7 @@ from geo import render
 from geo.assets import ASSETS, EXTRA_FILES, VENDOR_URL, apply_assets, asset_urls, vendored_complete
 from geo.escape import NEUTRAL_GREY, esc, link, safe_colour, safe_token, safe_url
 from geo.model import Control, PlaceState
+from geo.outline import outline_geojson
 from geo.render import KIND_SYMBOLS, MarkerStyle, base_map, day_layer, icon_svg, layer_data, marker_style
 from geo.symbols import SHAPES
 
@@ -247,7 +248,7 @@ def test_base_map_fits_the_places_and_has_attributed_tiles(fixture_dataset):
 
 
 def test_base_map_outline_is_optional(fixture_dataset, tmp_path):
-    assert "Syria" not in json.dumps(render._outline_data(tmp_path / "missing.geojson"))
+    assert "Syria" not in json.dumps(outline_geojson(tmp_path / "missing.geojson"))
     m = base_map(fixture_dataset, outline_path=tmp_path / "missing.geojson")
     assert m.get_root().render()
 
