@@ -224,10 +224,11 @@ with left:
         st.markdown("##### History of the place")
         st.markdown(present.history_html(ds.places[place], present.history_rows(ds, tl, place), day), unsafe_allow_html=True)
 
+baseline, attribution = static_html(digest, ds)
 with st.expander("Data & method"):
     st.markdown(present.METHOD_MD)
-    st.markdown(static_html(digest, ds)[0], unsafe_allow_html=True)
-st.markdown(static_html(digest, ds)[1], unsafe_allow_html=True)
+    st.markdown(baseline, unsafe_allow_html=True)
+st.markdown(attribution, unsafe_allow_html=True)
 
 # --- last, what takes time on a server's first run: the zones' cells (~0.25 s, shapely and pyproj to import first) and
 # the map's modules (folium, which imports pandas: ~0.5 s). The browser draws the rest of the page meanwhile. ----------

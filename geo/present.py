@@ -47,13 +47,17 @@ def shown_value(value: str, limit: int = 40) -> str:
     return text + ("…" if len(value) > limit else "")
 
 
-def _single(params: Mapping[str, str | list[str]], name: str) -> tuple[str, int]:
-    """A query parameter's value as stripped text ("" when missing or blank) and how many different
-    non-blank values the link gives it: a link that says two things at once is ambiguous."""
-    raw = params.get(name)
+def _distinct(raw: object) -> list[str]:
+    """A query parameter's different non-blank values, stripped, in order (one value or a list of repeats)."""
     values = raw if isinstance(raw, list | tuple) else () if raw is None else (raw,)
-    distinct = list(dict.fromkeys(text for text in (str(v).strip() for v in values) if text))
-    return (distinct[0] if len(distinct) == 1 else ""), len(distinct)
+    return list(dict.fromkeys(text for text in (str(v).strip() for v in values) if text))
+
+
+def _single(params: Mapping[str, str | list[str]], name: str) -> tuple[str, int]:
+    """A query parameter's value ("" when missing or blank) and how many different values the link gives
+    it: a link that says two things at once is ambiguous."""
+    values = _distinct(params.get(name))
+    return (values[0] if len(values) == 1 else ""), len(values)
 
 
 def _iso_day(text: str) -> date | None:
@@ -70,7 +74,8 @@ def _repeated(name: str, count: int, fallback: str) -> str:
 
 def parse_flag(raw: object) -> bool | None:
     """An on/off query parameter: '0', 'false', 'off', 'no' -> False; '1', 'true', 'on', 'yes' -> True; else None."""
-    text = _single({"flag": raw}, "flag")[0].lower()
+    values = _distinct(raw)
+    text = values[0].lower() if len(values) == 1 else ""
     return False if text in _OFF else True if text in _ON else None
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import FIXTURE_EVENTS, FIXTURE_PLACES, REPO
+from conftest import FIXTURE_EVENTS, FIXTURE_PLACES
 from PIL import Image
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest, app_test
@@ -26,7 +26,6 @@ from geo import static_html
 from geo.loader import load_dataset
 from geo.timeline import Timeline
 
-APP = str(REPO / "streamlit_app.py")
 LABELS = ["Picture (PNG)", "GeoJSON", "CSV", "Interactive map (HTML)"]
 
 
@@ -47,18 +46,9 @@ class RecordedMediaFiles(MediaFileManager):
 
 
 @pytest.fixture
-def app(monkeypatch):
+def app(monkeypatch, fixture_app):
     monkeypatch.setattr(app_test, "MediaFileManager", RecordedMediaFiles)
-    monkeypatch.setenv("SYRIA_MAP_EVENTS", str(FIXTURE_EVENTS))
-    monkeypatch.setenv("SYRIA_MAP_PLACES", str(FIXTURE_PLACES))
-
-    def run(**params) -> AppTest:
-        at = AppTest.from_file(APP, default_timeout=120)
-        for key, value in params.items():
-            at.query_params[key] = value
-        return at.run()
-
-    return run
+    return lambda **params: fixture_app(**params).run()
 
 
 def buttons(at: AppTest) -> dict[str, object]:
