@@ -243,7 +243,8 @@ with right:  # the legend needs the zones
     st.markdown("##### Download")
     with st.container(horizontal=True, gap="small"):
         for item in export.DOWNLOADS.values():
-            st.download_button(item.label, partial(download, digest, item.kind, day, ss.zones, ds, tl, model), item.file_name(day),
+            file_day = None if item.every_day else day  # the whole-timeline file: one cache entry, not one per day
+            st.download_button(item.label, partial(download, digest, item.kind, file_day, ss.zones, ds, tl, model), item.file_name(day),
                                item.mime, on_click="ignore", icon=":material/download:", key=f"download_{item.kind}")
     st.caption(f"The picture, GeoJSON and CSV show {day_label(day)}{', zones included' if ss.zones else ''}; "
                "the interactive map is one self-contained file with every day, to open or host anywhere.")

@@ -184,9 +184,10 @@ DOWNLOADS = {d.kind: d for d in (
 )}
 
 
-def download_bytes(kind: str, dataset: Dataset, timeline: Timeline, day: date, territory=None,
+def download_bytes(kind: str, dataset: Dataset, timeline: Timeline, day: date | None, territory=None,
                    size: tuple[int, int] | None = None, link: str | None = None) -> bytes:
-    """The file of DOWNLOADS[kind] for `day` (zones and front lines included when `territory` is given).
+    """The file of DOWNLOADS[kind] for `day` (None for a file of every day; zones and front lines included when
+    `territory` is given).
     matplotlib and the page template are imported only when a picture or page is asked for."""
     if kind == "geojson":
         return geojson_bytes(dataset, timeline, day, territory)
