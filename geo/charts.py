@@ -12,18 +12,24 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from geo.escape import safe_colour
-from geo.model import Dataset
+from geo.model import Dataset, Faction
 from geo.timeline import Timeline
 
 if TYPE_CHECKING:  # altair takes a second to import: only when a chart is built (after the map on a first page)
     import altair as alt
 
 
+def series_name(faction: Faction) -> str:
+    """A faction's name for a chart over the whole period: 'HTS-led → Government' when it was renamed."""
+    shorts = list(dict.fromkeys(short for _, _, short in faction.names()))
+    return " → ".join(shorts) if len(shorts) < 3 else f"{shorts[0]} → {shorts[-1]}"
+
+
 def series_rows(dataset: Dataset, timeline: Timeline) -> list[dict]:
     """One row per day and faction: {"day": "2024-12-06", "faction": "HTS", "places": 12, "order": 0}."""
     order = {fid: i for i, fid in enumerate(dataset.factions)}
     return [
-        {"day": day.isoformat(), "faction": dataset.factions[fid].short, "places": n, "order": order[fid]}
+        {"day": day.isoformat(), "faction": series_name(dataset.factions[fid]), "places": n, "order": order[fid]}
         for day, fid, n in timeline.counts_series()
         if fid in dataset.factions
     ]
@@ -33,7 +39,7 @@ def area_rows(dataset: Dataset, series: Iterable[Mapping]) -> list[dict]:
     """TerritoryModel.series() for the chart: {"day": "2024-12-06", "faction": "HTS", "km2": 12345, "order": 1}."""
     order = {fid: i for i, fid in enumerate(dataset.factions)}
     return [
-        {"day": row["day"].isoformat(), "faction": dataset.factions[row["faction"]].short, "km2": round(row["area_km2"]),
+        {"day": row["day"].isoformat(), "faction": series_name(dataset.factions[row["faction"]]), "km2": round(row["area_km2"]),
          "order": order[row["faction"]]}
         for row in series
         if row["faction"] in dataset.factions
@@ -51,7 +57,7 @@ def thin_days(days: list[str]) -> set[str]:
 
 def _wide(dataset: Dataset, rows: list[dict], field: str) -> tuple[list[dict], list[str], list[dict]]:
     """Long rows (day, faction short label, value) as one row per (thinned) day with a column per faction."""
-    key = {f.short: f"f{i}" for i, f in enumerate(dataset.factions.values())}
+    key = {series_name(f): f"f{i}" for i, f in enumerate(dataset.factions.values())}
     days = list(dict.fromkeys(row["day"] for row in rows))
     keep = thin_days(days)
     wide: dict[str, dict] = {day: {"day": day} for day in days if day in keep}
@@ -65,7 +71,7 @@ def _wide(dataset: Dataset, rows: list[dict], field: str) -> tuple[list[dict], l
 def _stacked(dataset: Dataset, rows: list[dict], field: str, title: str, height: int, value_format: str = "") -> alt.Chart:
     import altair as alt
 
-    domain = [f.short for f in dataset.factions.values()]
+    domain = [series_name(f) for f in dataset.factions.values()]
     colours = [safe_colour(f.colour) for f in dataset.factions.values()]
     values, keys, names = _wide(dataset, rows, field)
     # ISO days are read as UTC midnight: keep them in UTC so no time zone shifts a day
@@ -126,7 +132,7 @@ def _spec(dataset: Dataset, rows: list[dict], field: str, title: str, day: date,
         "mark": {"type": "area", "interpolate": "step-after", "line": {"strokeWidth": 0.6, "color": "#FFFFFF"}, "opacity": 0.85},
         "encoding": {
             "color": {"field": "faction", "legend": {"orient": "bottom", "title": None}, "type": "nominal",
-                      "scale": {"domain": [f.short for f in dataset.factions.values()],
+                      "scale": {"domain": [series_name(f) for f in dataset.factions.values()],
                                 "range": [safe_colour(f.colour) for f in dataset.factions.values()]}},
             "order": {"field": "order", "type": "quantitative"},
             "tooltip": [{**day_x, "format": "%-d %b %Y", "title": "day"}, {"field": "faction", "type": "nominal"},

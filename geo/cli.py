@@ -13,7 +13,7 @@ from geo import bench, export_cli, synth
 from geo.errors import DataError, DateOutOfRange
 from geo.loader import DEFAULT_EVENTS, load_dataset
 from geo.tables import STATE_COLUMNS, state_rows
-from geo.timeline import Timeline
+from geo.timeline import Rename, Timeline
 
 DESCRIPTION = """\
 Check and query the Syria territorial-control data.
@@ -111,7 +111,7 @@ def _state(dataset, timeline: Timeline, when: str, fmt: str) -> int:
         writer.writerows(rows)
         sys.stdout.write(out.getvalue())
     else:
-        columns = ("place_id", "name", "kind", "controller", "mode", "status", "since")
+        columns = ("place_id", "name", "kind", "controller", "controller_label", "mode", "status", "basis", "since")
         print(_table([[str(row[c]) for c in columns] for row in rows], columns))
     return 0
 
@@ -124,7 +124,12 @@ def _history(dataset, timeline: Timeline, place_id: str) -> int:
         return 2
     place = dataset.places[place_id]
     print(f"{place.name} ({place.name_ar}), {place.kind}, {place.governorate}")
-    for state in timeline.history(place_id):
+    for entry in timeline.history_entries(place_id):
+        if isinstance(entry, Rename):
+            print(f"{entry.since}  {entry.faction}  [rename]  '{entry.old_label}' is now called '{entry.name.label}' ({entry.name.short})")
+            _print_sources(entry.name.sources)
+            continue
+        state = entry
         control = state.control
         who = control.controller
         if control.contested_with:
@@ -136,15 +141,23 @@ def _history(dataset, timeline: Timeline, place_id: str) -> int:
             print(f"{state.since}  {who}  [baseline]")
             continue
         when = f"{event.date} ({event.date_qualifier})" if event.date_qualifier else str(event.date)
-        claim = f", claimed by {event.claimed_by}" if event.claimed_by else ""
-        denial = f", denied by {event.denied_by}" if event.denied_by else ""
-        print(f"{when}  {who}  [{event.status}{claim}{denial}]  {event.summary}")
-        for source in event.sources:
-            link = f" <{source.url}>" if source.url else ""
-            print(f"    source: {source.outlet}, \"{source.title}\", {source.date}{link}")
+        if event.merger is not None:
+            print(f"{when}  {who}  [merger: {event.merger.faction} merged into {event.merger.into}]  {event.summary}")
+        else:
+            claim = f", claimed by {event.claimed_by}" if event.claimed_by else ""
+            denial = f", denied by {event.denied_by}" if event.denied_by else ""
+            basis = ", inferred" if event.basis == "inferred" else ""
+            print(f"{when}  {who}  [{event.status}{claim}{denial}{basis}]  {event.summary}")
+        _print_sources(event.sources)
         if event.note:
             print(f"    note: {event.note}")
     return 0
+
+
+def _print_sources(sources) -> None:
+    for source in sources:
+        link = f" <{source.url}>" if source.url else ""
+        print(f"    source: {source.outlet}, \"{source.title}\", {source.date}{link}")
 
 
 def _table(rows: list[list[str]], header) -> str:

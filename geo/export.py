@@ -41,9 +41,9 @@ def file_stem(day: date) -> str:
     return f"syria-control-{day.isoformat()}"
 
 
-def _faction_label(dataset: Dataset, faction_id: str) -> str:
+def _faction_label(dataset: Dataset, faction_id: str, day: date) -> str:
     faction = dataset.factions.get(faction_id)
-    return faction.label if faction else faction_id
+    return faction.on(day).label if faction else faction_id
 
 
 def place_features(dataset: Dataset, timeline: Timeline, day: date) -> list[dict]:
@@ -60,7 +60,7 @@ def place_features(dataset: Dataset, timeline: Timeline, day: date) -> list[dict
             **{k: row[k] for k in STATE_COLUMNS if k not in ("lat", "lon")},
             "name_ar": place.name_ar,
             "aliases": ";".join(place.aliases),
-            "controller_name": _faction_label(dataset, s.controller),
+            "controller_name": _faction_label(dataset, s.controller, day),
             "colour": safe_colour(dataset.factions[s.controller].colour if s.controller in dataset.factions else None),
             "summary": event.summary if event is not None else "",
             "claimed_by": (event.claimed_by or "") if event is not None else "",
@@ -101,7 +101,7 @@ def territory_features(dataset: Dataset, territory, day: date) -> list[dict]:
             "geometry": _oriented(f["geometry"]),
             "properties": {
                 "layer": "zone", "date": day.isoformat(), "controller": p["controller"],
-                "controller_name": _faction_label(dataset, p["controller"]),
+                "controller_name": _faction_label(dataset, p["controller"], day),
                 "colour": safe_colour(dataset.factions[p["controller"]].colour if p["controller"] in dataset.factions else None),
                 "mode": p["mode"], "contested_with": ";".join(p["contested_with"]),
                 "area_km2": p["area_km2"], "places": p["places"], "note": ZONES_NOTE,

@@ -15,7 +15,8 @@ from urllib.parse import urlsplit
 
 from geo.errors import DataError
 from geo.gazetteer import DEFAULT_PLACES, read_places
-from geo.model import STATUSES, BaselineEntry, Control, Dataset, Event, Faction, Place, Source
+from geo.model import BASES, STATUSES, BaselineEntry, Control, Dataset, Event, Faction, FactionName, Merger, Place, Source
+from geo.outlets import distinct_outlets, outlet_key
 from geo.yamlread import (
     FieldReader,
     MappingNode,
@@ -30,14 +31,16 @@ from geo.yamlread import (
 )
 
 DEFAULT_EVENTS = Path(__file__).resolve().parent.parent / "events.yaml"
-TOP_FIELDS = ("title", "factions", "sources", "baseline", "events")
+TOP_FIELDS = ("title", "factions", "sources", "baseline", "events", "mergers")
 FACTION_FIELDS = ("label", "short", "colour", "description")
+RENAME_FIELDS = ("from", "label", "short", "description", "sources")
+MERGER_FIELDS = ("date", "faction", "into", "summary", "sources", "note")
 SOURCE_FIELDS = ("outlet", "title", "date", "url", "seed")
 BASELINE_FIELDS = ("date", "sources", "control")
 CONTROL_FIELDS = ("controller", "contested_with", "secondary", "note")
 EVENT_FIELDS = (
     "date", "place", "controller", "status", "claimed_by", "denied_by", "summary", "sources",
-    "previous", "contested_with", "secondary", "date_qualifier", "note",
+    "previous", "contested_with", "secondary", "date_qualifier", "note", "basis",
 )
 SEED_RE = re.compile(r"^\d{3}_[0-9a-f]{16}\.txt$")
 # The timeline keeps a state per day: a typo like 9999-12-31 must not make it millions of days long.
@@ -107,6 +110,8 @@ class _EventsReader:
         self.r = reader
         self.places = places
         self.factions: dict[str, Faction] = {}
+        self.rename_nodes: dict[str, Node] = {}  # faction id -> its `renames` list, checked once the sources are read
+        self.merged: dict[str, Merger] = {}  # faction id -> the merger that ended it
         self.sources: dict[str, Source] = {}
         # One Control per distinct value (100,000 events have a few hundred): less memory, faster to pickle.
         self.controls: dict[tuple, Control] = {}
@@ -156,9 +161,11 @@ class _EventsReader:
             if self.r.identifier(key_node, "factions") is None:
                 continue
             where = f"factions.{fid}"
-            fields = self.r.mapping(value_node, where, allowed=FACTION_FIELDS)
+            fields = self.r.mapping(value_node, where, allowed=(*FACTION_FIELDS, "renames"))
             if fields is None:
                 continue
+            if "renames" in fields:
+                self.rename_nodes[fid] = fields["renames"][1]
             values = {}
             for name in FACTION_FIELDS:
                 if name not in fields:
@@ -177,6 +184,118 @@ class _EventsReader:
                 self.factions.setdefault(fid, None)  # known id, so references to it are not reported twice
         if not self.factions:
             self.r.problem(node, "factions", "at least one faction is needed")
+
+    def read_renames(self, baseline_day) -> None:
+        """Each faction's later names, in date order, after the baseline and before any merger of it."""
+        for fid, node in self.rename_nodes.items():
+            faction = self.factions.get(fid)
+            renames: list[FactionName] = []
+            for i, item in enumerate(self.r.sequence(node, f"factions.{fid}.renames") or ()):
+                where = f"factions.{fid}.renames[{i}]"
+                fields = self.r.mapping(item, where, allowed=RENAME_FIELDS)
+                if fields is None:
+                    continue
+                missing = [name for name in RENAME_FIELDS if name not in fields]
+                for name in missing:
+                    self.r.problem(item, f"{where}.{name}", "missing")
+                if missing:
+                    continue
+                start = self.r.day(fields["from"][1], f"{where}.from")
+                texts = {
+                    name: self.r.text(fields[name][1], f"{where}.{name}", max_len=300) for name in ("label", "short", "description")
+                }
+                sources = self.source_list(fields["sources"][1], f"{where}.sources")
+                if start is None or sources is None or None in texts.values():
+                    continue
+                if baseline_day is not None and start <= baseline_day:
+                    self.r.problem(
+                        fields["from"][1], f"{where}.from",
+                        f"{start} is not after the baseline date {baseline_day}: give the first name as the faction's label",
+                    )
+                    continue
+                if renames and start <= renames[-1].start:
+                    self.r.problem(
+                        fields["from"][1], f"{where}.from",
+                        f"overlaps the name from {renames[-1].start} (line {renames[-1].line}): list renames in date order, one per day",
+                    )
+                    continue
+                merger = self.merged.get(fid)
+                if merger is not None and start >= merger.date:
+                    self.r.problem(
+                        fields["from"][1], f"{where}.from",
+                        f"'{fid}' merged into '{merger.into}' on {merger.date} (line {merger.line}): no rename after that",
+                    )
+                    continue
+                renames.append(FactionName(start, texts["label"], texts["short"], texts["description"], sources, item.line))
+            if faction is not None and renames:
+                self.factions[fid] = replace(faction, renames=tuple(renames))
+
+    def read_mergers(self, node: Node, baseline_day) -> None:
+        """The `mergers` list: checked against the faction timeline, kept in date order."""
+        read: list[Merger] = []
+        for i, item in enumerate(self.r.sequence(node, "mergers") or ()):
+            where = f"mergers[{i}]"
+            fields = self.r.mapping(item, where, allowed=MERGER_FIELDS)
+            if fields is None:
+                continue
+            missing = [name for name in MERGER_FIELDS if name != "note" and name not in fields]
+            for name in missing:
+                self.r.problem(item, f"{where}.{name}", "missing")
+            if missing:
+                continue
+            day = self.r.day(fields["date"][1], f"{where}.date")
+            faction = self.faction_ref(fields["faction"][1], f"{where}.faction")
+            into = self.faction_ref(fields["into"][1], f"{where}.into")
+            summary = self.r.text(fields["summary"][1], f"{where}.summary")
+            sources = self.source_list(fields["sources"][1], f"{where}.sources")
+            note = self.r.text(fields["note"][1], f"{where}.note") if "note" in fields else None
+            if None in (day, faction, into, summary, sources) or ("note" in fields and note is None):
+                continue
+            if baseline_day is not None and day <= baseline_day:
+                self.r.problem(fields["date"][1], f"{where}.date", f"{day} is not after the baseline date {baseline_day}")
+                continue
+            if faction == into:
+                self.r.problem(fields["into"][1], f"{where}.into", f"'{faction}' cannot merge into itself")
+                continue
+            read.append(Merger(day, faction, into, summary, sources, item.line, note))
+        for merger in sorted(read, key=lambda m: (m.date, m.line)):
+            earlier = self.merged.get(merger.faction)
+            if earlier is not None:
+                self.r.problem(
+                    merger.line, "mergers.faction",
+                    f"'{merger.faction}' already merged into '{earlier.into}' on {earlier.date} (line {earlier.line});"
+                    " a faction merges once",
+                )
+                continue
+            successor = self.merged.get(merger.into)
+            if successor is not None and successor.date <= merger.date:
+                self.r.problem(
+                    merger.line, "mergers.into",
+                    f"'{merger.into}' itself merged into '{successor.into}' on {successor.date} (line {successor.line})"
+                    f" (did you mean '{self.successor(merger.into, merger.date)}'?)",
+                )
+                continue
+            self.merged[merger.faction] = merger
+
+    def successor(self, faction: str, day) -> str:
+        """Who holds a faction's places on `day`: itself, or the faction it merged into (followed through chains)."""
+        seen = set()
+        while faction in self.merged and self.merged[faction].date <= day and faction not in seen:
+            seen.add(faction)
+            faction = self.merged[faction].into
+        return faction
+
+    def gone(self, node: Node, field: str, faction: str | None, day) -> bool:
+        """A problem if `faction` had merged into another by `day`; True then."""
+        merger = self.merged.get(faction) if faction is not None else None
+        if merger is None or merger.date > day:
+            return False
+        self.r.problem(
+            node, field,
+            f"'{faction}' merged into '{merger.into}' on {merger.date} (line {merger.line})"
+            f" (did you mean '{self.successor(faction, day)}'?)",
+        )
+        return True
 
     def read_source(self, node: Node, field: str) -> Source | None:
         fields = self.r.mapping(node, field, allowed=SOURCE_FIELDS)
@@ -317,6 +436,7 @@ class _EventsReader:
         if items is None:
             return []
         running = {pid: (entry.control.controller, entry.line) for pid, entry in baseline.items()}
+        pending = sorted(self.merged.values(), key=lambda m: (m.date, m.line))  # applied at the start of their day
         seen: dict[tuple, int] = {}
         last_day, last_line = None, 0
         events = []
@@ -338,6 +458,11 @@ class _EventsReader:
                 )
             else:
                 last_day, last_line = event.date, event.line
+            while pending and pending[0].date <= event.date:
+                merger = pending.pop(0)
+                for pid, (held, _) in running.items():
+                    if held == merger.faction:
+                        running[pid] = (merger.into, merger.line)
             control = event.control  # its fields, not the Control: a tuple of strings hashes without a Python call
             key = (event.date, event.place, control.controller, control.contested_with, control.secondary, event.status)
             if key in seen:
@@ -384,15 +509,36 @@ class _EventsReader:
         if denied_by is not None and status in STATUSES and status != "disputed":
             r.problem(fields["denied_by"][1], f"{where}.denied_by", "only a disputed event has a denial; set status: disputed")
         previous = self.faction_ref(entry[1], f"{where}.previous") if (entry := fields.get("previous")) else None
+        basis = r.text(entry[1], f"{where}.basis") if (entry := fields.get("basis")) else "reported"
+        if basis is not None and basis not in BASES:
+            r.problem(fields["basis"][1], f"{where}.basis", f"'{basis}' is not one of {', '.join(BASES)}{suggest(basis, BASES)}")
+        if day is not None and self.merged:
+            for name in ("controller", "secondary", "previous"):
+                if name in fields:
+                    self.gone(fields[name][1], f"{where}.{name}", fields[name][1].value, day)
+            if control is not None:
+                for other in control.contested_with:
+                    self.gone(fields["contested_with"][1], f"{where}.contested_with", other, day)
         if len(r.problems) > before:
             return None
+        # Rules of evidence: reported, but the event still counts for the running state (no knock-on problems).
+        if status == "disputed" and "denied_by" not in fields:
+            r.problem(node, f"{where}.denied_by", "say who denies it (status is disputed)")
+        if basis == "inferred" and "note" not in fields:
+            r.problem(node, f"{where}.note", "say what was inferred from what (basis is inferred)")
+        if status == "confirmed" and sources is not None and distinct_outlets(sources) < 2:
+            outlets = ", ".join(sorted({outlet_key(s.outlet) for s in sources}))
+            r.problem(
+                fields["status"][1], f"{where}.status",
+                f"confirmed needs sources from two different outlets (has {len(sources)} from {outlets}); add one or set status: claimed",
+            )
         # Only read when nothing else is wrong with the event (their problems would come after the check above).
         qualifier = r.text(entry[1], f"{where}.date_qualifier") if (entry := fields.get("date_qualifier")) else None
         note = r.text(entry[1], f"{where}.note") if (entry := fields.get("note")) else None
         return Event(
             index=index, line=node.line, date=day, place=place, control=control, status=status,
             summary=summary, sources=sources, claimed_by=claimed_by, denied_by=denied_by,
-            previous=previous, date_qualifier=qualifier, note=note,
+            previous=previous, date_qualifier=qualifier, note=note, basis=sys.intern(basis),
         )
 
 
@@ -419,6 +565,9 @@ def _read_events(root: Node | None, reader: FieldReader, places: dict[str, Place
     baseline_day, baseline, baseline_sources = (
         events_reader.read_baseline(top["baseline"][1]) if "baseline" in top else (None, {}, ())
     )
+    if "mergers" in top:
+        events_reader.read_mergers(top["mergers"][1], baseline_day)
+    events_reader.read_renames(baseline_day)
     events = events_reader.read_events(top["events"][1], baseline_day, baseline) if "events" in top else []
     if reader.problems or baseline_day is None:
         return None
@@ -426,4 +575,5 @@ def _read_events(root: Node | None, reader: FieldReader, places: dict[str, Place
         title=title or "", factions=events_reader.factions, places=places, baseline_date=baseline_day,
         baseline=baseline, baseline_sources=baseline_sources, events=tuple(events),
         sources={k: v for k, v in events_reader.sources.items() if v is not None},
+        mergers=tuple(sorted(events_reader.merged.values(), key=lambda m: (m.date, m.line))),
     )

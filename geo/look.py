@@ -38,10 +38,11 @@ class MarkerStyle:
     outline: str = "solid"  # solid | contested | claimed | disputed
     halo: bool = False  # changed that day
     selected: bool = False
+    inferred: bool = False  # the change rests on a wider report, not one naming the place: a white centre dot
 
     def key(self) -> str:
         parts = (self.shape, f"{self.radius:g}", self.fill, self.fill2 or "", self.ring or "", self.outline,
-                 "h" if self.halo else "", "s" if self.selected else "")
+                 "h" if self.halo else "", "s" if self.selected else "", "i" if self.inferred else "")
         return "|".join(parts)
 
     @property
@@ -113,6 +114,9 @@ def icon_svg(style: MarkerStyle) -> str:
     if style.ring is not None:  # contested: outline striped in the contester's colour
         ring = safe_colour(style.ring)
         parts.append(_shape_svg(shape, c, r, f'fill="none" stroke="{ring}" stroke-width="2.4" stroke-dasharray="3 2.2"'))
+    if style.inferred:  # inferred: a white dot with a dark edge in the middle, whatever the fill
+        dot = _num(max(1.6, r * 0.36))
+        parts.append(f'<circle cx="{_num(c)}" cy="{_num(c)}" r="{dot}" fill="#FFFFFF" stroke="{OUTLINE_DARK}" stroke-width="1"/>')
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{size}" height="{size}" viewBox="0 0 {size} {size}">'
         + "".join(parts) + "</svg>"
@@ -130,6 +134,11 @@ def faction_colour(factions: dict[str, Faction], faction_id: str | None) -> str:
 def day_label(day: date) -> str:
     """'6 Dec 2024'."""
     return f"{day.day} {day:%b %Y}"
+
+
+def basis_words(basis: str) -> str:
+    """'' for a reported change, 'inferred' otherwise (shown beside the status)."""
+    return "inferred" if basis == "inferred" else ""
 
 
 def faction_name(factions: dict[str, Faction], faction_id: str | None, short: bool = True) -> str:

@@ -10,16 +10,11 @@ from dataclasses import dataclass, field
 from datetime import date
 
 STATUSES = ("confirmed", "claimed", "disputed")
-PLACE_KINDS = ("city", "town", "border_crossing", "military_base", "airport", "dam", "area")
-
-
-@dataclass(frozen=True, slots=True)
-class Faction:
-    id: str
-    label: str  # full name, e.g. "Syrian Democratic Forces"
-    short: str  # short legend label, e.g. "SDF"
-    colour: str  # "#rrggbb"
-    description: str
+BASES = ("reported", "inferred")  # does a source name the place, or is the change inferred from a wider report?
+PLACE_KINDS = (
+    "city", "town", "village", "border_crossing", "military_base", "military_post", "airport", "dam", "bridge",
+    "oil_gas_field", "camp", "prison", "area",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +24,56 @@ class Source:
     date: date
     url: str | None = None  # http(s) only; the loader rejects anything else
     seed: str | None = None  # file name in shared/seeds when the source is a seed report
+
+
+@dataclass(frozen=True, slots=True)
+class FactionName:
+    """A faction's name in force from `start` (a rename): its colour and id stay."""
+
+    start: date
+    label: str
+    short: str
+    description: str
+    sources: tuple[Source, ...] = ()
+    line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Faction:
+    id: str
+    label: str  # full name, e.g. "Syrian Democratic Forces"
+    short: str  # short legend label, e.g. "SDF"
+    colour: str  # "#rrggbb"
+    description: str
+    renames: tuple[FactionName, ...] = ()  # later names, in date order; label/short/description above come first
+
+    def on(self, day: date) -> Faction:
+        """The faction as it was called on `day` (itself when no rename is in force)."""
+        name = None
+        for rename in self.renames:
+            if rename.start > day:
+                break
+            name = rename
+        if name is None:
+            return self
+        return Faction(self.id, name.label, name.short, self.colour, name.description, self.renames)
+
+    def names(self) -> tuple[tuple[date | None, str, str], ...]:
+        """(from, label, short) of every name, the first from None (always)."""
+        return ((None, self.label, self.short), *((r.start, r.label, r.short) for r in self.renames))
+
+
+@dataclass(frozen=True, slots=True)
+class Merger:
+    """From `date` on, faction `faction` is part of `into`: every place it held passes to `into` that day."""
+
+    date: date
+    faction: str
+    into: str
+    summary: str
+    sources: tuple[Source, ...]
+    line: int = 0
+    note: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +127,17 @@ class Control:
         extra = (self.secondary,) if self.secondary else ()
         return (self.controller, *self.contested_with, *extra)
 
+    def merged(self, faction: str, into: str) -> Control:
+        """This control once `faction` has merged into `into` (a contest or split with itself disappears)."""
+        if faction not in self.factions():
+            return self
+        controller = into if self.controller == faction else self.controller
+        contested = tuple(dict.fromkeys(into if f == faction else f for f in self.contested_with))
+        secondary = into if self.secondary == faction else self.secondary
+        return Control(
+            controller, tuple(f for f in contested if f != controller), None if secondary == controller else secondary
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class Event:
@@ -98,6 +154,12 @@ class Event:
     previous: str | None = None  # expected controller before the event (checked)
     date_qualifier: str | None = None  # "night of 7/8 Dec", "by 11 Dec", ...
     note: str | None = None
+    basis: str = "reported"  # one of BASES: "inferred" when no source names the place
+    merger: Merger | None = None  # set on the per-place changes the timeline derives from a merger
+
+    @property
+    def inferred(self) -> bool:
+        return self.basis == "inferred"
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +184,10 @@ class PlaceState:
     def controller(self) -> str:
         return self.control.controller
 
+    @property
+    def basis(self) -> str:
+        return self.event.basis if self.event is not None else "reported"
+
 
 @dataclass(frozen=True, slots=True)
 class Dataset:
@@ -135,3 +201,15 @@ class Dataset:
     events_path: str = ""
     places_path: str = ""
     sources: dict[str, Source] = field(default_factory=dict)  # the named source catalogue
+    mergers: tuple[Merger, ...] = ()  # in date order
+
+    def factions_on(self, day: date) -> dict[str, Faction]:
+        """Every faction under the name in force on `day`."""
+        return factions_on(self.factions, day)
+
+
+def factions_on(factions: dict[str, Faction], day: date) -> dict[str, Faction]:
+    """The factions under the names in force on `day` (the same dict when none was ever renamed)."""
+    if not any(f.renames for f in factions.values()):
+        return factions
+    return {fid: f.on(day) for fid, f in factions.items()}

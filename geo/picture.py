@@ -175,6 +175,8 @@ class DayPicture:
         self.scale = min(width, height) / 675 if not self.square else min(width, height) / 1000
         self._dynamic: list = []
         self.faction_row_h = 24 * self.scale if not self.square else 27 * self.scale
+        # the legend lists the factions holding places that day: room for the most any day has
+        self.legend_rows_max = max(1, *(sum(1 for n in timeline.counts_on(d).values() if n) for d in timeline.days))
         self._layout(outline)
 
     # --- the parts that never change ------------------------------------------------
@@ -247,12 +249,13 @@ class DayPicture:
             ("o", 8, _mix(ex, 0.3), ex, 1.6, ":", "Disputed: dotted edge"),
             ("o", 8, ex, other, 2.0, "-", "Contested: attacker's edge"),
             ("o", 8, "halo", DARK, 1.4, "-", "Changed this day: ring"),
+            ("o", 8, "inferred", DARK, 0.7, "-", "Inferred: white dot"),
         ]
         row_h = 22 * fs
         if self.square:
             x0, top, col_w = W * 0.56, H, W * 0.22
         else:
-            n_factions = len(self.dataset.factions)
+            n_factions = self.legend_rows_max
             x0, top, col_w = 0.0, H - (n_factions + 1.6) * self.faction_row_h, W / 2
         lax.text(x0, top, "Symbols", fontsize=9 * fs, weight="bold", va="top", color=DARK, parse_math=False, family=FONT)
         rows_per_col = -(-len(sym) // 2)
@@ -264,8 +267,13 @@ class DayPicture:
                 lax.scatter([x], [y], s=(size * 2.1 * fs) ** 2, marker="o", facecolors="none", edgecolors=DARK,
                             linewidths=lwidth * fs, clip_on=False)
                 face = ex
+            dot = face == "inferred"
+            face = ex if dot else face
             lax.scatter([x], [y], s=(size * fs) ** 2, marker=marker, facecolors=[face], edgecolors=[edge],
                         linewidths=lwidth * fs, linestyles=ls, clip_on=False, zorder=3)
+            if dot:
+                lax.scatter([x], [y], s=(3.2 * fs) ** 2, marker="o", facecolors="white", edgecolors=DARK, linewidths=0.6 * fs,
+                            clip_on=False, zorder=4)
             lax.text(x + 16 * fs, y, label, fontsize=7.6 * fs, va="center", color="#333333", parse_math=False, family=FONT)
         if self.territory is not None:
             if self.square:
@@ -297,8 +305,11 @@ class DayPicture:
         groups: dict[tuple, list[tuple[float, float]]] = defaultdict(list)
         halos: list[tuple[float, float, float]] = []
         splits = []
+        inferred: list[tuple[float, float]] = []
         for place in ds.places.values():
             style = _place_style(place.kind, state[place.id], self.colours, fs)
+            if state[place.id].basis == "inferred":
+                inferred.append((place.lon, place.lat))
             if place.id in changed:
                 halos.append((place.lon, place.lat, style.size))
             if style.face2 is not None:
@@ -321,6 +332,10 @@ class DayPicture:
                 markerfacecolor=style.face, markerfacecoloralt=style.face2, markeredgecolor=style.edge,
                 markeredgewidth=style.width, zorder=7.2,
             )))
+        if inferred:  # the web map's mark for an inferred change: a white dot with a dark edge
+            xs, ys = zip(*inferred, strict=True)
+            self._add(self.ax.scatter(xs, ys, s=(3.2 * fs) ** 2, marker="o", facecolors="white", edgecolors=DARK,
+                                      linewidths=0.6 * fs, zorder=8))
         # names of the cities
         halo = [patheffects.withStroke(linewidth=2.4 * fs, foreground="white")]
         for place in ds.places.values():
@@ -377,13 +392,15 @@ class DayPicture:
         W, H = self.legend_box[2] * self.size[0], self.legend_box[3] * self.size[1]
         counts = self.timeline.counts_on(day)
         before = self.timeline.counts_on(day - timedelta(days=1)) if day > self.timeline.first_day else counts
-        rows = list(self.dataset.factions.items())
+        rows = [(fid, f) for fid, f in self.dataset.factions_on(day).items() if counts.get(fid, 0)]
+        inferred = sum(1 for s in self.timeline.state_on(day).values() if s.basis == "inferred")
         row_h = self.faction_row_h
         if self.square:
             per_col, col_w, label_chars = max(1, -(-len(rows) // 2)), W * 0.26, 0
         else:
             per_col, col_w, label_chars = max(1, len(rows)), W, 34
-        self._add(lax.text(0, H, f"Places held, of {len(self.dataset.places)}", fontsize=9 * fs, weight="bold", va="top",
+        of = f"Places held, of {len(self.dataset.places)}" + (f" ({inferred} inferred)" if inferred else "")
+        self._add(lax.text(0, H, of, fontsize=9 * fs, weight="bold", va="top",
                            color=DARK, parse_math=False, family=FONT))
         for i, (fid, faction) in enumerate(rows):
             col, row = divmod(i, per_col)

@@ -133,7 +133,7 @@ class PlaceLayers:
             by_cell: dict[int, list[tuple[int, str]]] = {}
             for pair, count in zip(pairs.tolist(), counts.tolist(), strict=True):
                 by_cell.setdefault(pair // len(holders), []).append((count, holders[pair % len(holders)]))
-            factions = self.dataset.factions
+            factions = self.dataset.factions_on(day)
             for c, found in by_cell.items():
                 rep = int(first[c])
                 if not keep[rep]:

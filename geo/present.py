@@ -16,10 +16,19 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from geo.escape import esc, link, safe_colour
-from geo.look import MarkerStyle, control_words, day_label, faction_colour, faction_name, front_swatch_svg, icon_svg, zone_swatch_svg
+from geo.look import (
+    MarkerStyle,
+    control_words,
+    day_label,
+    faction_colour,
+    faction_name,
+    front_swatch_svg,
+    icon_svg,
+    zone_swatch_svg,
+)
 from geo.model import STATUSES, Dataset, Event, Place, PlaceState, Source
 from geo.symbols import KIND_SYMBOLS
-from geo.timeline import Timeline
+from geo.timeline import Rename, Timeline
 
 DATE_PARAM = "date"
 PLACE_PARAM = "place"
@@ -182,6 +191,7 @@ class LegendRow:
     area_km2: float | None = None  # of the approximate zones (None: no zone figures)
     contested_km2: float = 0.0  # the contested part of area_km2
     population: int | None = None  # of the listed places held
+    inferred: int = 0  # of `count`, places whose state rests on inference
 
 
 ZONES_CAPTION = ("Areas are approximate zones inferred from held places, not surveyed front lines; "
@@ -194,15 +204,29 @@ def legend_rows(dataset: Dataset, timeline: Timeline, day: date, stats: list[Map
     counts = timeline.counts_on(day)
     before = timeline.counts_on(day - timedelta(days=1)) if day > timeline.first_day else counts
     by_faction = {row["faction"]: row for row in stats or ()}
+    inferred = inferred_counts(timeline, day)
+    merged_by = {m.faction: m.date for m in dataset.mergers}
     rows = []
-    for fid, f in dataset.factions.items():
-        row = LegendRow(fid, f.short, f.label, safe_colour(f.colour), counts.get(fid, 0), counts.get(fid, 0) - before.get(fid, 0))
+    for fid, f in dataset.factions_on(day).items():
+        if fid in merged_by and merged_by[fid] < day:  # gone the day before: nothing left to count
+            continue
+        row = LegendRow(fid, f.short, f.label, safe_colour(f.colour), counts.get(fid, 0), counts.get(fid, 0) - before.get(fid, 0),
+                        inferred=inferred.get(fid, 0))
         if stats is not None:
             figures = by_faction.get(fid, {})
             row = replace(row, area_km2=float(figures.get("area_km2", 0.0)), contested_km2=float(figures.get("contested_km2", 0.0)),
                           population=int(figures.get("population", 0)))
         rows.append(row)
     return rows
+
+
+def inferred_counts(timeline: Timeline, day: date) -> dict[str, int]:
+    """Places per holder whose current state rests on inference (basis: inferred) at the end of `day`."""
+    counts: dict[str, int] = {}
+    for state in timeline.state_on(day).values():
+        if state.basis == "inferred":
+            counts[state.controller] = counts.get(state.controller, 0) + 1
+    return counts
 
 
 def km2_text(km2: float) -> str:
@@ -234,6 +258,8 @@ def legend_html(rows: list[LegendRow], total: int) -> str:
     for row in rows:
         swatch = svg_img(icon_svg(MarkerStyle("square", 6.5, row.colour)), row.short)
         delta = f' <span class="delta">({row.change:+d})</span>' if row.change else ""
+        if row.inferred:
+            delta += f' <span class="muted inferred" title="of which inferred from wider reports">{row.inferred} inf.</span>'
         extra = ""
         if figures:
             contested = f"of which {km2_text(row.contested_km2)} contested" if row.contested_km2 > 0 else "none contested"
@@ -253,8 +279,16 @@ def legend_html(rows: list[LegendRow], total: int) -> str:
         '<div class="syria-legend"><table style="width:100%;border-collapse:collapse">'
         + "".join(items)
         + f'<tr><td></td><td class="muted">All places</td><td style="text-align:right">{total}</td>{totals}</tr></table>'
-        + caption + "</div>"
+        + _inferred_line(sum(row.inferred for row in rows)) + caption + "</div>"
     )
+
+
+def _inferred_line(inferred: int) -> str:
+    if not inferred:
+        return '<p class="muted syria-inferred" style="font-size:.8rem;margin:.3rem 0 0">No place rests on inference this day.</p>'
+    places = "place rests" if inferred == 1 else "places rest"
+    return (f'<p class="muted syria-inferred" style="font-size:.8rem;margin:.3rem 0 0">{inferred} {places} on inference from a '
+            "wider report (no source names the place; white centre dot).</p>")
 
 
 def symbol_rows(dataset: Dataset, zones: bool = True, fronts: bool = True) -> list[tuple[str, str]]:
@@ -275,6 +309,7 @@ def symbol_rows(dataset: Dataset, zones: bool = True, fronts: bool = True) -> li
         (icon_svg(MarkerStyle("circle", 7.5, example, fill2=other)), "Split: right half in the second holder's colour"),
         (icon_svg(MarkerStyle("circle", 7.5, example, outline="claimed")), "Claimed, not confirmed: hollow"),
         (icon_svg(MarkerStyle("circle", 7.5, example, outline="disputed")), "Disputed (denied): hollow, dotted edge"),
+        (icon_svg(MarkerStyle("circle", 7.5, example, inferred=True)), INFERRED_WORDS),
         (icon_svg(MarkerStyle("circle", 7.5, example, halo=True)), "Changed on this day: black ring"),
         (icon_svg(MarkerStyle("circle", 7.5, example, selected=True)), "Selected place: blue dashed ring"),
     ]
@@ -286,6 +321,9 @@ def symbol_rows(dataset: Dataset, zones: bool = True, fronts: bool = True) -> li
     if fronts:
         rows.append((front_swatch_svg(), "Front line (approximate): where two sides' zones meet"))
     return rows
+
+
+INFERRED_WORDS = "Inferred from a wider report (no source names the place): white centre dot"
 
 
 def symbols_html(rows: list[tuple[str, str]]) -> str:
@@ -312,7 +350,14 @@ def sentence(text: str) -> str:
 
 
 def status_words(event: Event) -> str:
-    """Plain text: 'confirmed', 'claimed by HTS', 'disputed: claimed by X, denied by Y'."""
+    """Plain text: 'confirmed', 'claimed by HTS', 'disputed: claimed by X, denied by Y', '…; inferred'."""
+    words = _status_only(event)
+    return f"{words}; inferred from a wider report" if event.basis == "inferred" else words
+
+
+def _status_only(event: Event) -> str:
+    if event.merger is not None:
+        return f"merger of factions (the place keeps its status: {event.status})"
     if event.status == "claimed":
         return f"claimed by {event.claimed_by}" if event.claimed_by else "claimed"
     if event.status == "disputed":
@@ -328,8 +373,11 @@ def status_words(event: Event) -> str:
 def change_headline(dataset: Dataset, event: Event, before: PlaceState | None) -> str:
     """Plain text: what the event did to the place, e.g. 'HTS took Aleppo from Government'."""
     place = dataset.places[event.place].name if event.place in dataset.places else event.place
-    f = dataset.factions
+    f = dataset.factions_on(event.date)
     new, ctl = faction_name(f, event.control.controller), event.control
+    if event.merger is not None:
+        gone = faction_name(dataset.factions_on(event.date - timedelta(days=1)), event.merger.faction)
+        return f"{place} passes to {new} as {gone} merges into it"
     old = faction_name(f, before.controller) if before is not None else None
     if ctl.contested_with:
         attackers = " and ".join(faction_name(f, x) for x in ctl.contested_with)
@@ -391,6 +439,13 @@ def _status_badge(status: str) -> str:
             f'border-radius:.6rem;padding:0 .4rem;font-size:.8rem;white-space:nowrap">{label}</span>')
 
 
+def _basis_badge(basis: str) -> str:
+    if basis != "inferred":
+        return ""
+    return (' <span class="basis basis-inferred" style="border:1px dashed #555555;color:#555555;border-radius:.6rem;'
+            'padding:0 .4rem;font-size:.8rem;white-space:nowrap" title="no source names the place">inferred</span>')
+
+
 def changes_html(items: list[ChangeItem], day: date) -> str:
     if not items:
         return f'<div class="syria-changes"><p class="muted">No recorded change of control on {day_label(day)}.</p></div>'
@@ -401,7 +456,7 @@ def changes_html(items: list[ChangeItem], day: date) -> str:
         note = f'<br><span class="muted">Note: {esc(e.note)}</span>' if e.note else ""
         blocks.append(
             f'<li style="margin-bottom:.5rem;border-left:4px solid {item.colour};padding-left:.5rem;list-style:none">'
-            f'<b>{esc(item.headline)}</b>{when} {_status_badge(e.status)}'
+            f'<b>{esc(item.headline)}</b>{when} {_status_badge(e.status)}{_basis_badge(e.basis)}'
             f'<br>{esc(e.summary)}'
             f'<br><span class="muted">{esc(sentence(status_words(e)))}</span>{note}'
             f'<br><span style="font-size:.85rem">Sources: {sources_html(e.sources)}</span></li>'
@@ -425,12 +480,19 @@ class HistoryRow:
 def history_rows(dataset: Dataset, timeline: Timeline, place_id: str) -> list[HistoryRow]:
     """The baseline state of a place and every event that changed it, oldest first."""
     rows = []
-    for state in timeline.history(place_id):
+    for state in timeline.history_entries(place_id):
+        if isinstance(state, Rename):
+            rows.append(HistoryRow(
+                since=state.since, control=state.name.label, colour=faction_colour(dataset.factions, state.faction),
+                status="renamed", summary=f"{state.old_label} is now called {state.name.label}.",
+                sources=state.name.sources, baseline=False,
+            ))
+            continue
         e = state.event
         colour = faction_colour(dataset.factions, state.controller)
         rows.append(HistoryRow(
             since=state.since,
-            control=control_words(state.control, dataset.factions),
+            control=control_words(state.control, dataset.factions_on(state.since)),
             colour=colour,
             status=state.status if e is None else status_words(e),
             summary=e.summary if e is not None else "Baseline: the state the timeline starts from.",

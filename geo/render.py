@@ -31,7 +31,7 @@ from shapely.geometry import shape
 
 from geo.assets import apply_assets
 from geo.escape import esc
-from geo.look import MarkerStyle, control_words, day_label, faction_colour, icon_svg
+from geo.look import MarkerStyle, basis_words, control_words, day_label, faction_colour, icon_svg
 from geo.model import Dataset, Faction, Place, PlaceState
 from geo.outline import OUTLINE_PATH, outline_geojson
 from geo.symbols import DEFAULT_SYMBOL, KIND_SYMBOLS
@@ -71,6 +71,7 @@ def marker_style(
         outline=outline,
         halo=changed,
         selected=selected,
+        inferred=state.basis == "inferred",
     )
 
 
@@ -86,7 +87,8 @@ def plain(value: object) -> str:
 def tooltip_parts(place: Place, state: PlaceState, factions: dict[str, Faction], changed: bool,
                   notes: tuple[str, ...] = ()) -> tuple[str, str, str, tuple[str, ...]]:
     """Hover text as plain (unescaped, one-line) parts: name, Arabic name, 'holder (status) since day', italic lines."""
-    status = "" if state.status == "confirmed" else f" ({state.status})"
+    words = [w for w in ("" if state.status == "confirmed" else state.status, basis_words(state.basis)) if w]
+    status = f" ({', '.join(words)})" if words else ""
     since = "" if state.event is None else f" since {day_label(state.since)}"
     extra = (("changed this day",) if changed else ()) + tuple(plain(n) for n in notes)
     return plain(place.name), plain(place.name_ar), plain(f"{control_words(state.control, factions)}{status}{since}"), extra
@@ -116,6 +118,7 @@ def layer_data(dataset: Dataset, timeline: Timeline, day: date, selected: str | 
     """
     state = timeline.state_on(day)
     changed = timeline.changed_on(day) if timeline.first_day <= day <= timeline.last_day else frozenset()
+    factions = dataset.factions_on(day)  # the names in force that day
     icons: dict[str, list] = {}
     keys: dict[str, str] = {}
     features = []
@@ -124,13 +127,13 @@ def layer_data(dataset: Dataset, timeline: Timeline, day: date, selected: str | 
     for place in chosen:
         s = state[place.id]
         is_changed = place.id in changed
-        style = marker_style(place, s, dataset.factions, is_changed, place.id == selected)
+        style = marker_style(place, s, factions, is_changed, place.id == selected)
         k = keys.get(style.key())
         if k is None:
             k = keys[style.key()] = f"i{len(keys)}"
             z = (2000 if style.selected else 0) + (1000 if style.halo else 0) + int(style.radius * 10)
             icons[k] = [icon_svg(style), style.size, z]
-        parts = tooltip_parts(place, s, dataset.factions, is_changed, notes.get(place.id, ()))
+        parts = tooltip_parts(place, s, factions, is_changed, notes.get(place.id, ()))
         tip = tip_html(parts)
         if place.area:
             colour = faction_colour(dataset.factions, s.controller)

@@ -42,9 +42,9 @@ from pathlib import Path
 from geo.assets import LEAFLET_VERSION, REPO_ROOT, VENDOR_DIR
 from geo.escape import safe_colour, safe_url
 from geo.look import MarkerStyle, control_words, day_label, icon_svg
-from geo.model import Dataset, Source
+from geo.model import Dataset, Event, Source
 from geo.outline import outline_geojson
-from geo.present import change_headline, sentence, status_words  # the dashboard's words for an event
+from geo.present import change_headline, sentence, status_words, symbol_rows  # the dashboard's words
 from geo.render import marker_style, place_bounds, to_js_json
 from geo.symbols import KIND_SYMBOLS
 from geo.timeline import Timeline
@@ -118,20 +118,8 @@ def _svg_uri(svg: str) -> str:
 
 
 def symbol_key(dataset: Dataset) -> list[list[str]]:
-    """[data-URI of an SVG, explanation] for every symbol the map can show (kinds in the data, then modes and statuses)."""
-    grey, example, other = "#9E9E9E", "#4477AA", "#DDAA33"
-    kinds = {p.kind for p in dataset.places.values()}
-    rows = [[_svg_uri(icon_svg(MarkerStyle(shape, radius, grey))), label]
-            for kind, (shape, radius, label) in KIND_SYMBOLS.items() if kind in kinds]
-    rows += [
-        [_svg_uri(icon_svg(MarkerStyle("circle", 7.5, example))), "Held (confirmed): holder's colour"],
-        [_svg_uri(icon_svg(MarkerStyle("circle", 7.5, example, ring=other))), "Contested: striped edge in the attacker's colour"],
-        [_svg_uri(icon_svg(MarkerStyle("circle", 7.5, example, fill2=other))), "Split: right half in the second holder's colour"],
-        [_svg_uri(icon_svg(MarkerStyle("circle", 7.5, example, outline="claimed"))), "Claimed, not confirmed: hollow"],
-        [_svg_uri(icon_svg(MarkerStyle("circle", 7.5, example, outline="disputed"))), "Disputed (denied): hollow, dotted edge"],
-        [_svg_uri(icon_svg(MarkerStyle("circle", 7.5, example, halo=True))), "Changed on this day: black ring"],
-    ]
-    return rows
+    """[data-URI of an SVG, explanation] for every symbol the map can show: the dashboard's key (geo.present)."""
+    return [[_svg_uri(svg), text] for svg, text in symbol_rows(dataset, zones=False, fronts=False)]
 
 
 def page_data(dataset: Dataset, timeline: Timeline, territory=None, tiles: str = "carto") -> dict:
@@ -168,6 +156,13 @@ def page_data(dataset: Dataset, timeline: Timeline, territory=None, tiles: str =
     event_index = {id(e): i for i, e in enumerate(dataset.events)}
     place_index = {pid: i for i, pid in enumerate(dataset.places)}
     events: list[dict | None] = [None] * len(dataset.events)
+
+    def event_id(e: Event) -> int:  # a merger's per-place changes are not in the file's list: they go after it
+        if id(e) not in event_index:
+            event_index[id(e)] = len(events)
+            events.append(None)
+        return event_index[id(e)]
+
     places = []
     for place in dataset.places.values():
         history = []
@@ -177,8 +172,9 @@ def page_data(dataset: Dataset, timeline: Timeline, territory=None, tiles: str =
             d = (state.since - first).days
             entry = {
                 "d": d, "c": state.controller, "k": list(state.control.contested_with), "s": state.control.secondary,
-                "st": state.status, "w": control_words(state.control, dataset.factions),
-                "e": event_index[id(e)] if e is not None else -1,
+                "st": state.status, "w": control_words(state.control, dataset.factions_on(state.since)),
+                "b": state.basis,
+                "e": event_id(e) if e is not None else -1,
                 "i": icon_id(marker_style(place, state, dataset.factions, False)),
                 "ih": icon_id(marker_style(place, state, dataset.factions, True)),
             }
@@ -220,7 +216,8 @@ def page_data(dataset: Dataset, timeline: Timeline, territory=None, tiles: str =
         "days": [d.isoformat() for d in days],
         "labels": [day_label(d) for d in days],
         "weekdays": [f"{d:%A}" for d in days],
-        "factions": [{"id": fid, "short": f.short, "label": f.label, "colour": safe_colour(f.colour), "about": f.description}
+        "factions": [{"id": fid, "short": f.short, "label": f.label, "colour": safe_colour(f.colour), "about": f.description,
+                      "names": [[(r.start - first).days, r.short, r.label, r.description] for r in f.renames]}
                      for fid, f in dataset.factions.items()],
         "places": places,
         "events": events,
@@ -323,6 +320,12 @@ APP_JS = r"""
   function colour(c) { return (typeof c === "string" && COLOUR.test(c)) ? c : "#9E9E9E"; }
   function factionColour(id) { var f = FACTIONS.get(id); return colour(f ? f.colour : null); }
   function factionShort(id) { var f = FACTIONS.get(id); return f ? f.short : String(id); }
+  // The faction as named on day d (renames keep the id and colour).
+  function factionOn(f, d) {
+    var name = {short: f.short, label: f.label, about: f.about};
+    (f.names || []).forEach(function (n) { if (n[0] <= d) { name = {short: n[1], label: n[2], about: n[3]}; } });
+    return name;
+  }
   function clear(node) { while (node.firstChild) { node.removeChild(node.firstChild); } }
   function badge(status) {
     var b = el("span", {"class": "badge", text: status});
@@ -420,7 +423,8 @@ APP_JS = r"""
     var node = el("div", null, [el("b", {text: p.name})]);
     if (p.ar) { node.appendChild(document.createTextNode(" ")); node.appendChild(el("span", {dir: "rtl", text: p.ar})); }
     node.appendChild(el("br"));
-    node.appendChild(document.createTextNode(e.w + (e.st !== "confirmed" ? " (" + e.st + ")" : "") +
+    var words = [e.st !== "confirmed" ? e.st : "", e.b === "inferred" ? "inferred" : ""].filter(Boolean);
+    node.appendChild(document.createTextNode(e.w + (words.length ? " (" + words.join(", ") + ")" : "") +
       (e.e >= 0 ? " since " + DATA.labels[e.d] : "")));
     if (e.d === day && e.e >= 0) { node.appendChild(el("br")); node.appendChild(el("i", {text: "changed this day"})); }
     return node;
@@ -508,13 +512,15 @@ APP_JS = r"""
     var body = $("legend");
     clear(body);
     DATA.factions.forEach(function (f) {
+      var named = factionOn(f, d);
       var sw = el("span", {"class": "swatch"});
       sw.style.background = colour(f.colour);
       var n = counts.get(f.id) || 0, delta = n - (before.get(f.id) || 0);
       var num = el("td", {"class": "num", "data-faction": f.id}, [el("b", {text: String(n)})]);
       if (delta) { num.appendChild(el("span", {"class": "delta", text: " (" + (delta > 0 ? "+" : "") + delta + ")"})); }
       body.appendChild(el("tr", null, [el("td", null, [sw]),
-        el("td", {title: f.about || f.label}, [el("b", {text: f.short}), " ", el("span", {"class": "muted small", text: f.label})]), num]));
+        el("td", {title: named.about || named.label}, [el("b", {text: named.short}), " ",
+          el("span", {"class": "muted small", text: named.label})]), num]));
     });
     body.appendChild(el("tr", null, [el("td"), el("td", {"class": "muted", text: "All places"}),
       el("td", {"class": "num", text: String(DATA.places.length)})]));

@@ -504,6 +504,7 @@ def generate(n_places: int, n_events: int, n_days: int, seed: int = 0, start: da
     sources: list[str] = []  # catalogue lines
     n_sources = 0
     day_sources: list[str] = []
+    source_outlet: dict[str, str] = {}
     seen_today: set = set()
     out: list[str] = []
     current_day = -1
@@ -563,7 +564,7 @@ def generate(n_places: int, n_events: int, n_days: int, seed: int = 0, start: da
             actor = control[2] if kind == "foothold" else control[1][0] if kind == "contest" else control[0]
             claimant = CLAIMANT[actor] if rng.random() < 0.8 else rng.choice(THIRD_PARTY_CLAIMANTS)
             out.append(f"  claimed_by: {q(claimant)}")
-            if status == "disputed" and rng.random() < 0.7:
+            if status == "disputed":
                 out.append(f"  denied_by: {q(CLAIMANT[before[0]] if before[0] != control[0] else 'local sources')}")
         r = rng.random()
         if r < 0.02:
@@ -575,18 +576,23 @@ def generate(n_places: int, n_events: int, n_days: int, seed: int = 0, start: da
         out.append(f"  summary: {q(summary)}")
         if rng.random() < 0.01:
             out.append(f"  note: {q(rng.choice(NOTES))}")
-        if rng.random() < 0.005:  # an inline source, as editors sometimes write them
+        if status != "confirmed" and rng.random() < 0.005:  # an inline source, as editors sometimes write them
             out.append("  sources:")
             out.append(f"    - outlet: {q('Local activist page')}")
             out.append(f"      title: {q(summary[:-1])}")
             out.append(f"      date: {day.isoformat()}")
             continue
-        cited = []
-        for _ in range(1 if rng.random() < 0.9 else 2):
-            if not day_sources or rng.random() < 0.1:
+        cited: list[str] = []
+        wanted = 2 if status == "confirmed" else 1 if rng.random() < 0.9 else 2  # confirmed: two outlets
+        while len(cited) < wanted:
+            cited_outlets = {source_outlet[c] for c in cited}
+            if not day_sources or rng.random() < 0.1 or (status == "confirmed" and cited):
                 n_sources += 1
                 sid = f"s{n_sources:06d}"
                 outlet = OUTLETS[rng.randrange(len(OUTLETS))]
+                while status == "confirmed" and outlet in cited_outlets:
+                    outlet = OUTLETS[rng.randrange(len(OUTLETS))]
+                source_outlet[sid] = outlet
                 published = day + timedelta(days=1 if rng.random() < 0.3 else 0)
                 sources.append(f"  {sid}:")
                 sources.append(f"    outlet: {q(outlet)}")
@@ -599,6 +605,8 @@ def generate(n_places: int, n_events: int, n_days: int, seed: int = 0, start: da
                 sid = day_sources[rng.randrange(len(day_sources))]
             if sid not in cited:
                 cited.append(sid)
+            elif status != "confirmed":
+                break
         out.append(f"  sources: [{', '.join(cited)}]")
 
     head = [

@@ -9,7 +9,7 @@ from geo.timeline import Timeline
 
 STATE_COLUMNS = (
     "place_id", "name", "kind", "governorate", "lat", "lon", "geonames_id",
-    "controller", "mode", "contested_with", "secondary", "status", "since", "changed_today",
+    "controller", "controller_label", "mode", "contested_with", "secondary", "status", "basis", "since", "changed_today",
 )
 
 
@@ -17,6 +17,7 @@ def state_rows(dataset: Dataset, timeline: Timeline, day: date) -> list[dict]:
     """One row per place (gazetteer order) with its control at the end of `day`."""
     state = timeline.state_on(day)
     changed = timeline.changed_on(day) if day <= timeline.last_day else frozenset()
+    factions = dataset.factions_on(day)
     rows = []
     for place in dataset.places.values():
         s = state[place.id]
@@ -29,10 +30,12 @@ def state_rows(dataset: Dataset, timeline: Timeline, day: date) -> list[dict]:
             "lon": round(place.lon, 5),
             "geonames_id": place.geonames_id,
             "controller": s.controller,
+            "controller_label": factions[s.controller].label if s.controller in factions else s.controller,
             "mode": s.control.mode,
             "contested_with": ";".join(s.control.contested_with),
             "secondary": s.control.secondary or "",
             "status": s.status,
+            "basis": s.basis,
             "since": s.since.isoformat(),
             "changed_today": place.id in changed,
         })

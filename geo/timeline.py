@@ -10,12 +10,27 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 from types import MappingProxyType
 
 from geo.errors import DateOutOfRange
-from geo.model import Dataset, Event, PlaceState
+from geo.model import Dataset, Event, FactionName, Merger, PlaceState
+
+
+@dataclass(frozen=True, slots=True)
+class Rename:
+    """A place's holder took a new name while it held the place (an entry of `history_entries`)."""
+
+    faction: str
+    old_label: str
+    name: FactionName
+
+    @property
+    def since(self) -> date:
+        return self.name.start
+
 
 # Keep keyframes to about this many stored place states in total (memory bound for big data).
 KEYFRAME_BUDGET = 2_000_000
@@ -26,15 +41,17 @@ class Timeline:
         self.dataset = dataset
         self.first_day: date = dataset.baseline_date
         last_event_day = dataset.events[-1].date if dataset.events else self.first_day
-        self.last_day: date = max(self.first_day, last_event_day)
+        last_merger_day = dataset.mergers[-1].date if dataset.mergers else self.first_day
+        self.last_day: date = max(self.first_day, last_event_day, last_merger_day)
         self.days: tuple[date, ...] = tuple(
             self.first_day + timedelta(days=i) for i in range((self.last_day - self.first_day).days + 1)
         )
         by_day: dict[date, list[Event]] = defaultdict(list)
         for event in dataset.events:  # file order is kept within a day
             by_day[event.date].append(event)
-        self._events_by_day = {day: tuple(events) for day, events in by_day.items()}
-        self.event_days: tuple[date, ...] = tuple(sorted(self._events_by_day))
+        mergers_by_day: dict[date, list[Merger]] = defaultdict(list)
+        for merger in dataset.mergers:
+            mergers_by_day[merger.date].append(merger)
 
         n_places = max(1, len(dataset.places))
         self._step = max(1, -(-n_places * len(self.days) // KEYFRAME_BUDGET))
@@ -49,7 +66,9 @@ class Timeline:
             histories[pid] = [state]
         counts = Counter(state.controller for state in current.values())
         for i, day in enumerate(self.days):
-            for event in self._events_by_day.get(day, ()):
+            if day in mergers_by_day:  # a merger comes first on its day: that day's events name the successor
+                by_day[day][:0] = [e for m in mergers_by_day[day] for e in _merger_changes(m, current)]
+            for event in by_day.get(day, ()):
                 state = PlaceState(event.place, event.control, event.status, event.date, event)
                 counts[current[event.place].controller] -= 1
                 counts[state.controller] += 1
@@ -58,6 +77,8 @@ class Timeline:
             self._counts.append(MappingProxyType({f: counts.get(f, 0) for f in dataset.factions}))
             if i % self._step == 0:
                 self._keyframes.append(MappingProxyType(dict(current)))
+        self._events_by_day = {day: tuple(events) for day, events in by_day.items() if events}
+        self.event_days: tuple[date, ...] = tuple(sorted(self._events_by_day))
         self._histories = {pid: tuple(h) for pid, h in histories.items()}
         self.state_on = lru_cache(maxsize=64)(self._state_on)
 
@@ -100,6 +121,19 @@ class Timeline:
             raise KeyError(f"unknown place '{place_id}'")
         return self._histories[place_id]
 
+    def history_entries(self, place_id: str) -> tuple[PlaceState | Rename, ...]:
+        """The history with, between its states, each rename of the holder while it held the place."""
+        history = self.history(place_id)
+        entries: list[PlaceState | Rename] = []
+        for i, state in enumerate(history):
+            entries.append(state)
+            end = history[i + 1].since if i + 1 < len(history) else None
+            faction = self.dataset.factions.get(state.controller)
+            for name in faction.renames if faction is not None else ():
+                if state.since < name.start <= self.last_day and (end is None or name.start < end):
+                    entries.append(Rename(state.controller, faction.on(name.start - timedelta(days=1)).label, name))
+        return tuple(entries)
+
     def counts_on(self, day: date) -> Mapping[str, int]:
         """Places per controlling faction at the end of `day` (every faction, zeros included)."""
         return self._counts[self._index(day)]
@@ -113,3 +147,22 @@ class Timeline:
 
     def previous_event_day(self, day: date) -> date | None:
         return next((d for d in reversed(self.event_days) if d < day), None)
+
+
+def _merger_changes(merger: Merger, current: Mapping[str, PlaceState]) -> list[Event]:
+    """One change per place where the merged faction had a stake, as of the start of the merger's day.
+
+    The place keeps its status and basis: a merger renames its holder, it adds no evidence about the place.
+    """
+    changes = []
+    for pid, state in current.items():
+        control = state.control.merged(merger.faction, merger.into)
+        if control is state.control:
+            continue
+        base = state.event
+        changes.append(Event(
+            index=-1, line=merger.line, date=merger.date, place=pid, control=control, status=state.status,
+            summary=merger.summary, sources=merger.sources, previous=state.controller, note=merger.note,
+            basis=base.basis if base is not None else "reported", merger=merger,
+        ))
+    return changes

@@ -196,13 +196,14 @@ def test_unknown_source_suggests():
 
 
 def test_missing_sources():
-    bad = edit(EVENTS, "    summary: Rebels take Aleppo.\n    sources: [reuters]\n", "    summary: Rebels take Aleppo.\n")
+    bad = edit(EVENTS, "    summary: Rebels take Aleppo.\n    sources: [reuters, afp]\n", "    summary: Rebels take Aleppo.\n")
     p = only(problems(bad), "sources")
     assert p.message == "missing" and p.line == line_of(bad, "- date: 2024-11-30")
 
 
 def test_empty_source_list():
-    bad = edit(EVENTS, "    summary: Rebels take Aleppo.\n    sources: [reuters]\n", "    summary: Rebels take Aleppo.\n    sources: []\n")
+    bad = edit(EVENTS, "    summary: Rebels take Aleppo.\n    sources: [reuters, afp]\n",
+               "    summary: Rebels take Aleppo.\n    sources: []\n")
     assert "at least one source" in only(problems(bad), "sources").message
 
 

@@ -329,7 +329,7 @@ def test_method_explains_the_zones_honestly():
 def test_captions(fixture_dataset, fixture_timeline):
     caption = present.as_of_caption(fixture_dataset, fixture_timeline)
     assert caption.startswith("As of 6 Dec 2024: 4 places, 5 sourced events since 26 Nov 2024.")
-    assert present.outlets(fixture_dataset) == ["Reuters", "The Independent"]
+    assert present.outlets(fixture_dataset) == ["Reuters", "AFP", "The Independent"]
     assert "OpenStreetMap" in present.attribution_html(fixture_dataset) and "CARTO" in present.attribution_html(fixture_dataset)
     assert "Reuters" in present.baseline_html(fixture_dataset)
 

@@ -130,7 +130,8 @@ def test_same_day_events_for_one_place_apply_in_file_order():
     place: hama
     controller: hts
     previous: gov
-    status: confirmed
+    status: claimed
+    claimed_by: rebels
     summary: Rebels hold Hama.
     sources: [reuters]
 """
