@@ -10,6 +10,7 @@ not wait for folium (and pandas with it, ~0.5 s) to import on a server's first r
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -72,6 +73,18 @@ def _shape_svg(shape: str, c: float, r: float, attrs: str) -> str:
         pts = [(c, c + R), (c + R * 0.866, c - R * 0.5), (c - R * 0.866, c - R * 0.5)]
     elif shape == "hexagon":
         pts = [(c + r * dx, c + r * dy) for dx, dy in ((1, 0), (0.5, 0.866), (-0.5, 0.866), (-1, 0), (-0.5, -0.866), (0.5, -0.866))]
+    elif shape in ("pentagon", "octagon"):
+        n = 5 if shape == "pentagon" else 8
+        turn = -math.pi / 2 if n == 5 else math.pi / 8
+        pts = [(c + r * 1.1 * math.cos(turn + 2 * math.pi * k / n), c + r * 1.1 * math.sin(turn + 2 * math.pi * k / n)) for k in range(n)]
+    elif shape == "thin_diamond":
+        pts = [(c, c - r * 1.25), (c + r * 0.6, c), (c, c + r * 1.25), (c - r * 0.6, c)]
+    elif shape in ("plus", "cross"):
+        a, b = r * 1.15, r * 0.42  # arm length and half width
+        arm = [(b, -a), (b, -b), (a, -b), (a, b), (b, b), (b, a), (-b, a), (-b, b), (-a, b), (-a, -b), (-b, -b), (-b, -a)]
+        if shape == "cross":  # the plus turned 45 degrees
+            arm = [((x - y) * 0.7071, (x + y) * 0.7071) for x, y in arm]
+        pts = [(c + x, c + y) for x, y in arm]
     else:
         return _shape_svg("circle", c, r, attrs)
     points = " ".join(f"{_num(x)},{_num(y)}" for x, y in pts)

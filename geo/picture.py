@@ -57,8 +57,10 @@ ZONES_NOTE = "Shaded areas: approximate zones inferred from held places, not sur
 
 # The web map's shape of each kind of place (geo/symbols.py) as a matplotlib marker; the sizes are the
 # picture's own (points, not the web map's pixels).
-MARKERS = {"circle": "o", "diamond": "D", "triangle": "^", "triangle_down": "v", "hexagon": "h", "square": "s"}
-MARKER_POINTS = {"city": 10.0, "town": 6.5, "border_crossing": 7.0, "military_base": 9.0, "airport": 9.0, "dam": 8.5, "area": 7.5}
+MARKERS = {"circle": "o", "diamond": "D", "triangle": "^", "triangle_down": "v", "hexagon": "h", "square": "s",
+           "pentagon": "p", "octagon": "8", "thin_diamond": "d", "plus": "P", "cross": "X"}
+MARKER_POINTS = {"city": 10.0, "town": 6.5, "village": 5.0, "border_crossing": 7.0, "military_base": 9.0, "airport": 9.0,
+                 "dam": 8.5, "area": 7.5, "military_post": 7.0, "bridge": 8.0, "oil_gas_field": 8.5, "camp": 8.0, "prison": 7.5}
 DEFAULT_MARKER_POINTS = 6.5
 DARK = "#222222"
 SEA = "#E8EDF2"
