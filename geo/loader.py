@@ -31,7 +31,7 @@ from geo.yamlread import (
 )
 
 DEFAULT_EVENTS = Path(__file__).resolve().parent.parent / "events.yaml"
-TOP_FIELDS = ("title", "factions", "sources", "baseline", "events", "mergers")
+TOP_FIELDS = ("title", "factions", "sources", "baseline", "events", "mergers", "reports_to")
 FACTION_FIELDS = ("label", "short", "colour", "description")
 RENAME_FIELDS = ("from", "label", "short", "description", "sources")
 MERGER_FIELDS = ("date", "faction", "into", "summary", "sources", "note")
@@ -569,6 +569,12 @@ def _read_events(root: Node | None, reader: FieldReader, places: dict[str, Place
         events_reader.read_mergers(top["mergers"][1], baseline_day)
     events_reader.read_renames(baseline_day)
     events = events_reader.read_events(top["events"][1], baseline_day, baseline) if "events" in top else []
+    reports_to = reader.day(top["reports_to"][1], "reports_to") if "reports_to" in top else None
+    last_change = max([e.date for e in events] + [m.date for m in events_reader.merged.values()], default=baseline_day)
+    if reports_to is not None and last_change is not None and reports_to < last_change:
+        reader.problem(top["reports_to"][1], "reports_to", f"{reports_to} is before the last change in the data ({last_change})")
+    elif reports_to is not None and baseline_day is not None and (reports_to - baseline_day).days > MAX_SPAN_DAYS:
+        reader.problem(top["reports_to"][1], "reports_to", f"{reports_to} is more than {MAX_SPAN_DAYS} days after the baseline date")
     if reader.problems or baseline_day is None:
         return None
     return Dataset(
@@ -576,4 +582,5 @@ def _read_events(root: Node | None, reader: FieldReader, places: dict[str, Place
         baseline=baseline, baseline_sources=baseline_sources, events=tuple(events),
         sources={k: v for k, v in events_reader.sources.items() if v is not None},
         mergers=tuple(sorted(events_reader.merged.values(), key=lambda m: (m.date, m.line))),
+        reports_to=reports_to,
     )

@@ -202,6 +202,7 @@ class Dataset:
     places_path: str = ""
     sources: dict[str, Source] = field(default_factory=dict)  # the named source catalogue
     mergers: tuple[Merger, ...] = ()  # in date order
+    reports_to: date | None = None  # reports were read up to this day: the map runs to it, quiet days included
 
     def factions_on(self, day: date) -> dict[str, Faction]:
         """Every faction under the name in force on `day`."""

@@ -582,9 +582,13 @@ def map_bounds(value: object) -> dict | None:
 # --- captions --------------------------------------------------------------------------
 def as_of_caption(dataset: Dataset, timeline: Timeline) -> str:
     """One line (Markdown-safe: no data strings): how current the data is."""
+    last_change = timeline.event_days[-1] if timeline.event_days else timeline.first_day
+    reports = (f" Reports were read up to {day_label(dataset.reports_to)}; later reports are not yet included."
+               if dataset.reports_to is not None else "")
     return (
         f"As of {day_label(timeline.last_day)}: {len(dataset.places)} places, {len(dataset.events)} sourced events "
-        f"since {day_label(timeline.first_day)}. The map shows who held each place at the end of the chosen day."
+        f"since {day_label(timeline.first_day)}. The latest change of control is of {day_label(last_change)}.{reports} "
+        "The map shows who held each place at the end of the chosen day."
     )
 
 

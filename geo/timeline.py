@@ -42,7 +42,7 @@ class Timeline:
         self.first_day: date = dataset.baseline_date
         last_event_day = dataset.events[-1].date if dataset.events else self.first_day
         last_merger_day = dataset.mergers[-1].date if dataset.mergers else self.first_day
-        self.last_day: date = max(self.first_day, last_event_day, last_merger_day)
+        self.last_day: date = max(self.first_day, last_event_day, last_merger_day, dataset.reports_to or self.first_day)
         self.days: tuple[date, ...] = tuple(
             self.first_day + timedelta(days=i) for i in range((self.last_day - self.first_day).days + 1)
         )

@@ -281,14 +281,16 @@ def test_a_rename_after_the_faction_merged():
 # --- the validator: evidence ---------------------------------------------------------------------
 
 def test_confirmed_needs_two_different_outlets():
-    text = BASE.replace("    summary: Rebels take Aleppo.\n    sources: [reuters, afp]\n", "    summary: Rebels take Aleppo.\n    sources: [reuters]\n")
+    two = "    summary: Rebels take Aleppo.\n    sources: [reuters, afp]\n"
+    text = BASE.replace(two, "    summary: Rebels take Aleppo.\n    sources: [reuters]\n")
     p = only(problems(text), "events[1].status")
     assert p.line == line_of(text, "status: confirmed", 2)
     assert "two different outlets (has 1 from reuters)" in p.message
 
 
 def test_two_copies_of_one_wire_story_are_one_outlet():
-    copy = "    sources:\n      - {outlet: The Jerusalem Post (Reuters), title: Copy, date: 2024-12-06}\n      - {outlet: Reuters, title: Wire, date: 2024-12-06}\n"
+    copy = ("    sources:\n      - {outlet: The Jerusalem Post (Reuters), title: Copy, date: 2024-12-06}\n"
+            "      - {outlet: Reuters, title: Wire, date: 2024-12-06}\n")
     text = BASE.replace("    summary: Rebels take Aleppo.\n    sources: [reuters, afp]\n", "    summary: Rebels take Aleppo.\n" + copy)
     assert "has 2 from reuters" in only(problems(text), "events[1].status").message
 
@@ -327,3 +329,20 @@ def test_distinct_outlets():
     s = [Source("Reuters", "a", date(2024, 12, 1)), Source("Yahoo News (Reuters)", "b", date(2024, 12, 1)),
          Source("Enab Baladi", "c", date(2024, 12, 1))]
     assert distinct_outlets(s[:2]) == 1 and distinct_outlets(s) == 2
+
+
+# --- how far the reports go --------------------------------------------------------------------
+
+def test_reports_to_runs_the_map_on_past_the_last_change():
+    tl = Timeline(load(timeline_text() + "reports_to: 2025-01-31\n"))
+    assert tl.last_day == date(2025, 1, 31) and tl.event_days[-1] == date(2024, 12, 11)
+    assert tl.state_on(date(2025, 1, 31))["hama"].since == date(2024, 12, 11)  # a quiet month, not a gap
+    caption = present.as_of_caption(tl.dataset, tl)
+    assert "As of 31 Jan 2025" in caption and "latest change of control is of 11 Dec 2024" in caption
+    assert "Reports were read up to 31 Jan 2025" in caption
+
+
+def test_reports_to_before_the_last_change_is_refused():
+    text = timeline_text() + "reports_to: 2024-12-09\n"
+    p = only(problems(text), "reports_to")
+    assert p.line == line_of(text, "reports_to:") and "before the last change in the data (2024-12-11)" in p.message
