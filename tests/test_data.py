@@ -69,3 +69,45 @@ def test_faction_colours_stay_distinguishable(dataset, vision):
     for a, b in itertools.combinations(colours, 2):
         difference = deltaE(colours[a], colours[b], input_space="sRGB1")
         assert difference >= MIN_DELTA_E, f"{a} and {b} look alike ({vision or 'normal vision'}): ΔE {difference:.1f}"
+
+
+# --- the faction timeline and the evidence rules, on the shipped data ---------------------------
+
+@pytest.fixture(scope="module")
+def timeline(dataset):
+    return Timeline(dataset)
+
+
+def test_nothing_is_held_by_a_faction_after_it_merged(dataset, timeline):
+    assert dataset.mergers, "the shipped data has the 2025 mergers into the state's army"
+    for merger in dataset.mergers:
+        for day in (merger.date, timeline.last_day):
+            held = [pid for pid, s in timeline.state_on(day).items() if merger.faction in s.control.factions()]
+            assert not held, f"{merger.faction} still holds {held} on {day} after merging on {merger.date}"
+        assert timeline.counts_on(timeline.last_day)[merger.faction] == 0
+
+
+def test_every_place_that_changes_hands_has_a_history_from_the_baseline(dataset, timeline):
+    changed = {e.place for e in dataset.events}
+    for pid in changed:
+        history = timeline.history(pid)
+        assert history[0].event is None and history[0].since == dataset.baseline_date, pid
+        assert [s.since for s in history] == sorted(s.since for s in history), pid
+
+
+def test_the_rules_of_evidence_hold(dataset):
+    from geo.outlets import distinct_outlets
+
+    for event in dataset.events:
+        if event.status == "confirmed":
+            assert distinct_outlets(event.sources) >= 2, event.line
+        if event.status == "disputed":
+            assert event.denied_by, event.line
+        if event.basis == "inferred":
+            assert event.note, event.line
+
+
+def test_the_state_is_named_as_it_was_named_on_the_day(dataset):
+    hts = dataset.factions["hts"]
+    assert hts.on(dataset.baseline_date).short == "HTS-led"
+    assert hts.on(dataset.baseline_date.replace(year=2025, month=4, day=1)).label.startswith("Syrian transitional government")
