@@ -1,14 +1,13 @@
 """The dashboard: slide through the days and see who held every place in Syria.
 
-Run: streamlit run streamlit_app.py. Layout and widgets only; the logic is in geo/
-(present.py: view model, look.py: icons and words, render.py: the map, place_layer.py: the day's
-places on it, thinned by zoom for big data, zone_layer.py: the approximate zones on it,
-territory.py: computing them, charts.py: the charts); map_component.py hands the map to
-streamlit-folium. Everything that costs time is built once per dataset or once per day/view and
-kept in bounded caches shared by all sessions, so a slider move only looks things up (python -m
-geo bench measures it). On a server's first run the map's modules and the zones' cells take
-most of the time: the rest of the page is sent before them, the map last (see the end).
-SYRIA_MAP_EVENTS and SYRIA_MAP_PLACES point the app at other data files (the tests use them).
+Run: streamlit run streamlit_app.py. Layout and widgets only; the logic is in geo/ (present.py: view
+model, look.py: icons and words, map_payload.py + map_page.py: the map application's data and page,
+territory.py: the zones, charts.py: the charts). The map moves through the days in the browser
+(geo/web/map_app.js, shown by map_component.py): dragging the date control repaints the map at once
+and sends nothing; when the gesture settles, the day comes back here as the map component's state
+and the panels (legend, what changed, history, chart, link) follow. Everything that costs time is
+built once per dataset and kept in bounded caches shared by all sessions. SYRIA_MAP_EVENTS and
+SYRIA_MAP_PLACES point the app at other data files (the tests use them).
 """
 
 from __future__ import annotations
@@ -16,8 +15,6 @@ from __future__ import annotations
 import gc
 import hashlib
 import os
-import time
-from datetime import timedelta
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -38,9 +35,9 @@ from geo.timeline import Timeline
 if TYPE_CHECKING:
     from geo.territory import TerritoryModel
 
-PLAY_SECONDS = 1.2
-MAP_HEIGHT = 520
-STYLE = ("<style>.muted{color:#6b6b6b}.syria-legend td{padding:.1rem .25rem}.syria-changes li,.syria-history li{line-height:1.35}"
+MAP_HEIGHT = 740  # the map and its date control: the map proper gets ~2/3 of a 900-px-high screen
+STYLE = ("<style>[data-testid=stMainBlockContainer]{padding-top:1.5rem}.muted{color:#6b6b6b}"
+         ".syria-legend td{padding:.1rem .25rem}.syria-changes li,.syria-history li{line-height:1.35}"
          "@media (max-width:640px){h1{font-size:1.7rem!important}}</style>")
 
 st.set_page_config(page_title="Syria control map", page_icon="🗺️", layout="wide")
@@ -74,26 +71,22 @@ def frozen(digest: str) -> bool:
     return True
 
 
-@st.cache_resource(max_entries=4, show_spinner=False)
-def places(digest: str, _dataset, _timeline) -> place_layer.PlaceLayers:
-    return place_layer.PlaceLayers(_dataset, _timeline)  # each day's places layer, built on first use, LRU-cached
-
-
 @st.cache_resource(max_entries=4, show_spinner="Working out the approximate zones…")
 def territory(digest: str, _timeline) -> TerritoryModel:
-    from geo.territory import TerritoryModel  # shapely, pyproj: imported once the page's first elements are out
+    from geo.territory import map_territory  # shapely, pyproj: imported once the page's first elements are out
 
-    return TerritoryModel(_timeline)  # the zones' cells once per dataset, every day's holders and zone statistics
-
-
-@st.cache_resource(max_entries=4, show_spinner=False)
-def zones(digest: str, _timeline) -> zone_layer.ZoneLayers:
-    return zone_layer.ZoneLayers(territory(digest, _timeline))  # a day's zones on first use, LRU-cached
+    return map_territory(_timeline)  # the zones' cells once per dataset, every day's holders and zone statistics
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
-def map_base(digest: str, vendored: bool, _dataset) -> map_component.MapBase:
-    return map_component.MapBase(render.base_map(_dataset))  # the base map never changes: its part of st_folium, once
+def map_url(digest: str, app_version: str, _dataset, _timeline, _territory) -> str:
+    """The map application's page for this dataset (the whole timeline) and app version, written once into static/maps/."""
+    from geo.map_page import embedded_page
+    from geo.map_payload import map_payload
+    from geo.render import place_bounds
+
+    page = embedded_page(map_payload(_dataset, _timeline, _territory), place_bounds(_dataset))
+    return map_component.publish(hashlib.sha256(f"{digest}{app_version}".encode()).hexdigest(), page)
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
@@ -125,7 +118,7 @@ places_path = Path(os.environ.get("SYRIA_MAP_PLACES") or DEFAULT_PLACES)
 digest = hashlib.sha256(f"{events_sha}\0{places_sha}\0{events_path}\0{places_path}".encode()).hexdigest()
 
 st.html(STYLE)
-st.title("Syria: who controlled what, day by day")
+st.markdown("### Syria: who controlled what, day by day")  # compact: the map gets most of the first screen
 source = (str(events_path), str(places_path))
 try:
     ds, tl = load(digest, events_bytes, str(events_path), places_bytes, str(places_path))
@@ -145,44 +138,36 @@ if "day" not in ss:  # a new session: the view comes from the link; afterwards t
     params = {name: st.query_params.get_all(name) for name in st.query_params}  # every value: a repeat is ambiguous
     view = present.parse_view_params(params, tl.first_day, tl.last_day, ds.places)
     ss.day, ss.place, ss.pan_to, ss.notices = view.day, view.place, view.place, view.notices
-    ss.zones, ss.fronts, ss.notice_view = view.zones, view.fronts, (view.day, view.place)
+    ss.zones, ss.fronts, ss.notice_view, ss.compare = view.zones, view.fronts, (view.day, view.place), view.compare
 for toggle in ("zones", "fronts"):  # a session older than these toggles
     ss.setdefault(toggle, True)
+ss.setdefault("compare", None)
 if ss.get("day_range") != (tl.first_day, tl.last_day):
     # New first or last day: the slider gets a new identity and would start on its minimum; (re)assigning
     # the day keeps each session where it was (only then: an assignment resets the widget).
     ss.day, ss.day_range = tl.clamp(ss.day), (tl.first_day, tl.last_day)
+    ss.compare = tl.clamp(ss.compare) if ss.compare is not None else None
 if ss.get("place") is not None and ss.place not in ds.places:
     ss.place = None
 
 
-def go(action: str, timeline: Timeline) -> None:
-    ss.day, ss.playing = present.step_day(timeline, ss.day, action), False
+def on_map_view() -> None:
+    """The map settled on a day (dragging, keys, play, a histogram bar, Back/Forward): the panels follow it."""
+    view = (ss.get("map") or {}).get("view") or {}
+    day, compare = present.iso_day(str(view.get("day") or "")), present.iso_day(str(view.get("compare") or ""))
+    if day is not None:
+        ss.day = tl.clamp(day)
+        ss.compare = tl.clamp(compare) if compare is not None else None
 
 
-def toggle_play(timeline: Timeline) -> None:
-    if ss.get("playing"):
-        ss.playing = False
-    else:
-        ss.day, ss.playing, ss.last_tick = present.play_start(timeline, ss.day), True, time.monotonic()
-
-
-def on_map_click(place_ids: frozenset) -> None:  # also called on zooms: map_click tells a click
-    pid, ss.clicks = present.map_click(ss.get("map"), place_ids, ss.get("clicks"))
-    if pid is not None:
+def on_map_place() -> None:
+    pid = (ss.get("map") or {}).get("place")
+    if isinstance(pid, str) and pid in ds.places:
         ss.place = pid
 
 
 def on_pick() -> None:
     ss.pan_to = ss.place  # a place picked in the search box: bring it into view (clicks on the map don't move it)
-
-
-def tick() -> None:
-    """Play: one day per PLAY_SECONDS, by a fragment that reruns itself (no sleep loop)."""
-    if ss.get("playing") and time.monotonic() - ss.get("last_tick", 0.0) >= PLAY_SECONDS * 0.8:
-        ss.day, ss.playing = present.play_tick(tl, ss.day)
-        ss.last_tick = time.monotonic()
-        st.rerun(scope="app")
 
 
 st.markdown(f'<div class="muted">{esc(ds.title)}</div>', unsafe_allow_html=True)
@@ -191,26 +176,11 @@ if ss.get("notices") and ss.get("notice_view") == (ss.day, ss.place):
     for notice in ss.notices:
         st.warning(notice, icon="⚠️")
 
-if len(tl.days) > 1:
-    st.slider("Day (the map shows the end of the day)", min_value=tl.first_day, max_value=tl.last_day,
-              step=timedelta(days=1), format="ddd D MMM YYYY", key="day")
-playing = bool(ss.get("playing"))
-with st.container(horizontal=True, gap="small"):
-    st.button("Previous day", icon=":material/chevron_left:", on_click=go, args=("prev", tl), disabled=ss.day <= tl.first_day)
-    st.button("Next day", icon=":material/chevron_right:", on_click=go, args=("next", tl), disabled=ss.day >= tl.last_day)
-    st.button("Next day with events", icon=":material/skip_next:", on_click=go, args=("next_event", tl),
-              disabled=tl.next_event_day(ss.day) is None)
-    st.button("Stop" if playing else "Play", icon=":material/pause:" if playing else ":material/play_arrow:",
-              on_click=toggle_play, args=(tl,), type="primary" if playing else "secondary", key="play")
-    st.fragment(tick, run_every=PLAY_SECONDS if playing else None)()
-
-day, place = ss.day, ss.place
+day, place, compare = ss.day, ss.place, ss.compare
 options, labels = search_labels(digest, ds)
 left, right = st.columns([3, 2], gap="medium")
 with left:
-    st.selectbox("Find a place (or click one on the map) to see its history", options, index=None,
-                 key="place", on_change=on_pick, format_func=labels.__getitem__, placeholder="Name, Arabic name or alias")
-    map_slot = st.container(height=MAP_HEIGHT, border=False)  # the map, drawn last (below); its room kept meanwhile
+    map_slot = st.container(height=MAP_HEIGHT + 10, border=False)  # the map, drawn last (below); its room kept meanwhile
     with st.container(horizontal=True, gap="medium"):  # under the map, so the map does not move down the page
         st.checkbox("Zones (approximate)", key="zones", help="Inferred from the places each side holds: not surveyed front lines.")
         st.checkbox("Front lines", key="fronts", help="Where the approximate zones of two sides meet.")
@@ -220,6 +190,8 @@ with left:
         st.vega_lite_chart(spec_for_day(chart(digest, "area", ds, tl, territory(digest, tl)), day), width="stretch")
     else:
         st.vega_lite_chart(spec_for_day(chart(digest, "places", ds, tl, None), day), width="stretch")
+    st.selectbox("Find a place (or click one on the map) to see its history", options, index=None,
+                 key="place", on_change=on_pick, format_func=labels.__getitem__, placeholder="Name, Arabic name or alias")
     if place:
         st.markdown("##### History of the place")
         st.markdown(present.history_html(ds.places[place], present.history_rows(ds, tl, place), day), unsafe_allow_html=True)
@@ -236,7 +208,11 @@ with map_slot:
     model = territory(digest, tl)  # its spinner where the map will be
 with right:  # the legend needs the zones
     st.subheader(f"{day_label(day)}", anchor=False)
-    st.markdown(present.legend_html(present.legend_rows(ds, tl, day, model.stats_on(day)), len(ds.places)), unsafe_allow_html=True)
+    st.markdown(present.legend_html(present.legend_rows(ds, tl, day, model.stats_on(day)), len(ds.places),
+                                    model.tessellation.nodata_km2, model.reach_km), unsafe_allow_html=True)
+    if compare is not None:
+        groups = present.compare_groups(ds, tl, compare, day, model.stats_on(compare), model.stats_on(day))
+        st.markdown(present.compare_html(groups, compare, day), unsafe_allow_html=True)
     st.markdown(present.symbols_html(present.symbol_rows(ds, ss.zones, ss.fronts)), unsafe_allow_html=True)
     st.markdown("##### What changed on this day")
     st.markdown(present.changes_html(present.change_items(ds, tl, day), day), unsafe_allow_html=True)
@@ -250,18 +226,14 @@ with right:  # the legend needs the zones
                "the interactive map is one self-contained file with every day, to open or host anywhere.")
 
 import map_component  # noqa: E402
-from geo import place_layer, render, zone_layer  # noqa: E402
-from geo.assets import vendored_complete  # noqa: E402
+from geo import map_page  # noqa: E402
 
-zl, pl = zones(digest, tl), places(digest, ds, tl)
 with map_slot:
-    zoom, bounds = present.map_zoom(ss.get("map")), present.map_bounds(ss.get("map"))
-    layers = [zone_layer.zone_group(zl.on(day, zoom, place_layer.view_box(bounds, zoom) if pl.thinned else None), ss.zones, ss.fronts),
-              render.day_layer({}, wire=pl.wire(day, place, zoom, bounds))]
-    map_component.show(  # st_folium; a big dataset is thinned and cut to the view by zoom: the map then reports its bounds too
-        map_base(digest, vendored_complete(), ds), "map", [g for g in layers if g is not None],
-        returned_objects=["last_active_drawing", "last_object_clicked_count", "zoom", *(["bounds"] if pl.thinned else [])],
-        height=MAP_HEIGHT, on_change=partial(on_map_click, frozenset(ds.places)), center=present.centre_of(ds, ss.get("pan_to")),
+    map_component.show(
+        map_url(digest, map_page.app_version(), ds, tl, model),
+        present.map_view(day, compare, place, ss.get("pan_to"), ss.zones, ss.fronts),
+        MAP_HEIGHT, "map", on_map_view, on_map_place,
     )
-st.query_params.from_dict(present.view_query(ss.day, ss.place, ss.zones, ss.fronts))
+ss.pan_to = None  # brought into view once
+st.query_params.from_dict(present.view_query(ss.day, ss.place, ss.zones, ss.fronts, ss.compare))
 frozen(digest)

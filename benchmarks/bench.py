@@ -333,10 +333,13 @@ class MessageMeter:
             self.page_bytes += size
             if msg.WhichOneof("type") == "delta" and msg.delta.WhichOneof("type") == "new_element":
                 element = msg.delta.new_element
-                if element.WhichOneof("type") == "component_instance" and \
-                        element.component_instance.component_name == "streamlit_folium.st_folium":
-                    self.map_bytes = size
+                kind = element.WhichOneof("type")
+                if kind == "component_instance" and element.component_instance.component_name == "streamlit_folium.st_folium":
+                    self.map_bytes = size  # the reference app's map
                     self.map_script = json.loads(element.component_instance.json_args).get("feature_group") or ""
+                elif kind == "bidi_component" and element.bidi_component.component_name == "syria_map":
+                    self.map_bytes = size  # the dashboard's map: the view only (the page with the timeline is a file)
+                    self.map_script = element.bidi_component.json
 
 
 @contextmanager
@@ -414,9 +417,12 @@ st_folium(reference_map(ds, tl, day), key="map", height=520, use_container_width
 def _moves(at, days: Sequence[date], metric: Metric, meter: MessageMeter | None = None,
            map_bytes: Metric | None = None, page_bytes: Metric | None = None) -> None:
     for day in days:
-        slider = at.slider[0]
         started = time.perf_counter()
-        slider.set_value(day).run()
+        if at.slider:  # the reference app: its slider
+            at.slider[0].set_value(day).run()
+        else:  # the dashboard: the map settled on `day` (what streamlit_app.on_map_view sets)
+            at.session_state["day"] = day
+            at.run()
         metric.add((time.perf_counter() - started) * 1000)
         if at.exception:
             raise RuntimeError(f"the app failed on {day}: {at.exception}")

@@ -18,8 +18,10 @@ CHROMIUM_ARGS = (
     "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic", "--no-first-run",
     "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
 )
-MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'  # the dashboard's map, as a selector
-MAP_FRAME_URL = "streamlit_folium.st_folium"  # ... and as part of its frame's URL
+MAP_FRAME = "iframe.syria-map"  # the dashboard's map application, as a selector
+MAP_FRAME_URL = "/app/static/maps/"  # ... and as part of its frame's URL
+ROUNDTRIP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'  # the round-trip baseline's map (benchmarks/roundtrip_app.py)
+ROUNDTRIP_FRAME_URL = "streamlit_folium.st_folium"
 LOCAL_SCHEMES = ("data:", "blob:", "about:")  # what a page makes itself: always allowed
 
 

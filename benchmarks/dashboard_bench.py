@@ -1,9 +1,10 @@
-"""Measure what a slider move costs the dashboard: rerun time and the bytes sent to the map.
+"""Measure what a slider move costs the round-trip baseline (benchmarks/roundtrip_app.py, the dashboard before the
+map moved into the browser): rerun time and the bytes sent to the map.
 
     python benchmarks/dashboard_bench.py            # the shipped data
     python benchmarks/dashboard_bench.py --moves 20
 
-Runs streamlit_app.py in Streamlit's AppTest, moves the day slider across the data and
+Runs benchmarks/roundtrip_app.py in Streamlit's AppTest, moves the day slider across the data and
 prints the median rerun time and, per move, the size of the map component's arguments
 (Streamlit sends them all on every rerun, uncompressed): the whole, then the day's layers
 (zones, front lines, places). Then the same for a few zoom levels, as st_folium reports them.
@@ -57,7 +58,7 @@ def main() -> None:
 
     timeline = Timeline(load_dataset())
     started = time.perf_counter()
-    at = AppTest.from_file(str(REPO / "streamlit_app.py"), default_timeout=300).run()
+    at = AppTest.from_file(str(REPO / "benchmarks" / "roundtrip_app.py"), default_timeout=300).run()
     print(f"first run (loading, the territory model, the first day's layers): {time.perf_counter() - started:.2f} s")
     if at.exception or at.error:
         sys.exit(f"the app failed: {at.exception or at.error}")

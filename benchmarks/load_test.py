@@ -40,7 +40,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -144,29 +144,16 @@ class View:
     def code(self) -> list[str]:
         return [c.code_text for c in self.of_type("code")]
 
-    def map_args(self) -> dict | None:
-        found = [c for c in self.of_type("component_instance") if c.component_name == "streamlit_folium.st_folium"]
-        return json.loads(found[0].json_args) if found else None
+    def map_view(self) -> dict | None:
+        """What the run told the map component (geo/web/host.js): the page's URL and the view."""
+        found = [c for c in self.of_type("bidi_component") if c.component_name == "syria_map"]
+        return json.loads(found[0].json) if found else None
 
-    def layer(self, name: str = "places_layer") -> list[dict] | None:
-        """The features of one of the map's layers, read out of the script st_folium gets (geo.wire)."""
-        from geo.wire import layer_features
-
-        args = self.map_args()
-        return None if args is None else layer_features(args["feature_group"], name)
-
-    def holders(self) -> dict[str, str] | None:
-        features = self.layer()
-        if features is None:
-            return None
-        return {f["properties"]["place_id"]: f["properties"]["c"] for f in features if f["geometry"]["type"] == "Point"}
-
-    def widget_id(self, label: str) -> str:
-        for element in self.elements.values():
-            widget = getattr(element, element.WhichOneof("type"))
-            if getattr(widget, "label", None) == label and getattr(widget, "id", ""):
-                return widget.id
-        raise KeyError(f"no widget labelled {label!r}")
+    def map_id(self) -> str:
+        found = [c for c in self.of_type("bidi_component") if c.component_name == "syria_map"]
+        if not found:
+            raise KeyError("no map component in this run")
+        return found[0].id
 
 
 def check_view(view: View, exp: Expected) -> list[str]:
@@ -182,18 +169,15 @@ def check_view(view: View, exp: Expected) -> list[str]:
         problems.append(f"heading {view.heading()!r} != {exp.label!r}")
     if view.legend() != exp.counts:
         problems.append(f"legend {view.legend()} != {exp.counts}")
-    if view.holders() != exp.holders:
-        problems.append(f"map {view.holders()} != {exp.holders}")
+    shown = (view.map_view() or {}).get("day")
+    if shown != exp.day.isoformat():
+        problems.append(f"map day {shown!r} != {exp.day.isoformat()!r}")
     return problems
 
 
-def date_micros(day: date) -> int:
-    """A date as the slider sends it: microseconds since the epoch, midnight UTC."""
-    return (datetime(day.year, day.month, day.day, tzinfo=UTC) - datetime(1970, 1, 1, tzinfo=UTC)) // timedelta(microseconds=1)
-
-
 class WsViewer:
-    """One browser tab's worth of Streamlit protocol: open a link, press buttons, move the slider.
+    """One browser tab's worth of Streamlit protocol: open a link, then move the day as the map does when a gesture
+    settles (geo/web/host.js sets the map component's "view" state).
 
     Every call returns the View of the script run it caused (all its elements, the link it left)."""
 
@@ -243,22 +227,13 @@ class WsViewer:
     async def load(self) -> View:
         return await self.rerun()
 
-    async def click(self, label: str) -> View:
-        from streamlit.proto.WidgetStates_pb2 import WidgetState
-
-        assert self.last is not None, "load() first"
-        return await self.rerun([WidgetState(id=self.last.widget_id(label), trigger_value=True)])
-
     async def set_day(self, day: date) -> View:
+        """The map settled on `day`: the component's state, as the browser sends it."""
         from streamlit.proto.WidgetStates_pb2 import WidgetState
 
         assert self.last is not None, "load() first"
-        state = WidgetState(id=self.last.widget_id("Day (the map shows the end of the day)"))
-        state.double_array_value.data.append(date_micros(day))
+        state = WidgetState(id=self.last.map_id(), json_value=json.dumps({"view": {"day": day.isoformat(), "compare": None}}))
         return await self.rerun([state])
-
-
-BUTTONS = {"next": "Next day", "prev": "Previous day", "next_event": "Next day with events"}
 
 
 async def ws_walk(ws_url: str, engine: Engine, start: date, actions: list[str | date],
@@ -271,12 +246,8 @@ async def ws_walk(ws_url: str, engine: Engine, start: date, actions: list[str | 
         day = start
         record("open", view.latency_s, check_view(view, engine.expected(day)))
         for action in actions:
-            if isinstance(action, date):
-                day = engine.timeline.clamp(action)
-                view = await viewer.set_day(day)
-            else:
-                day = engine.step(day, action)
-                view = await viewer.click(BUTTONS[action])
+            day = engine.timeline.clamp(action) if isinstance(action, date) else engine.step(day, action)
+            view = await viewer.set_day(day)
             record("move", view.latency_s, check_view(view, engine.expected(day)))
     finally:
         await viewer.close()
@@ -471,7 +442,9 @@ def sequential_sessions(server: Server, engine: Engine, sessions: int, warmup: i
 
 
 # --- scenario: concurrent browser pages -------------------------------------------------------
-BROWSER_ACTIONS = {"next": "Next day", "prev": "Previous day", "next_event": "Next day with events"}
+# the map's own date control, in its frame: a button, or a key on its slider
+BROWSER_ACTIONS = {"next": ("#syria-next", None), "prev": ("#syria-prev", None), "next_event": ("#syria-day", "Shift+ArrowRight"),
+                   "slider_left": ("#syria-day", "ArrowLeft"), "slider_right": ("#syria-day", "ArrowRight")}
 
 VIEW_JS = """([day, label, counts]) => {
     if (!location.search.includes('date=' + day)) return false;
@@ -584,12 +557,13 @@ async def _browser_page(context, server: Server, engine: Engine, index: int, mov
         for action in actions:
             day = engine.step(day, action)
             began = time.perf_counter()
-            if action.startswith("slider"):
-                thumb = page.get_by_role("slider")
-                await thumb.focus()
-                await thumb.press("ArrowRight" if action == "slider_right" else "ArrowLeft")
+            selector, key = BROWSER_ACTIONS[action]
+            control = page.frame_locator(MAP_FRAME).locator(selector)
+            if key is None:
+                await control.click()
             else:
-                await page.get_by_role("button", name=BROWSER_ACTIONS[action], exact=True).click()
+                await control.focus()
+                await control.press(key)
             await wait_view(day, began, "move")
     except Exception as exc:
         if not any(e.startswith(who) for e in results.errors):

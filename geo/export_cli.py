@@ -117,9 +117,9 @@ def run(args: argparse.Namespace) -> int:
     timeline = Timeline(dataset)
     territory = None
     if args.zones:
-        from geo.territory import TerritoryModel
+        from geo.territory import map_territory
 
-        territory = TerritoryModel(timeline)
+        territory = map_territory(timeline)
     if args.command == "export":
         return _export(dataset, timeline, territory, args)
     if args.command == "export-html":

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from geo.errors import DataError
 from geo.gazetteer import DEFAULT_PLACES, read_places
-from geo.model import BASES, STATUSES, BaselineEntry, Control, Dataset, Event, Faction, FactionName, Merger, Place, Source
+from geo.model import BASES, STATUSES, BaselineEntry, Control, Dataset, Event, Faction, FactionName, Merger, Period, Place, Source
 from geo.outlets import distinct_outlets, outlet_key
 from geo.yamlread import (
     FieldReader,
@@ -31,7 +31,8 @@ from geo.yamlread import (
 )
 
 DEFAULT_EVENTS = Path(__file__).resolve().parent.parent / "events.yaml"
-TOP_FIELDS = ("title", "factions", "sources", "baseline", "events", "mergers", "reports_to")
+TOP_FIELDS = ("title", "factions", "sources", "baseline", "events", "mergers", "reports_to", "periods")
+PERIOD_FIELDS = ("name", "from", "to")
 FACTION_FIELDS = ("label", "short", "colour", "description")
 RENAME_FIELDS = ("from", "label", "short", "description", "sources")
 MERGER_FIELDS = ("date", "faction", "into", "summary", "sources", "note")
@@ -575,6 +576,7 @@ def _read_events(root: Node | None, reader: FieldReader, places: dict[str, Place
         reader.problem(top["reports_to"][1], "reports_to", f"{reports_to} is before the last change in the data ({last_change})")
     elif reports_to is not None and baseline_day is not None and (reports_to - baseline_day).days > MAX_SPAN_DAYS:
         reader.problem(top["reports_to"][1], "reports_to", f"{reports_to} is more than {MAX_SPAN_DAYS} days after the baseline date")
+    periods = _read_periods(top["periods"][1], reader, baseline_day) if "periods" in top else ()
     if reader.problems or baseline_day is None:
         return None
     return Dataset(
@@ -582,5 +584,33 @@ def _read_events(root: Node | None, reader: FieldReader, places: dict[str, Place
         baseline=baseline, baseline_sources=baseline_sources, events=tuple(events),
         sources={k: v for k, v in events_reader.sources.items() if v is not None},
         mergers=tuple(sorted(events_reader.merged.values(), key=lambda m: (m.date, m.line))),
-        reports_to=reports_to,
+        reports_to=reports_to, periods=periods,
     )
+
+
+def _read_periods(node: Node, reader: FieldReader, baseline_day) -> tuple[Period, ...]:
+    """The `periods` list: a name and a span of days each, in date order."""
+    periods: list[Period] = []
+    for i, item in enumerate(reader.sequence(node, "periods") or ()):
+        where = f"periods[{i}]"
+        fields = reader.mapping(item, where, allowed=PERIOD_FIELDS)
+        if fields is None:
+            continue
+        missing = [name for name in PERIOD_FIELDS if name not in fields]
+        for name in missing:
+            reader.problem(item, f"{where}.{name}", "missing")
+        if missing:
+            continue
+        name = reader.text(fields["name"][1], f"{where}.name", max_len=80)
+        start, end = reader.day(fields["from"][1], f"{where}.from"), reader.day(fields["to"][1], f"{where}.to")
+        if None in (name, start, end):
+            continue
+        if end < start:
+            reader.problem(fields["to"][1], f"{where}.to", f"{end} is before the period's start {start}")
+        elif baseline_day is not None and end < baseline_day:
+            reader.problem(fields["to"][1], f"{where}.to", f"{end} is before the baseline date {baseline_day}")
+        elif periods and start < periods[-1].start:
+            reader.problem(fields["from"][1], f"{where}.from", f"periods out of order: {start} comes after {periods[-1].start}")
+        else:
+            periods.append(Period(name, start, end, item.line))
+    return tuple(periods)

@@ -180,6 +180,9 @@ ZONE_OPACITY = 0.3
 CONTESTED_OPACITY = 0.5
 ZONE_EDGE_OPACITY = 0.6
 FRONT_STYLE = {"color": "#222222", "weight": 2, "opacity": 0.9, "dashArray": "7 4", "lineCap": "butt"}
+# Ground too far from any listed place to say who holds it (geo.territory.NO_DATA_REACH_KM): grey, dotted edge.
+NO_DATA_STYLE = {"stroke": True, "color": "#9E9E9E", "weight": 0.8, "opacity": 0.7, "dashArray": "2 3",
+                 "fillColor": "#BDBDBD", "fillOpacity": 0.35}
 HATCH_SIZE, HATCH_STRIPE = 8, 3  # px: one holder stripe and one contester stripe per 8 px, at 45°
 
 

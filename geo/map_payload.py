@@ -87,6 +87,9 @@ def map_payload(dataset: Dataset, timeline: Timeline, territory=None, tiles: dic
             events.append({})
         return event_index[id(e)]
 
+    for day in days:  # ids in the order of each day's changes, as the dashboard lists them
+        for e in timeline.events_on(day):
+            event_id(e)
     places = []
     for p_index, place in enumerate(dataset.places.values()):
         history = []

@@ -163,6 +163,16 @@ class Event:
 
 
 @dataclass(frozen=True, slots=True)
+class Period:
+    """A named stretch of the story (e.g. "Suwayda, Jul 2025"): a mark on the date control and a menu entry."""
+
+    name: str
+    start: date
+    end: date
+    line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class BaselineEntry:
     place: str
     control: Control
@@ -203,6 +213,7 @@ class Dataset:
     sources: dict[str, Source] = field(default_factory=dict)  # the named source catalogue
     mergers: tuple[Merger, ...] = ()  # in date order
     reports_to: date | None = None  # reports were read up to this day: the map runs to it, quiet days included
+    periods: tuple[Period, ...] = ()  # named stretches of the story, in date order
 
     def factions_on(self, day: date) -> dict[str, Faction]:
         """Every faction under the name in force on `day`."""

@@ -34,6 +34,7 @@ DATE_PARAM = "date"
 PLACE_PARAM = "place"
 ZONES_PARAM = "zones"  # zones=0: no zones on the map
 FRONTS_PARAM = "fronts"  # fronts=0: no front lines
+COMPARE_PARAM = "compare"  # compare=YYYY-MM-DD: what changed hands between that day and the day shown
 _OFF, _ON = frozenset({"0", "false", "off", "no"}), frozenset({"1", "true", "on", "yes"})
 _PLACE_ID = re.compile(r"[a-z0-9_]{1,80}")
 _SHOWABLE = re.compile(r"[^0-9A-Za-z.:+-]")
@@ -48,6 +49,7 @@ class ViewParams:
     notices: tuple[str, ...] = ()
     zones: bool = True
     fronts: bool = True
+    compare: date | None = None
 
 
 def shown_value(value: str, limit: int = 40) -> str:
@@ -69,7 +71,7 @@ def _single(params: Mapping[str, str | list[str]], name: str) -> tuple[str, int]
     return (values[0] if len(values) == 1 else ""), len(values)
 
 
-def _iso_day(text: str) -> date | None:
+def iso_day(text: str) -> date | None:
     """YYYY-MM-DD only, the links' own form (date.fromisoformat also takes week dates such as 2024-W48-6)."""
     try:
         return date.fromisoformat(text) if _ISO_DAY.fullmatch(text) else None
@@ -100,7 +102,7 @@ def parse_view_params(
     if count > 1:
         notices.append(_repeated(DATE_PARAM, count, latest))
     elif text:
-        asked = _iso_day(text)
+        asked = iso_day(text)
         if asked is None:
             notices.append(f"The link's date `{shown_value(text)}` is not a date like {last_day.isoformat()}: {latest}.")
         elif not first_day <= asked <= last_day:
@@ -126,14 +128,32 @@ def parse_view_params(
         elif flag is None and text:
             notices.append(f"The link's {name} value is not 0 or 1: showing the {what}.")
         layers.append(flag is not False)
-    return ViewParams(day, place, tuple(notices), *layers)
+    compare = None
+    text, count = _single(params, COMPARE_PARAM)
+    if count > 1:
+        notices.append(_repeated(COMPARE_PARAM, count, "no comparison is shown"))
+    elif text:
+        asked = iso_day(text)
+        if asked is None or not first_day <= asked <= last_day:
+            notices.append(f"The link's comparison date `{shown_value(text)}` is not a day of the data: no comparison is shown.")
+        else:
+            compare = asked
+    return ViewParams(day, place, tuple(notices), *layers, compare=compare)
 
 
-def view_query(day: date, place: str | None, zones: bool = True, fronts: bool = True) -> dict[str, str]:
+def map_view(day: date, compare: date | None, place: str | None, focus: str | None, zones: bool, fronts: bool) -> dict:
+    """What the dashboard tells the map application: the view, and whether to bring the place into view."""
+    return {"day": day.isoformat(), "compare": compare.isoformat() if compare is not None else None, "place": place,
+            "focus": focus is not None and focus == place, "zones": zones, "fronts": fronts}
+
+
+def view_query(day: date, place: str | None, zones: bool = True, fronts: bool = True, compare: date | None = None) -> dict[str, str]:
     """The query parameters that reopen this view; the date is always there, zones and front lines only when off."""
     query = {DATE_PARAM: day.isoformat()}
     if place:
         query[PLACE_PARAM] = place
+    if compare is not None:
+        query[COMPARE_PARAM] = compare.isoformat()
     if not zones:
         query[ZONES_PARAM] = "0"
     if not fronts:
@@ -247,8 +267,9 @@ def people_text(people: int) -> str:
     return f"{people:,}"
 
 
-def legend_html(rows: list[LegendRow], total: int) -> str:
-    """The legend table: places held (and the change), and when the rows have them, zone km² and listed population."""
+def legend_html(rows: list[LegendRow], total: int, nodata_km2: float | None = None, reach_km: float | None = None) -> str:
+    """The legend table: places held (and the change), and when the rows have them, zone km² and listed population;
+    with `nodata_km2`, the ground too far from every listed place to be anyone's (counted apart, in the total)."""
     figures = any(row.area_km2 is not None for row in rows)
     right = 'style="text-align:right;white-space:nowrap"'
     items = []
@@ -271,8 +292,11 @@ def legend_html(rows: list[LegendRow], total: int) -> str:
             f'<td {right} data-faction="{esc(row.faction)}"><b>{row.count}</b>{delta}</td>{extra}</tr>'
         )
     totals = ""
+    if figures and nodata_km2:
+        items.append(f'<tr class="muted"><td></td><td>No data <span style="font-size:.8rem">(farther than {reach_km or 0:g} km from '
+                     f'every listed place)</span></td><td></td><td {right} data-area="nodata">{km2_text(nodata_km2)}</td><td></td></tr>')
     if figures:
-        totals = (f'<td {right}>{km2_text(sum(r.area_km2 or 0.0 for r in rows))}</td>'
+        totals = (f'<td {right}>{km2_text(sum(r.area_km2 or 0.0 for r in rows) + (nodata_km2 or 0.0))}</td>'
                   f'<td {right}>{people_text(sum(r.population or 0 for r in rows))}</td>')
     caption = f'<p class="muted syria-zones-caption" style="font-size:.8rem;margin:.3rem 0 0">* {ZONES_CAPTION}</p>' if figures else ""
     return (
@@ -462,6 +486,64 @@ def changes_html(items: list[ChangeItem], day: date) -> str:
             f'<br><span style="font-size:.85rem">Sources: {sources_html(e.sources)}</span></li>'
         )
     return f'<div class="syria-changes"><ul style="padding-left:0">{"".join(blocks)}</ul></div>'
+
+
+# --- comparing two days ---------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class CompareGroup:
+    faction: str
+    short: str
+    colour: str
+    places: tuple[tuple[str, str], ...]  # (place name, the holder it was taken from, short name)
+    net_km2: float | None = None  # zone area gained minus lost (None: no zone figures)
+
+
+def compare_groups(dataset: Dataset, timeline: Timeline, a: date, b: date, stats_a: list[Mapping] | None = None,
+                   stats_b: list[Mapping] | None = None) -> list[CompareGroup]:
+    """The places whose holder differs between days a and b, grouped by their holder on b (the data's faction
+    order), with each side's net zone area change when the zone figures of both days are given."""
+    before, after = timeline.state_on(a), timeline.state_on(b)
+    names_a, names_b = dataset.factions_on(a), dataset.factions_on(b)
+    gained: dict[str, list[tuple[str, str]]] = {}
+    for pid, place in dataset.places.items():
+        x, y = before[pid].controller, after[pid].controller
+        if x != y:
+            gained.setdefault(y, []).append((place.name, faction_name(names_a, x)))
+    area: dict[str, float] = {}
+    if stats_a is not None and stats_b is not None:
+        for row in stats_b:
+            area[row["faction"]] = area.get(row["faction"], 0.0) + float(row.get("area_km2", 0.0))
+        for row in stats_a:
+            area[row["faction"]] = area.get(row["faction"], 0.0) - float(row.get("area_km2", 0.0))
+    groups = []
+    for fid in dataset.factions:
+        if fid in gained or abs(area.get(fid, 0.0)) >= 1:
+            groups.append(CompareGroup(fid, faction_name(names_b, fid), faction_colour(dataset.factions, fid),
+                                       tuple(gained.get(fid, ())), area.get(fid) if area else None))
+    return groups
+
+
+def compare_html(groups: list[CompareGroup], a: date, b: date) -> str:
+    head = f'<p><b>Changed hands between {day_label(a)} and {day_label(b)}</b></p>'
+    if not any(g.places for g in groups):
+        head += '<p class="muted">No place changed hands.</p>'
+    items = []
+    for g in groups:
+        area = f' <span class="muted">zone area {km2_delta(g.net_km2)}</span>' if g.net_km2 is not None else ""
+        names = ", ".join(f"{name} (from {old})" for name, old in g.places)
+        count = f"gained {len(g.places)}" if g.places else "no place gained"
+        items.append(f'<li style="border-left:4px solid {g.colour};padding-left:.5rem;list-style:none;margin-bottom:.4rem" '
+                     f'data-compare="{esc(g.faction)}"><b>{esc(g.short)}</b> {count}{area}'
+                     + (f'<br><span style="font-size:.85rem">{esc(names)}</span>' if names else "") + "</li>")
+    return f'<div class="syria-compare">{head}<ul style="padding-left:0">{"".join(items)}</ul></div>'
+
+
+def km2_delta(km2: float | None) -> str:
+    """'+1,200 km²' / '−300 km²' (approximate zones)."""
+    if km2 is None:
+        return ""
+    sign = "+" if km2 >= 0 else "−"
+    return f"{sign}{km2_text(abs(km2))}"
 
 
 # --- a place's history -------------------------------------------------------------

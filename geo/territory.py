@@ -43,6 +43,13 @@ __all__ = [
 ]
 
 DEFAULT_TOLERANCE_M = 1_000.0  # about one screen pixel with all of Syria on screen (zoom 7)
+# Ground farther than this from every listed place is "no data" on the map (docs/zones.md), not the nearest holder's.
+NO_DATA_REACH_KM = 35.0
+
+
+def map_territory(timeline: Timeline) -> TerritoryModel:
+    """The zones the map and its exports show: cells cut at NO_DATA_REACH_KM from the listed places."""
+    return TerritoryModel(timeline, reach_km=NO_DATA_REACH_KM)
 NOTE = "Approximate zones inferred from held places, not surveyed front lines."
 
 # (controller, factions contesting it) of a site on one day; None when no place there has a state
@@ -230,11 +237,12 @@ class TerritoryModel:
     """
 
     def __init__(self, timeline: Timeline, outline: BaseGeometry | None = None, tolerance_m: float = DEFAULT_TOLERANCE_M,
-                 cache_states: int = 256):
+                 cache_states: int = 256, reach_km: float | None = None):
         self.timeline = timeline
         self.dataset: Dataset = timeline.dataset
         self.tolerance_m = tolerance_m
-        self.tessellation = build_tessellation(self.dataset.places, outline)
+        self.reach_km = reach_km
+        self.tessellation = build_tessellation(self.dataset.places, outline, None if reach_km is None else reach_km * 1000)
         self._lock = threading.RLock()
         self._cache_states = max(1, int(cache_states))
         self._key_table: list[SiteKey | None] = [None]  # code -> site key; code 0: no place with a state

@@ -22,7 +22,7 @@ so areas are true and "nearest" is nearest on the ground, not in degrees.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
@@ -76,13 +76,19 @@ class Tessellation:
     cell_km2: np.ndarray
     edges: tuple[Edge, ...]
     outline: BaseGeometry
+    nodata: BaseGeometry = field(default_factory=Polygon)  # ground farther than `reach` from every site: no one's
+    nodata_km2: float = 0.0
 
 
 # --- the tessellation (once per dataset) ---------------------------------------
 
 
-def build_tessellation(places: Mapping[str, Place], outline: BaseGeometry | None = None) -> Tessellation:
-    """The cells of the places clipped to the outline (lon/lat; default Syria), with their shared edges."""
+def build_tessellation(places: Mapping[str, Place], outline: BaseGeometry | None = None, reach_m: float | None = None) -> Tessellation:
+    """The cells of the places clipped to the outline (lon/lat; default Syria), with their shared edges.
+
+    With `reach_m`, a cell keeps only the ground within that distance of some place: the rest is
+    `nodata`, drawn as "no data" instead of being handed to the nearest holder (an honest map of
+    thinly listed desert)."""
     if any(p.weight <= 0 for p in places.values()):
         raise ValueError("place weights must be greater than 0")
     outline_m = shapely.make_valid(to_metres(outline if outline is not None else syria_outline()))
@@ -98,9 +104,16 @@ def build_tessellation(places: Mapping[str, Place], outline: BaseGeometry | None
     order = np.argsort(face_site, kind="stable")
     groups = np.split(faces[order], np.searchsorted(face_site[order], np.arange(1, len(site_places))))
     cells = np.array([coverage_union(group) for group in groups], dtype=object) if len(site_places) else np.empty(0, dtype=object)
+    nodata: BaseGeometry = Polygon()
+    if reach_m is not None and len(cells):
+        reach = shapely.union_all(shapely.buffer(shapely.points(site_xy), reach_m, quad_segs=16))
+        for _, area in areas:  # a place's own area is never "no data"
+            reach = reach.union(area)
+        cells = np.array([_polygonal(c) for c in shapely.intersection(cells, reach)], dtype=object)
+        nodata = _polygonal(shapely.difference(outline_m, reach))
     return Tessellation(
         site_places=site_places, site_of=site_of, cells=cells, cell_km2=shapely.area(cells).astype(float) / 1e6,
-        edges=_shared_edges(cells), outline=outline_m,
+        edges=_shared_edges(cells), outline=outline_m, nodata=nodata, nodata_km2=float(nodata.area) / 1e6,
     )
 
 

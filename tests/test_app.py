@@ -13,7 +13,7 @@ import pytest
 from conftest import FIXTURE_PLACES, REPO
 from streamlit.testing.v1 import AppTest
 
-from geo.wire import layer_features as read_layer
+from geo.map_page import embedded_data
 
 APP = str(REPO / "streamlit_app.py")
 LAST = date(2024, 12, 6)
@@ -25,20 +25,17 @@ def app(fixture_app):
     return fixture_app
 
 
-def map_args(at: AppTest) -> dict:
-    (component,) = [c for c in at.get("component_instance") if c.proto.component_name == "streamlit_folium.st_folium"]
-    return json.loads(component.proto.json_args)
+def map_data(at: AppTest) -> dict:
+    """What the dashboard tells the map component (geo/web/host.js): the page's URL and the view."""
+    (component,) = [c for c in at.get("bidi_component") if c.proto.component_name == "syria_map"]
+    return json.loads(component.proto.json)
 
 
-def layer_features(at: AppTest, layer: str) -> list[dict] | None:
-    """The GeoJSON features of one of the day's layers ("places_layer", "zone_layer", "front_line_layer"),
-    read back out of the script st_folium sends; None when the layer is not there."""
-    return read_layer(map_args(at)["feature_group"], layer)
-
-
-def map_features(at: AppTest) -> list[dict]:
-    """The places on the map."""
-    return layer_features(at, "places_layer")
+def map_page(at: AppTest) -> dict:
+    """The data of the map page the component shows (written once per dataset into static/maps/)."""
+    url = map_data(at)["url"]
+    assert re.fullmatch(r"app/static/maps/[0-9a-f]{16}\.html", url)
+    return embedded_data((REPO / "static" / url.removeprefix("app/static/")).read_text(encoding="utf-8"))
 
 
 def chart_field(at: AppTest) -> str:
@@ -60,21 +57,31 @@ def test_default_view_is_the_last_day(app):
     at = app().run()
     assert not at.exception
     assert not at.error and not at.warning
-    assert at.slider[0].value == LAST
-    assert at.title[0].value.startswith("Syria")
+    assert at.subheader[0].value == "6 Dec 2024"
+    assert at.markdown[0].value.startswith("### Syria") or any(m.value.startswith("### Syria") for m in at.markdown)
     assert "As of 6 Dec 2024" in at.caption[0].value
     assert legend_counts(at) == {"gov": 0, "hts": 2, "sdf": 1, "south": 1}
-    features = map_features(at)
-    assert [f["properties"]["place_id"] for f in features] == ["aleppo", "hama", "deir_ez_zor", "nassib_crossing"]
-    assert [f["properties"]["c"] for f in features] == ["hts", "hts", "sdf", "south"]
-    args = map_args(at)
-    assert args["returned_objects"] == ["last_active_drawing", "last_object_clicked_count", "zoom"]
-    assert args["js_links"] and all("leaflet" in url for url in args["js_links"])
+    data = map_data(at)
+    assert data["day"] == "2024-12-06" and data["compare"] is None and data["place"] is None
+    assert data["zones"] is True and data["fronts"] is True and data["height"] >= 600
     assert at.query_params["date"] == "2024-12-06"
     text = markdown_text(at)
     assert "SDF took Deir ez-Zor from Government" in text and "Data &amp; method" not in text
     assert "OpenStreetMap" in text and "What the map shows" in text
     assert at.expander[-1].label == "Data & method"
+    assert not at.slider and not at.button  # the date control is the map's own, in the browser
+
+
+def test_the_map_page_holds_every_day_once(app):
+    """The browser gets the timeline once per dataset (a file), not a layer per day: the component sends a URL and a day."""
+    at = app().run()
+    page = map_page(at)
+    assert page["days"][0] == "2024-11-26" and page["days"][-1] == "2024-12-06"
+    assert [p["id"] for p in page["places"]] == ["aleppo", "hama", "deir_ez_zor", "nassib_crossing"]
+    assert page["zones"] is not None and page["zones"]["reachKm"] == 35
+    assert len(json.dumps(map_data(at))) < 400  # what a rerun sends about the map: the view, not the map
+    again = app(date="2024-11-29").run()
+    assert map_data(again)["url"] == map_data(at)["url"]  # the same page for every day
 
 
 def test_the_page_starts_without_the_maps_modules():
@@ -86,35 +93,29 @@ def test_the_page_starts_without_the_maps_modules():
     assert out.stdout.strip().splitlines()[-1] == "[]"
 
 
-def test_moving_the_slider_changes_counts_and_layer_but_not_the_base_map(app):
-    at = app().run()
-    before_layer, before_args = map_features(at), map_args(at)
-    at.slider[0].set_value(date(2024, 11, 29)).run()
-    assert not at.exception
-    assert legend_counts(at) == {"gov": 4, "hts": 0, "sdf": 0, "south": 0}
-    after_layer, after_args = map_features(at), map_args(at)
-    assert after_layer != before_layer
-    assert [f["properties"]["c"] for f in after_layer] == ["gov"] * 4
-    assert after_args["feature_group"] != before_args["feature_group"]
-    # the same base map: the browser keeps it, with the user's zoom and pan
-    for key in ("key", "script", "header", "html", "js_links", "css_links", "zoom", "center"):
-        assert after_args[key] == before_args[key], key
-    assert at.query_params["date"] == "2024-11-29"
-    assert "HTS contests Aleppo, held by Government" in markdown_text(at)
-
-
 def test_a_shared_link_opens_its_view(app):
     at = app(date="2024-11-30", place="aleppo").run()
     assert not at.exception and not at.warning
-    assert at.slider[0].value == date(2024, 11, 30)
+    assert at.subheader[0].value == "30 Nov 2024"
     assert at.selectbox[0].value == "aleppo"
     assert legend_counts(at) == {"gov": 3, "hts": 1, "sdf": 0, "south": 0}
     assert any("syria-history" in m.value and "Halab" in m.value for m in at.markdown)
     assert at.query_params["date"] == "2024-11-30" and at.query_params["place"] == "aleppo"
-    # the selected place is marked on the map
-    aleppo = map_features(at)[0]
-    assert aleppo["properties"]["place_id"] == "aleppo"
-    assert "#1565C0" in map_args(at)["feature_group"]
+    data = map_data(at)
+    assert data["day"] == "2024-11-30" and data["place"] == "aleppo" and data["focus"] is True  # brought into view once
+    at.run()
+    assert map_data(at)["focus"] is False
+
+
+def test_a_link_with_a_comparison(app):
+    at = app(date="2024-12-06", compare="2024-11-29").run()
+    assert not at.exception and not at.warning
+    (compare,) = [m.value for m in at.markdown if "syria-compare" in m.value]
+    assert "Changed hands between 29 Nov 2024 and 6 Dec 2024" in compare
+    assert 'data-compare="hts"' in compare and "gained 2" in compare and "Aleppo (from Government)" in compare
+    assert "km²" in compare  # each side's zone area gained or lost
+    assert map_data(at)["compare"] == "2024-11-29"
+    assert at.query_params["compare"] == "2024-11-29"
 
 
 @pytest.mark.parametrize(("params", "words"), [
@@ -122,44 +123,19 @@ def test_a_shared_link_opens_its_view(app):
     ({"date": "2031-01-01"}, "outside the data"),
     ({"date": "2024-11-01"}, "outside the data"),
     ({"date": "2024-11-30", "place": "atlantis"}, "not in the gazetteer"),
+    ({"date": "2024-11-30", "compare": "2031-01-01"}, "no comparison is shown"),
 ])
 def test_bad_links_fall_back_with_a_notice(app, params, words):
     at = app(**params).run()
     assert not at.exception
     assert len(at.warning) == 1 and words in at.warning[0].value
     expected = date(2024, 11, 30) if params["date"] == "2024-11-30" else LAST
-    assert at.slider[0].value == expected
+    assert at.subheader[0].value == f"{expected.day} {expected:%b %Y}"
     assert at.query_params["date"] == expected.isoformat()
-    assert "place" not in at.query_params
+    assert "place" not in at.query_params and "compare" not in at.query_params
     # the notice goes once the user changes the view
-    at.slider[0].set_value(date(2024, 11, 27)).run()
+    at.selectbox[0].select("hama").run()
     assert not at.warning
-
-
-def test_buttons_step_through_the_days(app):
-    at = app(date="2024-11-27").run()
-    buttons = {b.label: b for b in at.button}
-    assert set(buttons) == {"Previous day", "Next day", "Next day with events", "Play"}
-    buttons["Next day with events"].click().run()
-    assert at.slider[0].value == date(2024, 11, 29)
-    next(b for b in at.button if b.label == "Next day").click().run()
-    assert at.slider[0].value == date(2024, 11, 30)
-    next(b for b in at.button if b.label == "Previous day").click().run()
-    assert at.slider[0].value == date(2024, 11, 29)
-    assert at.query_params["date"] == "2024-11-29"
-    at = app().run()
-    assert next(b for b in at.button if b.label == "Next day").disabled
-    assert next(b for b in at.button if b.label == "Next day with events").disabled
-
-
-def test_play_starts_over_at_the_end_and_stops(app):
-    at = app().run()
-    next(b for b in at.button if b.label == "Play").click().run()
-    assert at.session_state["playing"] is True
-    assert at.slider[0].value == date(2024, 11, 26)  # from the last day, Play starts over
-    assert [b.label for b in at.button if b.key == "play"] == ["Stop"]
-    next(b for b in at.button if b.label == "Stop").click().run()
-    assert at.session_state["playing"] is False
 
 
 def test_picking_a_place_shows_its_history_and_goes_in_the_link(app):
@@ -170,72 +146,44 @@ def test_picking_a_place_shows_its_history_and_goes_in_the_link(app):
     assert "Hama" in history and "Rebels say they took Hama." in history and "The Independent" in history
     assert "claimed by HTS" in history
     assert at.query_params["place"] == "hama"
-    assert map_args(at)["center"] == [pytest.approx(35.13, abs=0.1), pytest.approx(36.75, abs=0.1)]  # brought into view
+    assert map_data(at)["place"] == "hama" and map_data(at)["focus"] is True  # the map brings it into view
     at.selectbox[0].select(None).run()
     assert "place" not in at.query_params
 
 
-def test_zones_and_front_lines_are_on_the_map(app):
+def test_zones_legend_counts_the_ground_without_data(app):
     at = app(date="2024-11-29").run()
     assert not at.exception
     assert [c.value for c in at.checkbox] == [True, True]
-    zones, fronts = layer_features(at, "zone_layer"), layer_features(at, "front_line_layer")
-    assert len(zones) == 2 and fronts == []  # Aleppo contested; all the ground still the government's
-    assert {z["properties"]["style"]["fillColor"] for z in zones} == {"#D55E00", "url(#syria-hatch-D55E00-009E73)"}
-    script = map_args(at)["feature_group"]
-    assert "syria-hatch-D55E00-009E73" in script and '"syria-zones"' in script
-    assert script.index("zone_layer") < script.index("places_layer")
     legend = next(m.value for m in at.markdown if "syria-legend" in m.value)
-    assert 'data-area="gov"' in legend and "185,900 km²" in legend and "not surveyed front lines" in legend
+    assert 'data-area="gov"' in legend and 'data-area="nodata"' in legend and "farther than 35 km" in legend
+    assert "185,900 km²" in legend and "not surveyed front lines" in legend  # zones and no data add up to Syria
     symbols = next(m.value for m in at.markdown if "syria-symbols" in m.value)
-    assert "Contested zone" in symbols and "Front line (approximate)" in symbols
+    assert "Contested zone" in symbols and "Front line (approximate)" in symbols and "Inferred" in symbols
     assert "Zones are approximate" in markdown_text(at)
-
-
-def test_moving_the_slider_changes_the_zones(app):
-    at = app(date="2024-11-29").run()
-    before = layer_features(at, "zone_layer")
-    at.slider[0].set_value(date(2024, 12, 6)).run()
-    after = layer_features(at, "zone_layer")
-    assert after != before and len(after) == 3
-    assert {z["properties"]["style"]["fillColor"] for z in after} == {"#009E73", "#F0E442", "#CC79A7"}
-    assert len(layer_features(at, "front_line_layer")) == 3
 
 
 def test_toggling_zones_and_front_lines(app):
     at = app(date="2024-12-06").run()
-    base_script = map_args(at)["script"]
+    url = map_data(at)["url"]
     at.checkbox(key="zones").uncheck().run()
     assert not at.exception
-    assert layer_features(at, "zone_layer") is None and len(layer_features(at, "front_line_layer")) == 3
-    assert len(map_features(at)) == 4  # the places stay
+    assert map_data(at)["zones"] is False and map_data(at)["fronts"] is True
     assert at.query_params["zones"] == "0" and "fronts" not in at.query_params
     assert "Contested zone" not in next(m.value for m in at.markdown if "syria-symbols" in m.value)
     at.checkbox(key="fronts").uncheck().run()
-    assert layer_features(at, "zone_layer") is None and layer_features(at, "front_line_layer") is None
-    assert at.query_params["fronts"] == "0"
+    assert map_data(at)["fronts"] is False and at.query_params["fronts"] == "0"
     at.checkbox(key="zones").check().run()
-    assert len(layer_features(at, "zone_layer")) == 3 and layer_features(at, "front_line_layer") is None
-    assert "zones" not in at.query_params
-    assert map_args(at)["script"] == base_script  # the base map is never rebuilt
+    assert map_data(at)["zones"] is True and "zones" not in at.query_params
+    assert map_data(at)["url"] == url  # the map's page is never rebuilt for a toggle
 
 
 def test_a_link_can_switch_zones_off(app):
     at = app(date="2024-12-06", zones="0", fronts="0").run()
     assert not at.exception and not at.warning
     assert [c.value for c in at.checkbox] == [False, False]
-    assert layer_features(at, "zone_layer") is None and layer_features(at, "front_line_layer") is None
+    assert map_data(at)["zones"] is False and map_data(at)["fronts"] is False
     assert at.query_params["zones"] == "0" and at.query_params["fronts"] == "0"
-
-
-def test_zooming_in_sends_finer_zones(app):
-    at = app(date="2024-12-06").run()
-    coarse = json.dumps(layer_features(at, "zone_layer"))
-    at.session_state["map"] = {"zoom": 11, "last_active_drawing": None, "last_object_clicked_count": None}  # as st_folium reports it
-    at.run()
-    fine = json.dumps(layer_features(at, "zone_layer"))
-    assert not at.exception and len(fine) > len(coarse)
-    assert at.session_state["place"] is None
 
 
 def test_the_chart_shows_places_or_zone_area(app):
@@ -244,7 +192,7 @@ def test_the_chart_shows_places_or_zone_area(app):
     at.segmented_control(key="chart").set_value("Zone area (km², approximate)").run()
     assert not at.exception
     assert chart_field(at) == "km2"
-    at.slider[0].set_value(date(2024, 11, 30)).run()
+    at = app(date="2024-11-30").run()
     (chart,) = at.get("vega_lite_chart")
     assert json.loads(chart.proto.spec)["layer"][-1]["data"] == {"values": [{"day": "2024-11-30"}]}
 
@@ -259,7 +207,7 @@ def test_invalid_events_show_the_validators_messages(monkeypatch, invalid_events
     lines = code.value.splitlines()
     assert any(re.match(rf"{re.escape(str(invalid_events))}:\d+: events\[\d+\]\.place: unknown place 'hamaa'", ln) for ln in lines)
     assert any(re.match(rf"{re.escape(str(invalid_events))}:\d+: events\[\d+\]\.status: 'rumoured'", ln) for ln in lines)
-    assert not at.get("component_instance") and not at.slider
+    assert not at.get("bidi_component")
 
 
 def test_a_missing_events_file_is_reported(monkeypatch, tmp_path):
@@ -282,4 +230,5 @@ def test_hostile_data_renders_escaped(monkeypatch, hostile_paths):
     html_blocks = [m.value for m in at.markdown if m.value.startswith("<")]
     for block in html_blocks:
         assert "<script" not in block and "<img src=x" not in block and "`" not in block and "${" not in block
-    assert "`" not in map_args(at)["feature_group"]
+    page = map_page(at)  # the map's data is JSON for textContent; the page builder escapes what could end its element
+    assert page["places"][1]["id"] == "hama"

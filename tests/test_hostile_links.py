@@ -23,8 +23,7 @@ import pytest
 from conftest import FIXTURE_EVENTS, FIXTURE_PLACES
 from streamlit.testing.v1 import AppTest
 
-from benchmarks.load_test import MAP_FRAME, Engine, WsViewer, run_async
-from geo.wire import layer_features
+from benchmarks.load_test import MAP_FRAME, MAP_FRAME_URL, Engine, WsViewer, run_async
 
 FIRST, LAST = date(2024, 11, 26), date(2024, 12, 6)
 SAFE_SHOWN = re.compile(r"`([^`]*)`")  # the bad value, as the notice quotes it
@@ -43,10 +42,10 @@ def engine():
     return Engine(load_dataset(FIXTURE_EVENTS, FIXTURE_PLACES))
 
 
-def map_holders(at: AppTest) -> dict[str, str]:
-    (component,) = [c for c in at.get("component_instance") if c.proto.component_name == "streamlit_folium.st_folium"]
-    features = layer_features(json.loads(component.proto.json_args)["feature_group"], "places_layer")
-    return {f["properties"]["place_id"]: f["properties"]["c"] for f in features if f["geometry"]["type"] == "Point"}
+def map_view(at: AppTest) -> dict:
+    """The view the map component is told (the map paints it in the browser: tests/test_browser.py)."""
+    (component,) = [c for c in at.get("bidi_component") if c.proto.component_name == "syria_map"]
+    return json.loads(component.proto.json)
 
 
 def legend_counts(at: AppTest) -> dict[str, int]:
@@ -55,7 +54,7 @@ def legend_counts(at: AppTest) -> dict[str, int]:
 
 
 def assert_view(at: AppTest, engine: Engine, day: date, place: str | None = None, notices: tuple[str, ...] = ()) -> None:
-    """The page rendered without an exception, shows `day` (map, legend, slider) with `place` selected,
+    """The page rendered without an exception, shows `day` (map, legend, heading) with `place` selected,
     has exactly the notices expected (each a phrase), and the link was rewritten to this clean view."""
     assert not at.exception, at.exception
     assert not at.error
@@ -66,11 +65,11 @@ def assert_view(at: AppTest, engine: Engine, day: date, place: str | None = None
     for text in warnings:  # a quoted bad value is cut short and holds only harmless characters
         for shown in SAFE_SHOWN.findall(text):
             assert len(shown) <= 41 and re.fullmatch(r"[0-9A-Za-z.:+?-]*…?", shown), shown
-    assert at.slider[0].value == day
+    assert at.subheader[0].value == engine.expected(day).label
     assert at.selectbox[0].value == place
     expected = engine.expected(day)
     assert legend_counts(at) == expected.counts
-    assert map_holders(at) == expected.holders
+    assert map_view(at)["day"] == day.isoformat() and map_view(at)["place"] == place
     clean = {"date": day.isoformat(), **({"place": place} if place else {})}
     assert {k: at.query_params[k] for k in at.query_params} == clean  # nothing else survives in the link
 
@@ -166,7 +165,8 @@ def test_everything_hostile_at_once(app, engine):
 
 def test_the_notice_goes_when_the_user_moves_and_the_link_stays_clean(app, engine):
     at = app(date="<script>", place="atlantis")
-    next(b for b in at.button if b.label == "Previous day").click().run()
+    at.session_state["day"] = date(2024, 12, 5)  # as the map settling on the day before sets it (streamlit_app.on_map_view)
+    at.run()
     assert not at.warning and not at.exception
     assert {k: at.query_params[k] for k in at.query_params} == {"date": "2024-12-05"}
 
@@ -201,7 +201,7 @@ def test_oversized_and_broken_query_strings_over_the_websocket(server, engine, q
     expected = engine.expected(date(2024, 11, 30) if repeated else LAST)
     assert not view.exceptions() and not view.errors()
     assert view.heading() == expected.label
-    assert view.legend() == expected.counts and view.holders() == expected.holders
+    assert view.legend() == expected.counts and view.map_view()["day"] == expected.day.isoformat()
     assert view.query == ("date=2024-11-30&place=hama" if repeated else expected.query)
     warnings = view.warnings()
     if notice is None:
@@ -270,7 +270,7 @@ def test_hostile_links_in_a_real_browser(live_browser, server, engine, path, not
         page.goto(server.url + path)
         page.frame_locator(MAP_FRAME).locator(".syria-place").first.wait_for(state="attached")
         page.wait_for_url("**/?date=2024-12-06", timeout=45_000)  # rewritten to the clean default view
-        frame = next(f for f in page.frames if "streamlit_folium.st_folium" in f.url)
+        frame = next(f for f in page.frames if MAP_FRAME_URL in f.url)
         expected = engine.expected(LAST)
         frame.wait_for_function("n => document.querySelectorAll('.syria-place').length === n", arg=len(expected.holders))
         alerts = page.locator('[data-testid="stAlertContentWarning"]')

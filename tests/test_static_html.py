@@ -28,7 +28,7 @@ from benchmarks.chromium import OfflinePage
 from geo import static_html
 from geo.loader import DEFAULT_EVENTS, load_dataset
 from geo.model import Source
-from geo.territory import TerritoryModel
+from geo.territory import TerritoryModel, site_keys
 from geo.timeline import Timeline
 
 GOV, HTS, SDF, SOUTH = "#D55E00", "#009E73", "#F0E442", "#CC79A7"
@@ -110,14 +110,22 @@ def check_embeds_every_day(dataset, timeline, territory=None) -> dict:
         on_day = [e for e in data["events"] if e["d"] == i]
         assert [e["sum"] for e in on_day] == [e.summary for e in timeline.events_on(day)]
         assert [data["places"][e["p"]]["id"] for e in on_day] == [e.place for e in timeline.events_on(day)]
-    if territory is not None:
-        zones = data["zones"]
-        assert len(zones["day"]) == len(timeline.days)
+    if territory is not None:  # fixed cells, recoloured each day from the embedded states (as the page does)
+        zones, tess = data["zones"], territory.tessellation
+        index = {pid: i for i, pid in enumerate(dataset.places)}
+        assert zones["sites"] == [[index[p] for p in members] for members in tess.site_places]
+        assert len(zones["cells"]) == len(tess.cells)
+        assert zones["km2"] == pytest.approx([float(a) for a in tess.cell_km2], abs=0.1)
+        assert {(a, b) for a, b, _ in zones["edges"]} <= {(e.a, e.b) for e in tess.edges}
+        decoded = decode_days(data)
         for i, day in enumerate(timeline.days):
-            want = json.loads(territory.geojson_text_on(day))
-            for layer in ("zones", "front_lines"):
-                want[layer].pop("note", None)
-            assert zones["states"][zones["day"][i]] == want
+            state = decoded[i]
+            keys = []
+            for members in zones["sites"]:
+                first = state[data["places"][members[0]]["id"]][0]
+                rivals = {f for m in members for f in (state[data["places"][m]["id"]][0], *state[data["places"][m]["id"]][1])}
+                keys.append((first, tuple(sorted(rivals - {first}))))
+            assert keys == list(site_keys(tess, timeline.state_on(day))), day
     else:
         assert data["zones"] is None
     return data
@@ -134,7 +142,7 @@ def test_every_day_of_the_fixture_is_embedded(fixture_dataset, fixture_timeline,
 def test_every_day_of_the_real_data_is_embedded(real):
     dataset, timeline, territory = real
     data = check_embeds_every_day(dataset, timeline, territory)
-    assert len(data["zones"]["states"]) == territory.distinct_states < len(timeline.days)  # each distinct map stored once
+    assert len(data["zones"]["cells"]) == len(territory.tessellation.cells)  # the cells once, recoloured per day
 
 
 def test_page_is_self_contained(fixture_dataset, fixture_timeline, territory):
@@ -144,14 +152,17 @@ def test_page_is_self_contained(fixture_dataset, fixture_timeline, territory):
     assert not [(tag, a) for tag, a in parts.tags if "src" in a or "href" in a], "the page refers to outside files"
     assert not [tag for tag, _ in parts.tags if tag in ("link", "base", "iframe", "object", "embed")]
     kinds = [a.get("type") for a, _ in parts.scripts]
-    assert kinds == ["application/json", None, None]  # the data, Leaflet, the app
-    leaflet_js = parts.scripts[1][1]
+    code = [text for a, text in parts.scripts if a.get("type") is None]
+    assert kinds.count("application/json") == 2 and len(code) == len(kinds) - 2  # the data and the view; the rest is code
+    leaflet_js = next(text for text in code if "L.version" in text or '"1.9.3"' in text)
     assert 'version="1.9.3"' in leaflet_js.replace(" ", "") or '"1.9.3"' in leaflet_js
     assert "sourceMappingURL" not in leaflet_js
     assert ".leaflet-container" in page  # Leaflet's CSS, inline
-    # the CSP lets exactly these two inline scripts run
+    assert any("SyriaMapApp" in text for text in code)  # the application, inline
+    # the CSP lets exactly the page's own inline scripts run
     csp = next(a["content"] for tag, a in parts.tags if tag == "meta" and a.get("http-equiv") == "Content-Security-Policy")
-    for _, text in parts.scripts[1:]:
+    assert csp.split("script-src")[1].split(";")[0].count("'sha256-") == len(code)
+    for text in code:
         digest = base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode()
         assert f"'sha256-{digest}'" in csp
     assert "'unsafe-inline'" not in csp.split("script-src")[1].split(";")[0]
@@ -249,7 +260,12 @@ class Offline(OfflinePage):
             time.sleep(0.05)
 
     def wait_hash(self, hash_: str, timeout_ms: int = TIMEOUT_MS) -> None:
+        """The view in the address, written once a gesture settles."""
         self.wait(f"location.hash === {json.dumps(hash_)}", timeout_ms)
+
+    def wait_day(self, iso: str, timeout_ms: int = TIMEOUT_MS) -> None:
+        """The day painted (at once, before the address follows)."""
+        self.wait(f"document.documentElement.dataset.day === {json.dumps(iso)}", timeout_ms)
 
     def marker(self, place: str) -> str:
         return self.page.evaluate("p => (document.querySelector(`.syria-place[data-place='${p}']`) || {}).innerHTML || ''", place)
@@ -261,7 +277,7 @@ class Offline(OfflinePage):
 
     def zone_fills(self) -> set[str]:
         return set(self.page.evaluate(
-            "() => [...document.querySelectorAll('.leaflet-zones-pane path')].map(p => (p.getAttribute('fill') || '').toUpperCase())"
+            "() => [...document.querySelectorAll('.leaflet-syria-zones-pane path')].map(p => (p.getAttribute('fill') || '').toUpperCase())"
             ".filter(f => f && f !== 'NONE')"))
 
     def shot(self, name: str) -> None:
@@ -283,36 +299,37 @@ def test_offline_file_slider_changes_the_colours(chromium, fixture_dataset, fixt
         page = view.open(path.as_uri())
         assert page.evaluate("L.version") == "1.9.3"
         assert page.locator(".syria-place").count() == 4
-        assert page.evaluate("location.hash") == "#2024-12-06"  # the last day by default, written into the URL
-        assert page.locator("#day-label").inner_text() == "6 Dec 2024"
+        assert page.evaluate("document.documentElement.dataset.day") == "2024-12-06"  # the last day by default
+        assert page.locator("#syria-day-label").inner_text() == "6 Dec 2024"
         assert f'fill="{HTS}"' in view.marker("aleppo")
         assert view.legend() == {"gov": 0, "hts": 2, "sdf": 1, "south": 1}
         assert "Local fighters seize the crossing." in page.locator("#changes").inner_text()
         view.shot("static-html-2024-12-06.png")
 
         # the slider: Home goes to the first day, every colour changes back to the government's
-        page.focus("#slider")
+        page.focus("#syria-day")
         page.keyboard.press("Home")
-        view.wait_hash("#2024-11-26")
+        view.wait_hash("#date=2024-11-26")
         assert f'fill="{GOV}"' in view.marker("aleppo") and f'fill="{GOV}"' in view.marker("nassib_crossing")
         assert view.legend() == {"gov": 4, "hts": 0, "sdf": 0, "south": 0}
         assert view.zone_fills() == {GOV}
         assert "No recorded change" in page.locator("#changes").inner_text()
         for _ in range(4):
             page.keyboard.press("ArrowRight")
-        view.wait_hash("#2024-11-30")
+        view.wait_hash("#date=2024-11-30")
         assert f'fill="{HTS}"' in view.marker("aleppo") and f'fill="{GOV}"' in view.marker("hama")
         assert "#111111" in view.marker("aleppo")  # the "changed this day" ring
         assert view.legend() == {"gov": 3, "hts": 1, "sdf": 0, "south": 0}
         assert view.zone_fills() == {GOV, HTS}
-        assert page.locator(".leaflet-zones-pane path[stroke-dasharray='7 4']").count() >= 1  # a front line
+        assert page.locator(".leaflet-syria-fronts-pane path[stroke-dasharray='7 4']").count() >= 1  # a front line
 
-        # the buttons
-        page.get_by_role("button", name="Next day ›").click()
-        view.wait_hash("#2024-12-01")
+        # the buttons, and Shift+→ to the next day with changes
+        page.get_by_role("button", name="Next day").click()
+        view.wait_hash("#date=2024-12-01")
         assert "#111111" not in view.marker("aleppo")
-        page.get_by_role("button", name="Next day with events »").click()
-        view.wait_hash("#2024-12-05")
+        page.focus("#syria-day")
+        page.keyboard.press("Shift+ArrowRight")
+        view.wait_hash("#date=2024-12-05")
         assert 'fill-opacity="0.3"' in view.marker("hama")  # claimed: hollow
         page.locator("#zones").uncheck()
         assert view.zone_fills() == set()
@@ -324,20 +341,22 @@ def test_offline_file_slider_changes_the_colours(chromium, fixture_dataset, fixt
         page.locator(".leaflet-tooltip").wait_for()
         assert "claimed" in page.locator(".leaflet-tooltip").inner_text()
         page.locator(".syria-place[data-place='hama']").click()
-        view.wait_hash("#2024-12-05/hama")
+        view.wait_hash("#date=2024-12-05&place=hama")
         history = page.locator(".leaflet-popup .history").inner_text()
         assert "Rebels say they took Hama." in history and "The Independent" in history
 
         # play runs the days on its own until stopped
         page.locator(".leaflet-popup-close-button").click()
-        page.focus("#slider")
+        page.focus("#syria-day")
         page.keyboard.press("Home")
-        page.get_by_role("button", name="Play").click()
-        view.wait_hash("#2024-11-28")
-        page.get_by_role("button", name="Stop").click()
-        stopped = page.evaluate("location.hash")
+        page.select_option("#syria-speed", "1")
+        page.locator("#syria-play").click()
+        view.wait_day("2024-11-28")
+        page.locator("#syria-play").click()  # pause
+        stopped = page.evaluate("document.documentElement.dataset.day")
+        view.wait_hash(f"#date={stopped}")
         time.sleep(1.5)
-        assert page.evaluate("location.hash") == stopped
+        assert page.evaluate("document.documentElement.dataset.day") == stopped
 
         # only map tiles were asked for outside the file, and nothing broke
         assert view.blocked and all("basemaps.cartocdn.com" in u for u in view.blocked), view.blocked
@@ -352,17 +371,24 @@ def test_a_link_with_a_date_opens_that_day(chromium, fixture_dataset, fixture_ti
     view = Offline(chromium)
     try:
         page = view.open(path.as_uri() + "#2024-11-29/aleppo")
-        assert page.locator("#day-label").inner_text() == "29 Nov 2024"
-        assert page.locator("#slider").input_value() == "3"
+        assert page.locator("#syria-day-label").inner_text() == "29 Nov 2024"
+        assert page.locator("#syria-day").input_value() == "3"
         aleppo = view.marker("aleppo")
         assert f'fill="{GOV}"' in aleppo and f'stroke="{HTS}"' in aleppo  # held by the government, contested by HTS
         assert "Rebels enter Aleppo." in page.locator(".leaflet-popup .history").inner_text()
         page.evaluate("location.hash = '#2024-12-06'")  # a new link in the same tab
-        view.wait("document.getElementById('day-label').textContent === '6 Dec 2024'")
+        view.wait("document.getElementById('syria-day-label').textContent === '6 Dec 2024'")
         assert f'fill="{HTS}"' in view.marker("aleppo")
         page.evaluate("location.hash = '#1999-01-01'")  # not a day of the data: ignored
         time.sleep(0.3)
-        assert page.locator("#day-label").inner_text() == "6 Dec 2024"
+        assert page.locator("#syria-day-label").inner_text() == "6 Dec 2024"
+        page.evaluate("location.hash = '#date=2024-11-30&compare=2024-11-26'")  # the new form, with a comparison
+        view.wait("document.getElementById('syria-day-label').textContent === '30 Nov 2024'")
+        assert page.locator(".syria-compare-ring").count() == 1  # Aleppo changed hands between the two days
+        assert "HTS gained 1" in page.locator("#compare-list").inner_text()
+        page.go_back()  # Back: the view before
+        view.wait("document.getElementById('syria-day-label').textContent === '6 Dec 2024'")
+        assert page.locator(".syria-compare-ring").count() == 0
         assert not view.dialogs and not view.errors, (view.dialogs, view.errors)
     finally:
         view.close()
@@ -403,14 +429,14 @@ def test_hostile_text_shows_literally_and_never_runs(chromium, hostile_dataset, 
         # nothing became markup, no link but http(s), nothing ran
         for selector in ("img[src='x']", "svg[onload]", "b[onmouseover]", "i[onmouseover]", "[onerror]"):
             assert page.locator(selector).count() == 0, selector
-        assert page.locator("script").count() == 3  # the data, Leaflet and the app: none added
+        assert page.locator("script").count() == path.read_text(encoding="utf-8").count("<script")  # none added
         hrefs = page.evaluate("() => [...document.querySelectorAll('a[href]')].map(a => a.getAttribute('href'))")
         assert hrefs and all(h.startswith(("https://", "http://", "#")) for h in hrefs), hrefs  # "#": Leaflet's buttons
         assert page.get_by_text("click me").first.evaluate("n => n.closest('a') === null")
         colours = page.evaluate("() => [...document.querySelectorAll('#legend .swatch')].map(s => s.style.background)")
         assert not any("url" in c for c in colours)  # the bad colour became the neutral grey
         page.get_by_role("button", name="Previous day").click()
-        page.get_by_role("button", name="Next day ›").click()
+        page.get_by_role("button", name="Next day").click()
         time.sleep(0.3)
         assert page.evaluate("typeof window.__pwned") == "undefined"
         assert not view.dialogs, view.dialogs

@@ -1,0 +1,173 @@
+"""The map application's page: folium builds the map (base map, tiles, panes, outline, attribution);
+the application (geo/web/map_app.js and .css, real files) and its data (geo.map_payload) go in beside it.
+
+Two uses of one page:
+- `standalone_page`: the self-contained export (`python -m geo export-html`): Leaflet, the app and the data
+  inline, its own panels (legend, what changed, history, symbols), the view in the address's fragment, a
+  Content-Security-Policy that lets only the page's own scripts run (by hash).
+- `embedded_page`: the dashboard's map, served by Streamlit from static/maps/ and shown in an iframe by
+  the dashboard's map component: Leaflet from static/vendor, no panels (Streamlit draws them); the app
+  tells the parent page the day when a gesture settles.
+Data text is placed into the rendered page after folium is done (never through a template), with `<`,
+`>`, `&` and the JS line separators escaped, so it cannot end its element.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import json
+import re
+from pathlib import Path
+
+import folium
+
+from geo.render import to_js_json
+
+WEB_DIR = Path(__file__).resolve().parent / "web"
+APP_JS = WEB_DIR / "map_app.js"
+APP_CSS = WEB_DIR / "map_app.css"
+TILES = {  # name -> (url, subdomains, max zoom, attribution HTML (fixed text), CSP host)
+    "carto": ("https://{s}.basemaps.cartocdn.com/light_all/{z}/{x}/{y}{r}.png", "abcd", 19,
+              '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors &copy; '
+              '<a href="https://carto.com/attributions">CARTO</a>', "https://*.basemaps.cartocdn.com"),
+    "osm": ("https://tile.openstreetmap.org/{z}/{x}/{y}.png", "", 19,
+            '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors', "https://tile.openstreetmap.org"),
+}
+CREDIT = "Border: Natural Earth · Places: GeoNames (CC BY 4.0) and hand sources · Control: sourced events"
+PANEL = """<div id="syria-timeline" role="group" aria-label="Date control"></div>
+<div id="panel">
+<h1 id="title"></h1>
+<div id="caption" class="small muted"></div>
+<div id="zones-box"></div>
+<h2>Places held</h2>
+<table class="legend"><tbody id="legend"></tbody></table>
+<p id="inferred" class="small muted"></p>
+<div id="compare-list" hidden></div>
+<h2>What changed on this day</h2>
+<div id="changes"></div>
+<h2>Symbols</h2>
+<div id="symbols" class="symbols"></div>
+<footer>
+<p>Keys: &larr;/&rarr; a day, Shift+&larr;/&rarr; the previous/next day with changes, Home/End, Space to play. Click a place
+for its history. The address holds the view (<code>#date=2024-12-06</code>): copy it to share this view.</p>
+<p>Sources: <span id="outlets"></span>. Every change of control is a sourced event; claims nobody has verified are drawn hollow.</p>
+<p>Coordinates: GeoNames (CC BY 4.0) and hand sources. Border: Natural Earth. Exported <span id="generated"></span>.</p>
+</footer>
+</div>
+<noscript><p style="padding:1rem">This map needs JavaScript.</p></noscript>"""
+EMBEDDED_BODY = '<div id="syria-timeline" role="group" aria-label="Date control"></div>'
+
+
+def script_safe(text: str) -> str:
+    """Text that cannot end a <script> element or break a JS string (JSON and our own code)."""
+    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+def _json(value) -> str:
+    return script_safe(to_js_json(value))
+
+
+def app_files() -> tuple[str, str]:
+    """The application's JavaScript and CSS, as in geo/web/."""
+    return APP_JS.read_text(encoding="utf-8"), APP_CSS.read_text(encoding="utf-8")
+
+
+def app_version() -> str:
+    """A digest of the application's files: a page made by other code is a different page."""
+    js, css = app_files()
+    return hashlib.sha256((js + "\0" + css).encode("utf-8")).hexdigest()[:16]
+
+
+def folium_map(bounds, tiles: str | None, outline: dict | None) -> folium.Map:
+    """The base map: tiles (or none), the panes of the zones and front lines, Syria's outline, the view."""
+    from geo.render import OUTLINE_OPTIONS_JS, PANES, SYRIA_CENTRE, FitBoundsNow, InlineGeoJson
+
+    m = folium.Map(location=list(SYRIA_CENTRE), zoom_start=7, tiles=None, min_zoom=4, max_zoom=14, control_scale=True,
+                   zoom_snap=0.25, zoom_delta=1, prefer_canvas=False)
+    if tiles is not None:
+        url, sub, max_zoom, attribution, _ = TILES[tiles]
+        folium.TileLayer(url, attr=attribution + " · " + CREDIT, name=tiles, max_zoom=max_zoom, subdomains=sub or "abc",
+                         control=False).add_to(m)
+    for pane, z_index in PANES:
+        folium.map.CustomPane(pane, z_index=z_index, pointer_events=False).add_to(m)
+    if outline is not None:
+        InlineGeoJson(to_js_json(outline), OUTLINE_OPTIONS_JS, name="SyriaOutline").add_to(m)
+    FitBoundsNow(bounds).add_to(m)
+    return m
+
+
+def _assemble(m: folium.Map, payload: dict, config: dict, body: str, head: str, body_class: str) -> str:
+    page = m.get_root().render()
+    app_js, app_css = app_files()
+    config = dict(config, mapName=m.get_name())
+    head_html = f"{head}<style>{app_css}</style>\n"
+    page = page.replace("<head>", "<head>\n" + head_html, 1)
+    page = re.sub(r"<body>", f'<body class="syria-app {body_class}">', page, count=1)
+    page = page.replace("</body>", body + "\n</body>", 1)
+    tail = (f'<script type="application/json" id="syria-data">{_json(payload)}</script>\n'
+            f'<script type="application/json" id="syria-config">{_json(config)}</script>\n'
+            f"<script>{script_safe_code(app_js)}</script>\n")
+    cut = page.rindex("</html>")
+    return page[:cut] + tail + page[cut:]
+
+
+def script_safe_code(js: str) -> str:
+    """Our own code is ours, but it must not contain '</script' either."""
+    if re.search(r"</script", js, flags=re.IGNORECASE):
+        raise ValueError("the application's JavaScript must not contain '</script'")
+    return js
+
+
+def embedded_page(payload: dict, bounds, leaflet_base: str = "../vendor/", view: str = "", zones: bool = True,
+                  fronts: bool = True) -> str:
+    """The dashboard's map page (served from static/maps/): Leaflet from static/vendor, no panels."""
+    from geo.assets import asset_urls
+
+    m = folium_map(bounds, "carto", payload.get("outline"))
+    m.default_js, m.default_css = asset_urls(base_url=leaflet_base)
+    config = {"embedded": True, "view": view, "zones": zones, "fronts": fronts}
+    return _assemble(m, payload, config, EMBEDDED_BODY, "", "syria-embedded")
+
+
+def standalone_page(payload: dict, bounds, title: str, tiles: str | None, leaflet_js: str | None, leaflet_css: str | None,
+                    cdn: tuple[str, str, str, str] | None = None) -> str:
+    """The self-contained page. Leaflet inline (leaflet_js/css) or, with `cdn` (js url, js SRI, css url, css SRI), linked."""
+    m = folium_map(bounds, tiles, payload.get("outline"))
+    m.default_js, m.default_css = [], []
+    head = f"<title>{html.escape(title)}</title>\n"
+    if leaflet_css is not None:
+        head += f"<style>{leaflet_css}</style>\n"
+    elif cdn is not None:
+        head += f'<link rel="stylesheet" href="{cdn[2]}" integrity="{cdn[3]}" crossorigin="anonymous">\n'
+    if leaflet_js is not None:
+        head += f"<script>{leaflet_js}</script>\n"
+    elif cdn is not None:
+        head += f'<script src="{cdn[0]}" integrity="{cdn[1]}" crossorigin="anonymous"></script>\n'
+    page = _assemble(m, payload, {"embedded": False}, PANEL, head, "")
+    scripts = [body for attrs, body in re.findall(r"<script([^>]*)>(.*?)</script>", page, flags=re.DOTALL)
+               if "src=" not in attrs and "application/json" not in attrs]
+    csp = _csp(scripts, TILES[tiles][4] if tiles in TILES else "", cdn)
+    meta = (f'<meta http-equiv="Content-Security-Policy" content="{csp}">\n'
+            '<meta name="referrer" content="strict-origin-when-cross-origin">\n')
+    return page.replace("<head>\n", "<head>\n" + meta, 1)
+
+
+def _csp(scripts: list[str], tile_host: str, cdn: tuple[str, str, str, str] | None) -> str:
+    hashes = " ".join("'sha256-" + base64.b64encode(hashlib.sha256(s.encode("utf-8")).digest()).decode() + "'" for s in scripts)
+    script_src = f"{hashes} {cdn[0]}" if cdn else hashes
+    style_src = f"'unsafe-inline' {cdn[2]}" if cdn else "'unsafe-inline'"
+    return (
+        f"default-src 'none'; script-src {script_src}; style-src {style_src}; img-src data: {tile_host}".rstrip()
+        + "; connect-src 'none'; font-src 'none'; object-src 'none'; base-uri 'none'; form-action 'none'"
+    )
+
+
+def embedded_data(page: str) -> dict:
+    """The JSON data of a page (for tests and tools that read an export back)."""
+    match = re.search(r'<script type="application/json" id="syria-data">(.*?)</script>', page, flags=re.DOTALL)
+    if match is None:
+        raise ValueError("no embedded data in this page")
+    return json.loads(match.group(1))
