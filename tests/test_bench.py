@@ -19,34 +19,36 @@ def test_quick_bench_runs_and_prints_the_table(tmp_path):
     out = tmp_path / "BENCH.md"
     result = bench("--quick", "--no-browser", "--write", str(out))
     assert result.returncode == 0, result.stderr[-3000:]
-    for row in ("| 1. load + validate |", "| 2. precompute: territory model", "| 3. date query", "| 4. slider move: dashboard rerun",
-                "| 4. bytes sent to the map component per move |", "| 5. straightforward way as a rerun",
+    for row in ("| 1. load + validate |", "| 2. precompute: territory model", "| 3. date query", "| 4. settle: the dashboard's rerun",
+                "| 4. bytes sent to the map component per settle", "| 5. straightforward way as a rerun",
                 "| 5. straightforward rerun / dashboard rerun"):
         assert row in result.stdout, row
     report = out.read_text(encoding="utf-8")
     assert report.startswith("# Benchmarks") and "## Machine" in report and "- CPU:" in report and "- Python:" in report
-    assert "| 4. slider move: dashboard rerun (AppTest) |" in report
+    assert "| 4. settle: the dashboard's rerun for the day the map settled on (AppTest) |" in report
 
 
 @pytest.mark.browser
 def test_quick_bench_with_the_browser():
     result = bench("--quick")
     assert result.returncode == 0, result.stderr[-3000:]
-    assert "browser measurement failed" not in result.stderr, result.stderr[-3000:]
-    for row in ("| 6. cold start: server start to first map painted", "| 6. slider move (Next day with events) clicked to map updated",
-                "| 6. server memory, peak |"):
+    assert "measurement failed" not in result.stderr, result.stderr[-3000:]
+    for row in ("| 6. first map paint on a cold server", "| 6. repaint after a day change, timed in the page (median) |",
+                "| 6. bytes on the network per move while scrubbing", "| 6. play at 30 days/s", "| 7. baseline: Next day with events",
+                "| 8. TimeSliderChoropleth: repaint", "| 6. server memory, peak |"):
         assert row in result.stdout, row
 
 
 def test_table_shows_median_and_range_and_the_targets():
     shipped = SizeResult("shipped", "shipped data")
-    for value in (40.0, 55.0, 48.0):
-        shipped.metric("move", "ms").add(value)
-    shipped.metric("map_bytes", "KiB").add(70.0)
+    for value in (10.0, 15.0, 12.0):
+        shipped.metric("repaint", "ms").add(value)
+    shipped.metric("settle_bytes", "KiB").add(70.0)
     shipped.metric("query", "ms").add(0.004)
     text = table([shipped])
-    assert "| 4. slider move: dashboard rerun (AppTest) | 48 ms (40-55) |" in text
+    assert "| 6. repaint after a day change, timed in the page (median) | 12 ms (10-15) |" in text
     assert "| 3. date query (state + changes + counts) | 4.0 µs |" in text
     verdicts = {what: verdict for _, what, _, verdict in targets([shipped])}
-    assert verdicts == {"4. slider move: dashboard rerun (AppTest)": "met", "4. bytes sent to the map component per move": "NOT met"}
+    assert verdicts == {"6. repaint after a day change, timed in the page (median)": "met",
+                        "6. bytes on the websocket per settle (the one rerun after a gesture)": "NOT met"}
     assert Metric().text() == "-"

@@ -348,7 +348,11 @@
     if (!EMBEDDED) { renderPanels(day); }
   }
   function stop() {
-    if (timer !== null) { clearInterval(timer); timer = null; settleSoon(0); }
+    if (timer !== null) {
+      if (timer.interval !== undefined) { clearInterval(timer.interval); } else { cancelAnimationFrame(timer.raf); }
+      timer = null;
+      settleSoon(0);
+    }
     playBtn.textContent = "\u25b6 Play";
     playBtn.setAttribute("aria-pressed", "false");
   }
@@ -357,13 +361,25 @@
     if (day >= N - 1) { setDay(0); }
     playBtn.textContent = "\u275a\u275a Pause";
     playBtn.setAttribute("aria-pressed", "true");
-    var changesOnly = speed.value === "changes";
-    timer = setInterval(function () {
-      var target = changesOnly ? nextChange(day) : day + 1;
-      if (target === null || target > N - 1) { setDay(N - 1); stop(); return; }
-      setDay(target);
-      if (day >= N - 1) { stop(); }
-    }, SPEEDS[speed.value] || 1000);
+    if (speed.value === "changes") {  // a change a beat
+      timer = {interval: setInterval(function () {
+        var target = nextChange(day);
+        if (target === null) { setDay(N - 1); stop(); return; }
+        setDay(target);
+      }, SPEEDS.changes)};
+      return;
+    }
+    // n days a second by the clock, painted on the display's frames: a slow frame skips days, it does not slow the play
+    var ms = SPEEDS[speed.value] || 1000, t0 = performance.now(), d0 = day;
+    timer = {raf: 0};
+    var tick = function (now) {
+      if (timer === null || timer.interval !== undefined) { return; }  // stopped (or replaced) meanwhile
+      var target = Math.min(N - 1, d0 + Math.floor((now - t0) / ms));
+      if (target !== day) { setDay(target); }
+      if (day >= N - 1) { stop(); return; }
+      timer.raf = requestAnimationFrame(tick);
+    };
+    timer.raf = requestAnimationFrame(tick);
   }
   function nextChange(d) { for (var i = 0; i < CHANGE_DAYS.length; i++) { if (CHANGE_DAYS[i] > d) { return CHANGE_DAYS[i]; } } return null; }
   function prevChange(d) { for (var i = CHANGE_DAYS.length - 1; i >= 0; i--) { if (CHANGE_DAYS[i] < d) { return CHANGE_DAYS[i]; } } return null; }
