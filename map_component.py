@@ -16,7 +16,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from geo.map_page import WEB_DIR
+from geo.app_files import HOST_JS
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 MAPS_DIR = STATIC_DIR / "maps"
@@ -25,9 +25,15 @@ KEEP_PAGES = 8  # older datasets' pages are removed when a new one is written
 _HOST = st.components.v2.component(
     "syria_map",
     html='<div class="syria-map-host"></div>',
-    js=(WEB_DIR / "host.js").read_text(encoding="utf-8"),
+    js=HOST_JS.read_text(encoding="utf-8"),
     isolate_styles=False,
 )
+
+
+def published(digest: str, maps_dir: Path = MAPS_DIR) -> str | None:
+    """The URL of a dataset's map page when it was written before (by this server or an earlier one), else None."""
+    name = f"{digest[:16]}.html"
+    return f"app/static/maps/{name}" if (maps_dir / name).is_file() else None
 
 
 def publish(digest: str, page: str, maps_dir: Path = MAPS_DIR) -> str:

@@ -79,14 +79,18 @@ def territory(digest: str, _timeline) -> TerritoryModel:
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
-def map_url(digest: str, app_version: str, _dataset, _timeline, _territory) -> str:
+def map_url(page_key: str, _dataset, _timeline, _territory) -> str:
     """The map application's page for this dataset (the whole timeline) and app version, written once into static/maps/."""
     from geo.map_page import embedded_page
     from geo.map_payload import map_payload
     from geo.render import place_bounds
 
-    page = embedded_page(map_payload(_dataset, _timeline, _territory), place_bounds(_dataset))
-    return map_component.publish(hashlib.sha256(f"{digest}{app_version}".encode()).hexdigest(), page)
+    return map_component.publish(page_key, embedded_page(map_payload(_dataset, _timeline, _territory), place_bounds(_dataset)))
+
+
+def show_map(url: str) -> None:
+    map_component.show(url, present.map_view(ss.day, ss.compare, ss.place, ss.get("pan_to"), ss.zones, ss.fronts),
+                       MAP_HEIGHT, "map", on_map_view, on_map_place)
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
@@ -202,8 +206,17 @@ with st.expander("Data & method"):
     st.markdown(baseline, unsafe_allow_html=True)
 st.markdown(attribution, unsafe_allow_html=True)
 
-# --- last, what takes time on a server's first run: the zones' cells (~0.25 s, shapely and pyproj to import first) and
-# the map's modules (folium, which imports pandas: ~0.5 s). The browser draws the rest of the page meanwhile. ----------
+# --- last, what takes time on a server's first run: the zones' cells (~1 s, shapely and pyproj to import first) and
+# the map's page (folium, which imports pandas: ~0.5 s, and the timeline's data). The browser draws the rest of the page
+# meanwhile; a map page made before (by an earlier server too) is shown at once, before the zones. ----------------------
+import map_component  # noqa: E402  (streamlit and the app's file names only)
+from geo.app_files import app_version  # noqa: E402
+
+page_key = hashlib.sha256(f"{digest}{app_version()}".encode()).hexdigest()
+ready_url = map_component.published(page_key)
+if ready_url is not None:
+    with map_slot:
+        show_map(ready_url)
 with map_slot:
     model = territory(digest, tl)  # its spinner where the map will be
 with right:  # the legend needs the zones
@@ -225,15 +238,9 @@ with right:  # the legend needs the zones
     st.caption(f"The picture, GeoJSON and CSV show {day_label(day)}{', zones included' if ss.zones else ''}; "
                "the interactive map is one self-contained file with every day, to open or host anywhere.")
 
-import map_component  # noqa: E402
-from geo import map_page  # noqa: E402
-
-with map_slot:
-    map_component.show(
-        map_url(digest, map_page.app_version(), ds, tl, model),
-        present.map_view(day, compare, place, ss.get("pan_to"), ss.zones, ss.fronts),
-        MAP_HEIGHT, "map", on_map_view, on_map_place,
-    )
+if ready_url is None:
+    with map_slot:
+        show_map(map_url(page_key, ds, tl, model))
 ss.pan_to = None  # brought into view once
 st.query_params.from_dict(present.view_query(ss.day, ss.place, ss.zones, ss.fronts, ss.compare))
 frozen(digest)

@@ -46,7 +46,7 @@ def area_rows(dataset: Dataset, series: Iterable[Mapping]) -> list[dict]:
     ]
 
 
-MAX_CHART_DAYS = 400
+MAX_CHART_DAYS = 150  # the chart is sent again on every settle (its day marker moves): an overview, a point every few days
 
 
 def thin_days(days: list[str]) -> set[str]:

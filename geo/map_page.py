@@ -19,15 +19,12 @@ import hashlib
 import html
 import json
 import re
-from pathlib import Path
 
 import folium
 
+from geo.app_files import app_files
 from geo.render import to_js_json
 
-WEB_DIR = Path(__file__).resolve().parent / "web"
-APP_JS = WEB_DIR / "map_app.js"
-APP_CSS = WEB_DIR / "map_app.css"
 TILES = {  # name -> (url, subdomains, max zoom, attribution HTML (fixed text), CSP host)
     "carto": ("https://{s}.basemaps.cartocdn.com/light_all/{z}/{x}/{y}{r}.png", "abcd", 19,
               '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors &copy; '
@@ -68,17 +65,6 @@ def script_safe(text: str) -> str:
 
 def _json(value) -> str:
     return script_safe(to_js_json(value))
-
-
-def app_files() -> tuple[str, str]:
-    """The application's JavaScript and CSS, as in geo/web/."""
-    return APP_JS.read_text(encoding="utf-8"), APP_CSS.read_text(encoding="utf-8")
-
-
-def app_version() -> str:
-    """A digest of the application's files: a page made by other code is a different page."""
-    js, css = app_files()
-    return hashlib.sha256((js + "\0" + css).encode("utf-8")).hexdigest()[:16]
 
 
 def folium_map(bounds, tiles: str | None, outline: dict | None) -> folium.Map:

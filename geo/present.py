@@ -277,7 +277,9 @@ def legend_html(rows: list[LegendRow], total: int, nodata_km2: float | None = No
         items.append(f'<tr class="muted" style="font-size:.8rem"><td></td><td></td><td {right}>places</td>'
                      f'<td {right}>zone area*</td><td {right}>population*</td></tr>')
     for row in rows:
-        swatch = svg_img(icon_svg(MarkerStyle("square", 6.5, row.colour)), row.short)
+        # a coloured box, not an SVG image: the legend is sent on every settle
+        swatch = (f'<span class="syria-swatch" title="{esc(row.short)}" style="display:inline-block;width:13px;height:13px;'
+                  f'background:{row.colour};border:1px solid #222;border-radius:2px;vertical-align:middle"></span>')
         delta = f' <span class="delta">({row.change:+d})</span>' if row.change else ""
         if row.inferred:
             delta += f' <span class="muted inferred" title="of which inferred from wider reports">{row.inferred} inf.</span>'

@@ -25,7 +25,7 @@ Output is a pure function of the arguments: the same seed gives byte-identical f
 The YAML is written as text directly (strings quoted with json.dumps, a valid YAML flow
 scalar; ids are [a-z0-9_]), which is much faster than yaml.dump for 100,000 events.
 Events are a block list at column 0 (`events:` then `- date: ...`, PyYAML's own layout)
-with one-line summaries, so 100,000 events (about 18 MiB) stay under the loader's 20 MiB
+with one-line summaries, so 100,000 events (about 21 MiB) stay under the loader's 24 MiB
 file limit.
 
 Wiring into geo/cli.py:
@@ -586,7 +586,13 @@ def generate(n_places: int, n_events: int, n_days: int, seed: int = 0, start: da
         wanted = 2 if status == "confirmed" else 1 if rng.random() < 0.9 else 2  # confirmed: two outlets
         while len(cited) < wanted:
             cited_outlets = {source_outlet[c] for c in cited}
-            if not day_sources or rng.random() < 0.1 or (status == "confirmed" and cited):
+            other = None
+            if status == "confirmed" and cited and day_sources:  # a second outlet: one of the day's reports when one fits
+                other = day_sources[rng.randrange(len(day_sources))]
+                other = other if source_outlet[other] not in cited_outlets else None
+            if other is not None:
+                sid = other
+            elif not day_sources or rng.random() < 0.1 or (status == "confirmed" and cited):
                 n_sources += 1
                 sid = f"s{n_sources:06d}"
                 outlet = OUTLETS[rng.randrange(len(OUTLETS))]
@@ -596,7 +602,7 @@ def generate(n_places: int, n_events: int, n_days: int, seed: int = 0, start: da
                 published = day + timedelta(days=1 if rng.random() < 0.3 else 0)
                 sources.append(f"  {sid}:")
                 sources.append(f"    outlet: {q(outlet)}")
-                sources.append(f"    title: {q(summary[:-1])}")
+                sources.append(f"    title: {q(summary[:40].rstrip(' .'))}")
                 sources.append(f"    date: {published.isoformat()}")
                 if rng.random() < 0.4:
                     sources.append(f"    url: https://example.com/{outlet.lower().replace(' ', '-')}/{sid}")

@@ -32,7 +32,7 @@ try:  # the C loader is much faster; fall back to pure Python where libyaml is m
 except AttributeError:  # pragma: no cover
     _Loader = yaml.SafeLoader
 
-MAX_BYTES = 20 * 1024 * 1024
+MAX_BYTES = 24 * 1024 * 1024
 MAX_DEPTH = 20
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 ID_RE = re.compile(r"^[a-z0-9_]+$")

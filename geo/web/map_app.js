@@ -127,13 +127,8 @@
       cellLayers.push(layer);
       cellKey.push("");
     });
-    Z.edges.forEach(function (e) {
-      var f = S.front;
-      var layer = L.geoJSON(e[2], {pane: fpane, interactive: false, style: {color: f.color, weight: f.weight, opacity: f.opacity,
-        dashArray: f.dashArray, lineCap: f.lineCap}});
-      edgeLayers.push(layer);
-      edgeOn.push(false);
-    });
+    Z.edges.forEach(function () { edgeLayers.push(null); edgeOn.push(false); });  // made when first on (a faster start)
+    var frontPane = fpane;
   }
   var showZones = Z ? CONFIG.zones !== false : false, showFronts = Z ? CONFIG.fronts !== false : false;
   if (showZones) { zonesGroup.addTo(map); }
@@ -166,6 +161,11 @@
       var on = holders[e[0]] !== holders[e[1]];
       if (on !== edgeOn[i]) {
         edgeOn[i] = on;
+        if (on && !edgeLayers[i]) {
+          var f = S.front;
+          edgeLayers[i] = L.geoJSON(e[2], {pane: frontPane, interactive: false, style: {color: f.color, weight: f.weight,
+            opacity: f.opacity, dashArray: f.dashArray, lineCap: f.lineCap}});
+        }
         if (on) { edgeLayers[i].addTo(frontsGroup); } else { frontsGroup.removeLayer(edgeLayers[i]); }
       }
     });
@@ -326,7 +326,7 @@
   var row3 = el("div", {"class": "row small muted", id: "syria-compare-words"});
   [row1, row2, row3].forEach(function (r) { ctl.appendChild(r); });
 
-  var timer = null, settleTimer = null;
+  var timer = null, settleTimer = null, playLog = [];
   function setDay(d) {
     d = Math.max(0, Math.min(N - 1, d | 0));
     day = d;
@@ -375,7 +375,11 @@
     var tick = function (now) {
       if (timer === null || timer.interval !== undefined) { return; }  // stopped (or replaced) meanwhile
       var target = Math.min(N - 1, d0 + Math.floor((now - t0) / ms));
-      if (target !== day) { setDay(target); }
+      if (target !== day) {
+        setDay(target);
+        playLog.push([now, target]);  // when each day was painted (python -m geo bench reads the rate)
+        if (playLog.length > 4000) { playLog.splice(0, 2000); }
+      }
       if (day >= N - 1) { stop(); return; }
       timer.raf = requestAnimationFrame(tick);
     };
@@ -588,9 +592,10 @@
   // --- start ---------------------------------------------------------------------------------------
   window.SyriaMapApp = {
     setDay: function (d) { stop(); setDay(d); settleSoon(); }, day: function () { return day; }, days: N,
-    repaints: repaints, paint: function (d) { paint(d); }, compareSummary: compareSummary, play: play, stop: stop
+    repaints: repaints, playLog: playLog, paint: function (d) { paint(d); }, compareSummary: compareSummary, play: play, stop: stop
   };
   applyView(readView(EMBEDDED ? (CONFIG.view || "") : location.hash));
+  window.SyriaMapApp.readyMs = performance.now();  // the page's clock: how long its start took
   document.documentElement.setAttribute("data-ready", "1");
   post({type: "ready"});
 })();
