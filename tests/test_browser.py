@@ -361,6 +361,8 @@ def test_map_first_on_a_wide_screen_and_on_a_phone(browser, server):
         assert overflow <= 392, f"the page is {overflow}px wide on a 390px screen"
         box = page.locator(MAP_FRAME).bounding_box()
         assert box["width"] <= 390 and box["x"] >= 0
+        control = frame.locator("#syria-day").bounding_box()
+        assert control["y"] + control["height"] <= 844, control  # the date control on the first screen, for a thumb
         view.shot("browser-phone-390.png")
     finally:
         view.close()

@@ -31,7 +31,9 @@ export default function (component) {
     frame.title = "Map of Syria with its date control";
     frame.setAttribute("loading", "eager");
     frame.style.width = "100%";
-    frame.style.height = (Number(data.height) || 640) + "px";
+    // on a phone the map and its date control fit one screen, so the control stays within reach of a thumb
+    const phone = window.innerWidth < 700;
+    frame.style.height = (phone ? Math.round(window.innerHeight * 0.68) : (Number(data.height) || 640)) + "px";
     frame.style.border = "0";
     // the first view travels in the fragment, so the map paints the right day at once
     const first = ["date=" + encodeURIComponent(data.day)];
