@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from geo.model import Source
 
@@ -21,6 +22,7 @@ _BRACKETS = re.compile(r"\(([^)]*)\)")
 _WORDS = re.compile(r"[a-z]+")
 
 
+@lru_cache(maxsize=8192)  # a big file has a few hundred outlets and ~100,000 events citing them
 def outlet_key(outlet: str) -> str:
     """A short comparable name: a wire outlet itself, else the wire its brackets name ("based on Reuters"),
     else the outlet's name without brackets."""

@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 from conftest import ARTIFACTS, FIXTURE_EVENTS, FIXTURE_PLACES, HOSTILE, REPO, hostile_files, running_server
 
+from benchmarks.browser_bench import Wire
 from benchmarks.chromium import MAP_FRAME, OfflinePage, map_frame
 
 pytestmark = pytest.mark.browser
@@ -107,32 +108,12 @@ def shown_day(frame) -> str:
     return frame.evaluate("document.documentElement.dataset.day")
 
 
-class Traffic:
-    """Everything the page sends or receives after start(): HTTP requests and websocket frames."""
-
-    def __init__(self, page):
-        self.requests: list[str] = []
-        self.frames: list[int] = []
-        self.on = False
-        page.on("request", lambda r: self.requests.append(r.url) if self.on else None)
-        page.on("websocket", lambda ws: (ws.on("framesent", self._frame), ws.on("framereceived", self._frame)))
-
-    def _frame(self, payload) -> None:
-        if self.on:
-            self.frames.append(len(payload) if isinstance(payload, bytes | bytearray) else len(str(payload).encode()))
-
-    def start(self) -> None:
-        self.requests.clear()
-        self.frames.clear()
-        self.on = True
-
-
 def test_a_shared_link_then_scrubbing_in_the_browser(browser, server):
     """Dragging the date control repaints the map at once and sends nothing; the panels and the link follow when it settles."""
     view = Offline(browser, server)
     try:
         page = view.page
-        traffic = Traffic(page)
+        traffic = Wire(page)  # HTTP requests and websocket frames, once started
         frame = view.open(f"{server}/?date=2024-11-29&place=aleppo")
         markers = frame.locator(".syria-place")
         assert markers.count() == 4
@@ -168,7 +149,7 @@ def test_a_shared_link_then_scrubbing_in_the_browser(browser, server):
         assert len(set(seen)) >= 6, seen  # repainted while dragging, not only on release
         assert traffic.frames == [] and traffic.requests == [], (traffic.frames, traffic.requests)
         page.mouse.up()
-        assert shown_day(frame) == "2024-12-06"
+        assert shown_day(frame) == "2024-12-06"  # (Playwright reports frames as its client runs: the waits below collect them)
         wait_marker(frame, "aleppo", f'fill="{HTS}"')
         # settled: one round trip, then the panels and the link follow
         page.wait_for_url("**date=2024-12-06**", timeout=TIMEOUT_MS)

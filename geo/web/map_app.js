@@ -142,12 +142,20 @@
     });
     return [first.c, Object.keys(rivals).sort()];
   }
-  function paintZones(d) {
+  // what a day change touches: only the sites whose places changed state, and the edges around them
+  var siteOfPlace = [], siteEdges = [], siteHolder = [];
+  if (Z) {
+    Z.sites.forEach(function (members, s) { members.forEach(function (pi) { siteOfPlace[pi] = s; }); siteEdges.push([]); siteHolder.push(null); });
+    Z.edges.forEach(function (e, i) { siteEdges[e[0]].push(i); siteEdges[e[1]].push(i); });
+  }
+  function paintZones(d, dirty) {  // dirty: site indexes to redo (all when null)
     if (!Z) { return; }
-    var holders = [];
-    for (var s = 0; s < Z.sites.length; s++) {
+    var sites = dirty || Z.sites.map(function (_, s) { return s; }), edges = dirty ? [] : Z.edges.map(function (_, i) { return i; });
+    for (var k = 0; k < sites.length; k++) {
+      var s = sites[k];
       var key = siteKey(s, d), text = key[0] + "|" + key[1].join(",");
-      holders.push(key[0]);
+      siteHolder[s] = key[0];
+      if (dirty) { Array.prototype.push.apply(edges, siteEdges[s]); }
       if (cellLayers[s] && cellKey[s] !== text) {
         cellKey[s] = text;
         var c = factionColour(key[0]), contested = key[1].length > 0;
@@ -157,8 +165,8 @@
           : {stroke: false, dashArray: null, fillColor: c, fillOpacity: S.zoneOpacity});
       }
     }
-    Z.edges.forEach(function (e, i) {
-      var on = holders[e[0]] !== holders[e[1]];
+    edges.forEach(function (i) {
+      var e = Z.edges[i], on = siteHolder[e[0]] !== siteHolder[e[1]];
       if (on !== edgeOn[i]) {
         edgeOn[i] = on;
         if (on && !edgeLayers[i]) {
@@ -237,24 +245,31 @@
   // --- painting a day: markers, zones, fronts, compare rings ---------------------------------------
   var day = N - 1, compare = -1, openPlace = -1;
   var repaints = [];  // ms per repaint, measured in the page (python -m geo bench reads them)
+  var lastEntry = DATA.places.map(function () { return -1; }), painted = false;
   function paint(d) {
-    var t0 = performance.now();
+    var t0 = performance.now(), dirty = painted ? [] : null, seen = {};
     for (var i = 0; i < markers.length; i++) {
-      var p = DATA.places[i], e = entryOn(p, d), m = markers[i];
+      var p = DATA.places[i], ei = entryIndex(p.h, d), e = p.h[ei], m = markers[i];
       var icon = (e.d === d && e.e >= 0) ? e.ih : e.i;
-      if (m.iconIndex !== icon) {
+      if (m.iconIndex !== icon) {  // only the places whose look changed are touched
         m.setIcon(divIcon(icon));
         m.setZIndexOffset((ICONS[icon] || ICONS[0]).z);
         m.iconIndex = icon;
+        var node = m.getElement();
+        if (node) {
+          node.setAttribute("data-place", p.id);
+          node.setAttribute("data-controller", e.c);
+          node.setAttribute("data-status", e.st);
+        }
       }
-      var node = m.getElement();
-      if (node && node.getAttribute("data-controller") !== e.c) {
-        node.setAttribute("data-place", p.id);
-        node.setAttribute("data-controller", e.c);
+      if (ei !== lastEntry[i]) {
+        lastEntry[i] = ei;
+        var site = siteOfPlace[i];
+        if (dirty && site !== undefined && !seen[site]) { seen[site] = 1; dirty.push(site); }
       }
-      if (node) { node.setAttribute("data-status", e.st); }
     }
-    paintZones(d);
+    painted = true;
+    paintZones(d, dirty);
     paintCompare(d);
     repaints.push(performance.now() - t0);
     if (repaints.length > 2000) { repaints.splice(0, 1000); }
