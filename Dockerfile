@@ -23,7 +23,9 @@ COPY . .
 COPY --from=assets /build/node_modules /tmp/node_modules
 RUN python scripts/vendor_assets.py --node-modules /tmp/node_modules \
     && rm -rf /tmp/node_modules \
-    && useradd --create-home --uid 10001 app
+    && useradd --create-home --uid 10001 app \
+    && mkdir -p static/maps && chown app:app static/maps
+# static/maps: the dashboard writes its map's page there (once per dataset), so the app user may write it
 USER app
 EXPOSE 8501
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \

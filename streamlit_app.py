@@ -240,7 +240,10 @@ with right:  # the legend needs the zones
 
 if ready_url is None:
     with map_slot:
-        show_map(map_url(page_key, ds, tl, model))
+        try:
+            show_map(map_url(page_key, ds, tl, model))
+        except OSError as exc:  # e.g. a read-only app folder: say so rather than fail the page
+            st.error(f"The map's page could not be written to static/maps/ ({exc.strerror or exc}); the panels still work.")
 ss.pan_to = None  # brought into view once
 st.query_params.from_dict(present.view_query(ss.day, ss.place, ss.zones, ss.fronts, ss.compare))
 frozen(digest)
