@@ -57,16 +57,6 @@ for its history. The address holds the view (<code>#date=2024-12-06</code>): cop
 EMBEDDED_BODY = '<div id="syria-timeline" role="group" aria-label="Date control"></div>'
 
 
-def script_safe(text: str) -> str:
-    """Text that cannot end a <script> element or break a JS string (JSON and our own code)."""
-    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
-
-
-def _json(value) -> str:
-    return script_safe(to_js_json(value))
-
-
 def folium_map(bounds, tiles: str | None, outline: dict | None) -> folium.Map:
     """The base map: tiles (or none), the panes of the zones and front lines, Syria's outline, the view."""
     from geo.render import OUTLINE_OPTIONS_JS, PANES, SYRIA_CENTRE, FitBoundsNow, InlineGeoJson
@@ -93,8 +83,8 @@ def _assemble(m: folium.Map, payload: dict, config: dict, body: str, head: str, 
     page = page.replace("<head>", "<head>\n" + head_html, 1)
     page = re.sub(r"<body>", f'<body class="syria-app {body_class}">', page, count=1)
     page = page.replace("</body>", body + "\n</body>", 1)
-    tail = (f'<script type="application/json" id="syria-data">{_json(payload)}</script>\n'
-            f'<script type="application/json" id="syria-config">{_json(config)}</script>\n'
+    tail = (f'<script type="application/json" id="syria-data">{to_js_json(payload)}</script>\n'  # cannot end its element
+            f'<script type="application/json" id="syria-config">{to_js_json(config)}</script>\n'
             f"<script>{script_safe_code(app_js)}</script>\n")
     cut = page.rindex("</html>")
     return page[:cut] + tail + page[cut:]

@@ -38,7 +38,7 @@ from geo.look import (
 )
 from geo.model import Dataset, Event, Source
 from geo.outline import outline_geojson
-from geo.present import INFERRED_WORDS, change_headline, sentence, status_words, symbol_rows
+from geo.present import INFERRED_WORDS, change_headline, sentence, status_words, svg_uri, symbol_rows
 from geo.render import marker_style, place_bounds
 from geo.symbols import KIND_SYMBOLS
 from geo.timeline import Timeline
@@ -46,12 +46,6 @@ from geo.timeline import Timeline
 ZONES_NOTE = "Approximate zones inferred from held places, not surveyed front lines."
 SIMPLIFY_M = 1_000.0  # the cells' edges, simplified together once (about a pixel at zoom 7)
 DECIMALS = 4  # ~10 m
-
-
-def _svg_uri(svg: str) -> str:
-    import base64
-
-    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
 
 
 def map_payload(dataset: Dataset, timeline: Timeline, territory=None, tiles: dict | None = None) -> dict:
@@ -143,7 +137,7 @@ def map_payload(dataset: Dataset, timeline: Timeline, territory=None, tiles: dic
         "baseline": {"d": day_label(dataset.baseline_date), "src": [source_id(s) for s in dataset.baseline_sources]},
         "outlets": sorted(outlets, key=lambda o: (-outlets[o], o.casefold())),
         "icons": icons,
-        "symbols": [[_svg_uri(svg), text] for svg, text in symbol_rows(dataset, zones=territory is not None, fronts=territory is not None)],
+        "symbols": [[svg_uri(svg), text] for svg, text in symbol_rows(dataset, zones=territory is not None, fronts=territory is not None)],
         "inferredWords": INFERRED_WORDS,
         "bounds": [list(b) for b in place_bounds(dataset)],
         "outline": outline_geojson(),

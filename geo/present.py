@@ -193,11 +193,15 @@ def play_tick(timeline: Timeline, day: date) -> tuple[date, bool]:
 
 
 # --- symbols and legend ------------------------------------------------------------
+def svg_uri(svg: str) -> str:
+    """A data URI of an SVG we built (the legend's images here, the map application's symbol key)."""
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+
+
 def svg_img(svg: str, title: str = "") -> str:
     """An <img> of an SVG we built (data URI), for the legend."""
-    data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
     alt = esc(title)
-    return f'<img src="data:image/svg+xml;base64,{data}" alt="{alt}" title="{alt}" style="vertical-align:middle">'
+    return f'<img src="{svg_uri(svg)}" alt="{alt}" title="{alt}" style="vertical-align:middle">'
 
 
 @dataclass(frozen=True, slots=True)
