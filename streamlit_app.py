@@ -221,6 +221,8 @@ with map_slot:
     model = territory(digest, tl)  # its spinner where the map will be
 with right:  # the legend needs the zones
     st.subheader(f"{day_label(day)}", anchor=False)
+    if model.tessellation.unused_areas:
+        st.warning(present.unused_areas_notice(model.tessellation.unused_areas), icon="⚠️")
     st.markdown(present.legend_html(present.legend_rows(ds, tl, day, model.stats_on(day)), len(ds.places),
                                     model.tessellation.nodata_km2, model.reach_km), unsafe_allow_html=True)
     if compare is not None:

@@ -120,6 +120,10 @@ def run(args: argparse.Namespace) -> int:
         from geo.territory import map_territory
 
         territory = map_territory(timeline)
+        if territory.tessellation.unused_areas:
+            from geo.present import unused_areas_notice
+
+            print(f"warning: {unused_areas_notice(territory.tessellation.unused_areas)}", file=sys.stderr)
     if args.command == "export":
         return _export(dataset, timeline, territory, args)
     if args.command == "export-html":

@@ -180,6 +180,7 @@ def _read_place(place_id: str, node: yaml.Node, reader: FieldReader) -> Place | 
 
 
 def _read_area(node: yaml.Node, field: str, reader: FieldReader) -> tuple[tuple[float, float], ...] | None:
+    """A lon/lat ring inside the box around Syria, with 3+ distinct points, that shapely finds valid."""
     points = reader.sequence(node, field)
     if points is None:
         return None
@@ -194,11 +195,32 @@ def _read_area(node: yaml.Node, field: str, reader: FieldReader) -> tuple[tuple[
         lon, lat = reader.number(pair[0], field), reader.number(pair[1], field)
         if lon is None or lat is None:
             return None
+        if not (LON_RANGE[0] <= lon <= LON_RANGE[1] and LAT_RANGE[0] <= lat <= LAT_RANGE[1]):
+            reader.problem(point, field, f"[{lon}, {lat}] is outside Syria (lon {LON_RANGE[0]}..{LON_RANGE[1]}, "
+                                         f"lat {LAT_RANGE[0]}..{LAT_RANGE[1]})")
+            return None
         ring.append((lon, lat))
-    if len(ring) < 3:
-        reader.problem(node, field, "a polygon needs at least 3 points")
+    if len(set(ring)) < 3:
+        reader.problem(node, field, f"a polygon needs at least 3 different points (has {len(set(ring))})")
+        return None
+    problem = _ring_problem(ring)
+    if problem:
+        reader.problem(node, field, problem)
         return None
     return tuple(ring)
+
+
+def _ring_problem(ring: list[tuple[float, float]]) -> str | None:
+    """Why shapely cannot use the ring as a polygon (self-intersecting, no area...), or None."""
+    from shapely import is_valid_reason  # only for places with an area: a few, and shapely is slow to import
+    from shapely.geometry import Polygon
+
+    polygon = Polygon(ring)
+    if not polygon.is_valid:
+        return f"not a valid polygon: {is_valid_reason(polygon)} (the edges must not cross or touch)"
+    if polygon.area == 0:
+        return "the points are on one line: the polygon has no area"
+    return None
 
 
 def load_places(path: str | Path = DEFAULT_PLACES) -> tuple[dict[str, Place], FieldReader]:

@@ -680,6 +680,13 @@ def as_of_caption(dataset: Dataset, timeline: Timeline) -> str:
     )
 
 
+def unused_areas_notice(place_ids: tuple[str, ...]) -> str:
+    """One line (Markdown-safe: place ids are a-z, 0-9 and _) naming places whose `area` could not be drawn."""
+    shown = ", ".join(f"`{pid}`" for pid in place_ids[:10]) + (f" and {len(place_ids) - 10} more" if len(place_ids) > 10 else "")
+    return (f"The area of {shown} has no usable polygon (run `python -m geo validate`); "
+            "the zones count such a place as its point.")
+
+
 def outlets(dataset: Dataset) -> list[str]:
     """Every outlet cited, most cited first (plain text)."""
     counts: dict[str, int] = {}

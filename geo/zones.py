@@ -78,6 +78,7 @@ class Tessellation:
     outline: BaseGeometry
     nodata: BaseGeometry = field(default_factory=Polygon)  # ground farther than `reach` from every site: no one's
     nodata_km2: float = 0.0
+    unused_areas: tuple[str, ...] = ()  # places whose `area` has no usable polygon: they count as their point
 
 
 # --- the tessellation (once per dataset) ---------------------------------------
@@ -98,7 +99,7 @@ def build_tessellation(places: Mapping[str, Place], outline: BaseGeometry | None
     site_places, site_xy = _sites(ids, np.column_stack([x, y]))
     site_of = {pid: s for s, members in enumerate(site_places) for pid in members}
     site_weight = np.array([max(places[p].weight for p in members) for members in site_places], dtype=float)
-    areas = _claimed_areas(places, site_of, outline_m)
+    areas, unused_areas = _claimed_areas(places, site_of, outline_m)
     seeds, seed_site = _seeds(site_xy, areas)
     faces, face_site = _faces(seeds, site_weight[seed_site], seed_site, outline_m, areas)
     order = np.argsort(face_site, kind="stable")
@@ -114,6 +115,7 @@ def build_tessellation(places: Mapping[str, Place], outline: BaseGeometry | None
     return Tessellation(
         site_places=site_places, site_of=site_of, cells=cells, cell_km2=shapely.area(cells).astype(float) / 1e6,
         edges=_shared_edges(cells), outline=outline_m, nodata=nodata, nodata_km2=float(nodata.area) / 1e6,
+        unused_areas=unused_areas,
     )
 
 
@@ -132,19 +134,28 @@ def _sites(ids: list[str], xy: np.ndarray) -> tuple[tuple[tuple[str, ...], ...],
     return tuple(tuple(m) for m in members), xy[first].reshape(-1, 2)
 
 
-def _claimed_areas(places: Mapping[str, Place], site_of: Mapping[str, int], outline: BaseGeometry) -> list[tuple[int, BaseGeometry]]:
-    """(site, polygon in metres) for every place with an `area`, clipped to the outline, disjoint."""
+def _claimed_areas(places: Mapping[str, Place], site_of: Mapping[str, int],
+                   outline: BaseGeometry) -> tuple[list[tuple[int, BaseGeometry]], tuple[str, ...]]:
+    """(site, polygon in metres) for every place with an `area`, clipped to the outline, disjoint; and the
+    places whose area gives no polygon (degenerate, e.g. three equal points): those keep only their point."""
     claimed: list[tuple[int, BaseGeometry]] = []
+    unused: list[str] = []
     taken: BaseGeometry = Polygon()
     for pid, place in places.items():
         if not place.area:
             continue
-        polygon = _polygonal(shapely.make_valid(to_metres(Polygon(place.area)))).intersection(outline).difference(taken)
-        polygon = _polygonal(polygon)
-        if not polygon.is_empty:
+        try:
+            # repaired in lon/lat first: projecting a ring without length fails in shapely.segmentize
+            ring = _polygonal(shapely.make_valid(Polygon(place.area)))
+            polygon = Polygon() if ring.is_empty else _polygonal(to_metres(ring).intersection(outline).difference(taken))
+        except (shapely.errors.GEOSException, ValueError):
+            polygon = None
+        if polygon is None or ring.is_empty:
+            unused.append(pid)
+        elif not polygon.is_empty:
             claimed.append((site_of[pid], polygon))
             taken = taken.union(polygon)
-    return claimed
+    return claimed, tuple(unused)
 
 
 def _seeds(site_xy: np.ndarray, areas: list[tuple[int, BaseGeometry]]) -> tuple[np.ndarray, np.ndarray]:

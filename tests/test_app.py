@@ -232,3 +232,18 @@ def test_hostile_data_renders_escaped(monkeypatch, hostile_paths):
         assert "<script" not in block and "<img src=x" not in block and "`" not in block and "${" not in block
     page = map_page(at)  # the map's data is JSON for textContent; the page builder escapes what could end its element
     assert page["places"][1]["id"] == "hama"
+
+
+def test_a_degenerate_area_is_a_validation_message_not_a_crash(monkeypatch, tmp_path):
+    crossing = "    coord_source: Test fixture, approximate position on the Syria-Jordan border.\n"
+    text = FIXTURE_PLACES.read_text(encoding="utf-8")
+    assert crossing in text
+    places = tmp_path / "places.yaml"
+    places.write_text(text.replace(crossing, crossing + "    area:\n" + "      - [36.2, 32.6]\n" * 3), encoding="utf-8")
+    monkeypatch.setenv("SYRIA_MAP_EVENTS", str(REPO / "tests" / "fixtures" / "events.yaml"))
+    monkeypatch.setenv("SYRIA_MAP_PLACES", str(places))
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    assert len(at.error) == 1 and "did not pass validation" in at.error[0].value
+    assert re.search(rf"{re.escape(str(places))}:\d+: places\.nassib_crossing\.area: a polygon needs at least 3 different points",
+                     at.code[0].value)

@@ -335,3 +335,37 @@ def test_missing_file_is_a_problem_not_a_crash(tmp_path):
     with pytest.raises(DataError) as info:
         load_dataset(tmp_path / "nope.yaml", FIXTURES / "places.yaml")
     assert "cannot read" in info.value.problems[0].message
+
+
+# --- polygons (`area`) ---------------------------------------------------------------------------
+
+CROSSING = "    coord_source: Test fixture, approximate position on the Syria-Jordan border.\n"
+
+
+def with_area(*points: tuple[float, float]) -> str:
+    return edit(PLACES, CROSSING, CROSSING + "    area:\n" + "".join(f"      - [{lon}, {lat}]\n" for lon, lat in points))
+
+
+@pytest.mark.parametrize("points, words", [
+    ([(36.2, 32.6)] * 3, "at least 3 different points (has 1)"),
+    ([(36.2, 32.6), (36.3, 32.6), (36.2, 32.6), (36.3, 32.6)], "at least 3 different points (has 2)"),
+    ([(36.2, 32.6), (36.3, 32.7), (36.3, 32.6), (36.2, 32.7)], "not a valid polygon: Self-intersection"),
+    ([(36.2, 32.6), (36.3, 32.6), (36.4, 32.6)], "not a valid polygon"),
+    ([(36.2, 32.6), (36.3, 32.6), (36.3, 32.7), (36.2, 32.6), (36.2, 32.7)], "not a valid polygon: Ring Self-intersection"),
+])
+def test_a_degenerate_area_is_refused(points, words):
+    places = with_area(*points)
+    p = only(problems(places=places), "nassib_crossing.area")
+    assert p.line == line_of(places, "    area:") + 1 and words in p.message  # the list starts at its first point
+
+
+def test_an_area_point_outside_syria_is_refused():
+    places = with_area((36.2, 32.6), (36.3, 32.6), (3.63, 32.7))
+    p = only(problems(places=places), "nassib_crossing.area")
+    assert p.line == line_of(places, "[3.63, 32.7]") and "[3.63, 32.7] is outside Syria" in p.message
+
+
+def test_a_good_area_loads():
+    ring = ((36.2, 32.6), (36.3, 32.6), (36.3, 32.7), (36.2, 32.7))
+    ds = load_dataset_from_bytes(EVENTS, "events.yaml", with_area(*ring), "places.yaml")
+    assert ds.places["nassib_crossing"].area == ring

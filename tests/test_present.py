@@ -396,3 +396,8 @@ def test_centre_and_sentence(fixture_dataset):
     assert present.centre_of(fixture_dataset, None) is None and present.centre_of(fixture_dataset, "x") is None
     assert present.sentence("claimed by Syrian Observatory") == "Claimed by Syrian Observatory."
     assert present.sentence("done.") == "Done." and present.sentence("") == ""
+
+
+def test_unused_areas_notice_names_the_places():
+    notice = present.unused_areas_notice(("al_tanf", *(f"p{i}" for i in range(11))))
+    assert notice.startswith("The area of `al_tanf`, `p0`") and "and 2 more" in notice and "\n" not in notice

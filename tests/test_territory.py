@@ -203,6 +203,19 @@ def test_explicit_area_is_clipped_to_the_outline():
     assert shapely.coverage_is_valid(tess.cells)
 
 
+@pytest.mark.parametrize("area", [
+    ((38.2, 34.8),) * 3,  # three equal points
+    ((38.2, 34.8), (38.3, 34.8), (38.4, 34.8)),  # on one line
+])
+def test_an_unusable_area_leaves_its_place_a_point(area):
+    """Data that bypassed the loader's checks: the place counts as its point, and the model says which one."""
+    tess, day = zones_for(dict(FOUR, a=place("a", 38.2, 34.8, area=area)), a="gov", b="hts", c="sdf", d="sna")
+    plain, _ = zones_for(FOUR, a="gov", b="hts", c="sdf", d="sna")
+    assert tess.unused_areas == ("a",) and plain.unused_areas == ()
+    assert tess.cells[tess.site_of["a"]].equals_exact(plain.cells[plain.site_of["a"]], 1e-6)
+    assert sum(area_by_controller(day).values()) == pytest.approx(geodesic_km2(SQUARE), rel=0.01)
+
+
 def along(west: tuple[float, float], east: tuple[float, float], share: float) -> Point:
     a, b = metres(*west), metres(*east)
     return Point(a.x + share * (b.x - a.x), a.y + share * (b.y - a.y))
