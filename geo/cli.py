@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import json
 import sys
 from datetime import date
 
 from geo import bench, export_cli, synth
 from geo.errors import DataError, DateOutOfRange
+from geo.export import csv_text
 from geo.loader import DEFAULT_EVENTS, load_dataset
-from geo.tables import STATE_COLUMNS, state_rows
+from geo.tables import state_rows
 from geo.timeline import Rename, Timeline
 
 DESCRIPTION = """\
@@ -105,11 +104,7 @@ def _state(dataset, timeline: Timeline, when: str, fmt: str) -> int:
     if fmt == "json":
         print(json.dumps(rows, ensure_ascii=False, indent=1))
     elif fmt == "csv":
-        out = io.StringIO()
-        writer = csv.DictWriter(out, fieldnames=STATE_COLUMNS, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-        sys.stdout.write(out.getvalue())
+        sys.stdout.write(csv_text(dataset, timeline, day))  # the download's CSV: formulas neutralised
     else:
         columns = ("place_id", "name", "kind", "controller", "controller_label", "mode", "status", "basis", "since")
         print(_table([[str(row[c]) for c in columns] for row in rows], columns))

@@ -119,3 +119,16 @@ def test_synth_is_wired_and_its_output_validates(capsys, tmp_path):
     assert "wrote" in capsys.readouterr().out
     code, text, _ = run(capsys, "validate", str(out), "--places", str(tmp_path / "s.places.yaml"))
     assert code == 0 and text.startswith("OK: 20 places, 40 events, ")
+
+
+@pytest.mark.parametrize("name", ["=HYPERLINK(\"http://x.test\",\"Hama\")", "+1+cmd", "-2+3", "@SUM(A1)"])
+def test_state_csv_neutralises_formulas(capsys, tmp_path, name):
+    places = tmp_path / "places.yaml"
+    text = (FIXTURES / "places.yaml").read_text(encoding="utf-8")
+    places.write_text(text.replace("    name: Hama\n", f"    name: '{name}'\n", 1), encoding="utf-8")
+    code, out, _ = run(capsys, "state", "2024-11-29", "--format", "csv", "--events", str(FIXTURES / "events.yaml"),
+                       "--places", str(places))
+    assert code == 0
+    rows = {row["place_id"]: row for row in csv.DictReader(io.StringIO(out))}
+    assert rows["hama"]["name"] == "'" + name
+    assert rows["hama"]["lat"].startswith("35.")  # numbers are left alone
