@@ -13,6 +13,7 @@ from geo.export import csv_text
 from geo.loader import DEFAULT_EVENTS, load_dataset
 from geo.tables import state_rows
 from geo.timeline import Rename, Timeline
+from geo.unprintable import escaped, escaped_lines, json_escaped
 
 DESCRIPTION = """\
 Check and query the Syria territorial-control data.
@@ -102,12 +103,12 @@ def _state(dataset, timeline: Timeline, when: str, fmt: str) -> int:
         print(f"error: {reason}", file=sys.stderr)
         return 2
     if fmt == "json":
-        print(json.dumps(rows, ensure_ascii=False, indent=1))
+        print(json_escaped(json.dumps(rows, ensure_ascii=False, indent=1)))
     elif fmt == "csv":
-        sys.stdout.write(csv_text(dataset, timeline, day))  # the download's CSV: formulas neutralised
+        sys.stdout.write(escaped_lines(csv_text(dataset, timeline, day)))  # the download's CSV: formulas neutralised
     else:
         columns = ("place_id", "name", "kind", "controller", "controller_label", "mode", "status", "basis", "since")
-        print(_table([[str(row[c]) for c in columns] for row in rows], columns))
+        print(_table([[escaped(str(row[c])) for c in columns] for row in rows], columns))
     return 0
 
 
@@ -118,10 +119,10 @@ def _history(dataset, timeline: Timeline, place_id: str) -> int:
         print(f"error: unknown place '{place_id}'{suggest(place_id, dataset.places)}", file=sys.stderr)
         return 2
     place = dataset.places[place_id]
-    print(f"{place.name} ({place.name_ar}), {place.kind}, {place.governorate}")
+    _say(f"{place.name} ({place.name_ar}), {place.kind}, {place.governorate}")
     for entry in timeline.history_entries(place_id):
         if isinstance(entry, Rename):
-            print(f"{entry.since}  {entry.faction}  [rename]  '{entry.old_label}' is now called '{entry.name.label}' ({entry.name.short})")
+            _say(f"{entry.since}  {entry.faction}  [rename]  '{entry.old_label}' is now called '{entry.name.label}' ({entry.name.short})")
             _print_sources(entry.name.sources)
             continue
         state = entry
@@ -133,26 +134,31 @@ def _history(dataset, timeline: Timeline, place_id: str) -> int:
             who += f" (with {control.secondary} holding part)"
         event = state.event
         if event is None:
-            print(f"{state.since}  {who}  [baseline]")
+            _say(f"{state.since}  {who}  [baseline]")
             continue
         when = f"{event.date} ({event.date_qualifier})" if event.date_qualifier else str(event.date)
         if event.merger is not None:
-            print(f"{when}  {who}  [merger: {event.merger.faction} merged into {event.merger.into}]  {event.summary}")
+            _say(f"{when}  {who}  [merger: {event.merger.faction} merged into {event.merger.into}]  {event.summary}")
         else:
             claim = f", claimed by {event.claimed_by}" if event.claimed_by else ""
             denial = f", denied by {event.denied_by}" if event.denied_by else ""
             basis = ", inferred" if event.basis == "inferred" else ""
-            print(f"{when}  {who}  [{event.status}{claim}{denial}{basis}]  {event.summary}")
+            _say(f"{when}  {who}  [{event.status}{claim}{denial}{basis}]  {event.summary}")
         _print_sources(event.sources)
         if event.note:
-            print(f"    note: {event.note}")
+            _say(f"    note: {event.note}")
     return 0
 
 
 def _print_sources(sources) -> None:
     for source in sources:
         link = f" <{source.url}>" if source.url else ""
-        print(f"    source: {source.outlet}, \"{source.title}\", {source.date}{link}")
+        _say(f"    source: {source.outlet}, \"{source.title}\", {source.date}{link}")
+
+
+def _say(line: str) -> None:
+    """A line of data for the terminal: control and direction-override characters written out, never raw."""
+    print(escaped(line))
 
 
 def _table(rows: list[list[str]], header) -> str:

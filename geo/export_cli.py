@@ -160,13 +160,24 @@ def _export(dataset, timeline: Timeline, territory, args) -> int:
         if fmt == "png" and sys.stdout.isatty():
             print("error: not writing a PNG to a terminal: give -o FILE.png", file=sys.stderr)
             return 2
-        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.write(_terminal_safe(fmt, data))
         sys.stdout.flush()
         return 0
     code = _write(out, data)
     if code == 0:
         print(f"wrote {out} ({fmt}, {len(data) / 1024:.0f} KiB, {day.isoformat()})", file=sys.stderr)
     return code
+
+
+def _terminal_safe(fmt: str, data: bytes) -> bytes:
+    """Text for standard output (maybe a terminal) with control and direction-override characters escaped."""
+    from geo.unprintable import escaped_lines, json_escaped
+
+    if fmt == "geojson":
+        return json_escaped(data.decode("utf-8")).encode("utf-8")
+    if fmt == "csv":
+        return escaped_lines(data.decode("utf-8")).encode("utf-8")
+    return data
 
 
 def _export_html(dataset, timeline: Timeline, territory, args) -> int:

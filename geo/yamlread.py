@@ -26,6 +26,7 @@ from datetime import date
 import yaml
 
 from geo.errors import Problem
+from geo.unprintable import escaped, unsafe_char
 
 try:  # the C loader is much faster; fall back to pure Python where libyaml is missing
     _Loader = yaml.CSafeLoader
@@ -42,7 +43,6 @@ _NULLS = frozenset(("", "~", "null", "Null", "NULL"))
 # counts as line breaks although editors do not (NEL, LS, PS): either way, say where they are.
 _BAD_CHAR_RE = re.compile("[^\x09\x0A\x0D\x20-\x7E\xA0-\u2027\u202A-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]")
 # What a problem must not quote raw (escaped strings can hold anything): breaks, terminal escapes.
-_CONTROL_RE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 class ScalarNode:
@@ -371,6 +371,10 @@ class FieldReader:
         if len(value) > max_len:
             self.problem(node, field, f"longer than {max_len} characters")
             return None
+        if (char := unsafe_char(value)) is not None:
+            self.problem(node, field, f"contains the control character U+{ord(char):04X} ({escaped(char)}): "
+                                      "write text on one line, without control or direction-override characters")
+            return None
         return value
 
     def identifier(self, node: Node, field: str) -> str | None:
@@ -443,7 +447,7 @@ def _key_field(field: str, key: str) -> str:
 
 def _one_line(text: str) -> str:
     """Problems are printed one per line: escape line breaks and control characters quoted from the data."""
-    return _CONTROL_RE.sub(lambda m: repr(m.group())[1:-1], text)
+    return escaped(text)
 
 
 def describe(node: Node | None) -> str:

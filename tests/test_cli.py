@@ -132,3 +132,34 @@ def test_state_csv_neutralises_formulas(capsys, tmp_path, name):
     rows = {row["place_id"]: row for row in csv.DictReader(io.StringIO(out))}
     assert rows["hama"]["name"] == "'" + name
     assert rows["hama"]["lat"].startswith("35.")  # numbers are left alone
+
+
+ESCAPES = "\x1b]0;pwned\x07\x1b[2J\u202e\x85"
+
+
+@pytest.fixture
+def escaping_data(monkeypatch):
+    """The fixture data with terminal escapes in a name and a summary, as if it had bypassed the validator."""
+    import dataclasses
+
+    from geo import cli
+    from geo.loader import load_dataset
+
+    ds = load_dataset(FIXTURES / "events.yaml", FIXTURES / "places.yaml")
+    places = dict(ds.places, hama=dataclasses.replace(ds.places["hama"], name="Hama" + ESCAPES))
+    events = tuple(dataclasses.replace(e, summary=e.summary + ESCAPES) for e in ds.events)
+    monkeypatch.setattr(cli, "load_dataset", lambda *_: dataclasses.replace(ds, places=places, events=events))
+
+
+@pytest.mark.parametrize("args", [("history", "hama"), ("state", "2024-12-06"), ("state", "2024-12-06", "--format", "csv")])
+def test_the_cli_never_prints_escapes_raw(capsys, escaping_data, args):
+    code, out, _ = run(capsys, *args)
+    assert code == 0 and "Hama" in out
+    assert not any(c in out for c in "\x1b\x07\u202e\x85")
+    assert "\\x1b]0;pwned\\x07\\x1b[2J\\u202e\\x85" in out
+
+
+def test_state_json_escapes_overrides_and_keeps_the_value(capsys, escaping_data):
+    code, out, _ = run(capsys, "state", "2024-12-06", "--format", "json")
+    assert code == 0 and not any(c in out for c in "\x1b\x07\u202e\x85")
+    assert {row["place_id"]: row["name"] for row in json.loads(out)}["hama"] == "Hama" + ESCAPES

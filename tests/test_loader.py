@@ -369,3 +369,34 @@ def test_a_good_area_loads():
     ring = ((36.2, 32.6), (36.3, 32.6), (36.3, 32.7), (36.2, 32.7))
     ds = load_dataset_from_bytes(EVENTS, "events.yaml", with_area(*ring), "places.yaml")
     assert ds.places["nassib_crossing"].area == ring
+
+
+# --- control and direction-override characters ---------------------------------------------------
+
+@pytest.mark.parametrize("written, shown", [
+    (r'"Rebels \e]0;pwned\a enter"', "U+001B (\\x1b)"),  # sets a terminal's title
+    (r'"Rebels \e[2J enter"', "U+001B (\\x1b)"),  # clears the screen
+    (r'"Rebels \x85 enter"', "U+0085 (\\x85)"),  # C1
+    (r'"Rebels \u202Eretne"', "U+202E (\\u202e)"),  # right-to-left override
+    (r'"Rebels \u2066enter\u2069"', "U+2066 (\\u2066)"),  # isolate
+    (r'"Rebels\nenter"', "U+000A (\\n)"),
+    (r'"Rebels\tenter"', "U+0009 (\\t)"),
+])
+def test_control_and_override_characters_are_refused(written, shown):
+    bad = edit(EVENTS, "    summary: Rebels enter Aleppo.\n", f"    summary: {written}\n")
+    p = only(problems(bad), "events[0].summary")
+    assert p.line == line_of(bad, "summary: \"Rebels")
+    assert p.message.startswith(f"contains the control character {shown}")
+    assert "\x1b" not in str(p) and "\u202e" not in str(p)
+
+
+def test_control_characters_are_refused_in_names_too():
+    bad = edit(PLACES, "    name: Hama\n", '    name: "Ha\\ema"\n')
+    p = only(problems(places=bad), "places.hama.name")
+    assert p.line == line_of(bad, "name: \"Ha") and "U+001B" in p.message
+
+
+def test_arabic_text_and_bidi_marks_are_ordinary_text():
+    arabic = edit(PLACES, "    name_ar: حماة\n", '    name_ar: "\u200fحماة\u061c"\n')
+    ds = load_dataset_from_bytes(EVENTS, "events.yaml", arabic, "places.yaml")
+    assert ds.places["hama"].name_ar == "\u200fحماة\u061c"
