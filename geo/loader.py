@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 import sys
 from dataclasses import replace
+from datetime import date
+from itertools import combinations
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -112,6 +114,7 @@ class _EventsReader:
         self.places = places
         self.factions: dict[str, Faction] = {}
         self.rename_nodes: dict[str, Node] = {}  # faction id -> its `renames` list, checked once the sources are read
+        self.short_lines: dict[str, int] = {}  # faction id -> line of its first `short`
         self.merged: dict[str, Merger] = {}  # faction id -> the merger that ended it
         self.sources: dict[str, Source] = {}
         # One Control per distinct value (100,000 events have a few hundred): less memory, faster to pickle.
@@ -178,6 +181,7 @@ class _EventsReader:
                 self.r.problem(fields["colour"][1], f"{where}.colour", f"'{colour}' is not a colour like \"#1f77b4\"")
                 values["colour"] = None
             if len(values) == len(FACTION_FIELDS) and None not in values.values():
+                self.short_lines[fid] = fields["short"][1].line
                 self.factions[fid] = Faction(id=fid, colour=values["colour"].upper(), **{
                     k: values[k] for k in ("label", "short", "description")
                 })
@@ -230,6 +234,27 @@ class _EventsReader:
                 renames.append(FactionName(start, texts["label"], texts["short"], texts["description"], sources, item.line))
             if faction is not None and renames:
                 self.factions[fid] = replace(faction, renames=tuple(renames))
+
+    def check_short_labels(self) -> None:
+        """Two factions must not share a short label (whatever its case) while both go by it: the chart and
+        the legend tell factions apart by it. A label may come back once the faction that had it is gone."""
+        uses: dict[str, list[tuple[int, str, date, date, str, str]]] = {}  # -> (line, field, from, until, faction, label)
+        for fid, faction in self.factions.items():
+            if faction is None:
+                continue
+            names = [(self.short_lines[fid], f"factions.{fid}.short", date.min, faction.short)]
+            names += [(r.line, f"factions.{fid}.renames[{i}].short", r.start, r.short) for i, r in enumerate(faction.renames)]
+            ends = [start for _, _, start, _ in names[1:]] + [self.merged[fid].date if fid in self.merged else date.max]
+            for (line, field, start, short), until in zip(names, ends, strict=True):
+                uses.setdefault(short.casefold(), []).append((line, field, start, until, fid, short))
+        for same in uses.values():
+            for first, later in combinations(sorted(same, key=lambda use: (use[2], use[0])), 2):  # the later name is at fault
+                if first[4] != later[4] and later[2] < first[3] and first[2] < later[3]:
+                    self.r.problem(
+                        later[0], later[1],
+                        f"'{later[5]}' is already the short label of '{first[4]}' (line {first[0]}) at the same time"
+                        " (case does not count); the legend and the chart need a different one",
+                    )
 
     def read_mergers(self, node: Node, baseline_day) -> None:
         """The `mergers` list: checked against the faction timeline, kept in date order."""
@@ -569,6 +594,7 @@ def _read_events(root: Node | None, reader: FieldReader, places: dict[str, Place
     if "mergers" in top:
         events_reader.read_mergers(top["mergers"][1], baseline_day)
     events_reader.read_renames(baseline_day)
+    events_reader.check_short_labels()
     events = events_reader.read_events(top["events"][1], baseline_day, baseline) if "events" in top else []
     reports_to = reader.day(top["reports_to"][1], "reports_to") if "reports_to" in top else None
     last_change = max([e.date for e in events] + [m.date for m in events_reader.merged.values()], default=baseline_day)

@@ -346,3 +346,17 @@ def test_reports_to_before_the_last_change_is_refused():
     text = timeline_text() + "reports_to: 2024-12-09\n"
     p = only(problems(text), "reports_to")
     assert p.line == line_of(text, "reports_to:") and "before the last change in the data (2024-12-11)" in p.message
+
+
+# --- short labels: one per faction at a time ------------------------------------------------------------
+
+def test_a_rename_to_a_short_label_in_use_is_refused():
+    text = timeline_text(renames=RENAMES.replace("short: New authorities", "short: sdf"))
+    p = only(problems(text), "factions.hts.renames[0].short")
+    assert p.line == line_of(text, "- from: 2024-12-08")
+    assert p.message.startswith(f"'sdf' is already the short label of 'sdf' (line {line_of(text, 'short: SDF')}) at the same time")
+
+
+def test_a_short_label_comes_back_once_its_faction_is_gone():
+    text = timeline_text(renames=RENAMES.replace("2024-12-08", "2024-12-10").replace("short: New authorities", "short: SDF"))
+    assert load(text).factions["hts"].on(date(2024, 12, 10)).short == "SDF"

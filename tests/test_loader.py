@@ -400,3 +400,11 @@ def test_arabic_text_and_bidi_marks_are_ordinary_text():
     arabic = edit(PLACES, "    name_ar: حماة\n", '    name_ar: "\u200fحماة\u061c"\n')
     ds = load_dataset_from_bytes(EVENTS, "events.yaml", arabic, "places.yaml")
     assert ds.places["hama"].name_ar == "\u200fحماة\u061c"
+
+
+@pytest.mark.parametrize("short", ["HTS", "hts", "Hts"])
+def test_two_factions_with_one_short_label_are_refused(short):
+    bad = edit(EVENTS, "    short: SDF\n", f"    short: {short}\n")
+    p = only(problems(bad), "factions.sdf.short")
+    assert p.line == line_of(bad, f"    short: {short}", 2 if short == "HTS" else 1)
+    assert p.message.startswith(f"'{short}' is already the short label of 'hts' (line 10)")
