@@ -9,14 +9,13 @@ Only public APIs: `st.components.v2.component` and the app's static file serving
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 import streamlit as st
 
 from geo.app_files import HOST_JS
+from geo.atomic import write_bytes
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 MAPS_DIR = STATIC_DIR / "maps"
@@ -42,9 +41,7 @@ def publish(digest: str, page: str, maps_dir: Path = MAPS_DIR) -> str:
     maps_dir.mkdir(parents=True, exist_ok=True)
     target = maps_dir / name
     if not target.is_file() or target.read_text(encoding="utf-8") != page:
-        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=maps_dir, suffix=".tmp", delete=False) as tmp:
-            tmp.write(page)
-        os.replace(tmp.name, target)
+        write_bytes(target, page.encode("utf-8"))
     pages = sorted(maps_dir.glob("*.html"), key=lambda p: p.stat().st_mtime, reverse=True)
     for old in pages[KEEP_PAGES:]:
         old.unlink(missing_ok=True)

@@ -21,6 +21,7 @@ import time
 from datetime import date
 from pathlib import Path
 
+from geo.atomic import write_bytes
 from geo.errors import DataError
 from geo.loader import DEFAULT_EVENTS, load_dataset
 from geo.timeline import Timeline
@@ -136,7 +137,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _write(path: str, data: bytes) -> int:
     try:
-        Path(path).write_bytes(data)
+        write_bytes(path, data)  # whole or not at all: a failure keeps the earlier file
     except OSError as exc:
         print(f"error: cannot write {path}: {exc}", file=sys.stderr)
         return 2
@@ -218,7 +219,7 @@ def _export_animation(dataset, timeline: Timeline, territory, args) -> int:
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    except OSError as exc:
+    except (OSError, RuntimeError) as exc:  # RuntimeError: ffmpeg failed
         print(f"error: cannot write {args.out}: {exc}", file=sys.stderr)
         return 2
     print(f"wrote {stats.path} ({stats.frames} frames, {stats.bytes / 2**20:.1f} MiB) in {time.perf_counter() - started:.1f} s")

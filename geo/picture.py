@@ -42,6 +42,7 @@ from matplotlib.path import Path as MplPath
 from PIL import Image
 from shapely.geometry import mapping, shape
 
+from geo.atomic import replacing
 from geo.escape import NEUTRAL_GREY, safe_colour
 from geo.model import Dataset, PlaceState
 from geo.outline import syria_outline
@@ -507,10 +508,11 @@ def write_animation(dataset: Dataset, timeline: Timeline, path: str | Path, terr
     started = time.perf_counter()
     picture = DayPicture(dataset, timeline, territory, size, link)
     try:
-        if kind == ".gif":
-            _write_gif(picture, days, path, frame_ms, hold_ms, progress)
-        else:
-            _write_mp4(picture, days, path, frame_ms, hold_ms, progress)
+        with replacing(path) as temporary:  # a failure part-way leaves an earlier file as it was
+            if kind == ".gif":
+                _write_gif(picture, days, temporary, frame_ms, hold_ms, progress)
+            else:
+                _write_mp4(picture, days, temporary, frame_ms, hold_ms, progress)
     finally:
         picture.close()
     return AnimationStats(path, len(days), path.stat().st_size, time.perf_counter() - started)

@@ -52,6 +52,7 @@ from pathlib import Path
 import numpy as np
 import shapely
 
+from geo.atomic import write_bytes
 from geo.gazetteer import GOVERNORATES, geonames_syria
 from geo.outline import syria_outline
 
@@ -647,8 +648,8 @@ def write(
     out_path = Path(out_path)
     places_path = places_path_for(out_path)
     events_text, places_text = generate(n_places, n_events, n_days, seed=seed, start=start)
-    out_path.write_text(events_text, encoding="utf-8", newline="\n")
-    places_path.write_text(places_text, encoding="utf-8", newline="\n")
+    write_bytes(out_path, events_text.encode("utf-8"))
+    write_bytes(places_path, places_text.encode("utf-8"))
     return out_path, places_path
 
 
