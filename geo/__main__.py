@@ -1,5 +1,5 @@
 import sys
 
-from geo.cli import main
+from geo.cli import run
 
-sys.exit(main())
+sys.exit(run())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from datetime import date
 
@@ -92,6 +93,30 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "state":
         return _state(dataset, timeline, args.date, args.format)
     return _history(dataset, timeline, args.place)
+
+
+def run(argv: list[str] | None = None) -> int:
+    """`main` for `python -m geo`: output that cannot be written (a full disk, a closed pipe) ends the command
+    with one line on standard error, not a traceback."""
+    try:
+        code = main(argv)
+        sys.stdout.flush()
+        return code
+    except BrokenPipeError:  # the reader stopped early (`| head -1`): nothing to say, as other Unix tools
+        _drop_stdout()
+        return 141  # 128 + SIGPIPE, what a shell reports for such a tool
+    except OSError as exc:
+        _drop_stdout()
+        where = exc.filename or "the output"
+        print(f"error: cannot write {where}: {exc.strerror or exc}", file=sys.stderr)
+        return 2  # as the export commands' own write errors
+
+
+def _drop_stdout() -> None:
+    """Point standard output at /dev/null: Python's own flush at exit would fail on it again, with a traceback."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
 
 
 def _state(dataset, timeline: Timeline, when: str, fmt: str) -> int:

@@ -163,3 +163,25 @@ def test_state_json_escapes_overrides_and_keeps_the_value(capsys, escaping_data)
     code, out, _ = run(capsys, "state", "2024-12-06", "--format", "json")
     assert code == 0 and not any(c in out for c in "\x1b\x07\u202e\x85")
     assert {row["place_id"]: row["name"] for row in json.loads(out)}["hama"] == "Hama" + ESCAPES
+
+
+def geo_command(*args: str, stdout) -> subprocess.Popen:
+    data = [str(FIXTURES / "events.yaml"), "--places", str(FIXTURES / "places.yaml")] if args[0] == "validate" else DATA
+    return subprocess.Popen([sys.executable, "-m", "geo", *args, *data], cwd=ROOT, stdout=stdout, stderr=subprocess.PIPE, text=True)
+
+
+@pytest.mark.parametrize("args", [("state", "2024-12-06"), ("state", "2024-12-06", "--format", "json"), ("history", "aleppo"),
+                                  ("validate",), ("export", "--format", "csv")])
+def test_a_full_disk_is_one_line_on_stderr(args):
+    with open("/dev/full", "w") as full:
+        proc = geo_command(*args, stdout=full)
+        _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 2
+    assert err == "error: cannot write the output: No space left on device\n"
+
+
+def test_a_reader_that_stops_early_ends_the_command_quietly():
+    proc = geo_command("state", "2024-12-06", stdout=subprocess.PIPE)
+    proc.stdout.close()  # before it writes: as `| head -0`
+    err = proc.stderr.read()
+    assert proc.wait(timeout=120) == 141 and err == ""
