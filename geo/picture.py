@@ -67,6 +67,10 @@ DARK = "#222222"
 SEA = "#E8EDF2"
 LAND = "#FFFFFF"
 FONT = "DejaVu Sans"
+# With thousands of places, names of every city would cover the map and take most of a render: the most
+# populous ones are named, each name at most NAME_CHARS characters.
+MAX_NAMED_PLACES = 40
+NAME_CHARS = 40
 
 
 def _mix(colour: str, weight: float) -> tuple[float, float, float]:
@@ -187,6 +191,23 @@ class DayPicture:
         kw.setdefault("family", FONT)
         return self.fig.text(x, y, s, parse_math=False, **kw)
 
+    def _fit(self, artist, width_px: float):
+        """Shorten a text artist (ending it with '…') until it is at most `width_px` wide; return it."""
+        renderer = self.canvas.get_renderer()
+        text = artist.get_text()
+        if artist.get_window_extent(renderer).width <= width_px:
+            return artist
+        low, high = 0, len(text)  # the longest prefix that fits: binary search on its length
+        while low < high:
+            mid = (low + high + 1) // 2
+            artist.set_text(text[:mid].rstrip() + "…")
+            if artist.get_window_extent(renderer).width <= width_px:
+                low = mid
+            else:
+                high = mid - 1
+        artist.set_text(text[:low].rstrip() + "…")
+        return artist
+
     def _layout(self, outline: dict | None) -> None:
         fs = self.scale
         w, h = self.size
@@ -197,7 +218,8 @@ class DayPicture:
             map_box = (0.01, 0.085, 0.60, 0.775)
             self.legend_box = (0.625, 0.11, 0.36, 0.75)
         self._text(0.015, 0.975, "Who controlled what in Syria", fontsize=19 * fs, weight="bold", va="top", color=DARK)
-        self._text(0.015, 0.925 if not self.square else 0.94, self.dataset.title, fontsize=9.5 * fs, va="top", color="#555555")
+        title = self._text(0.015, 0.925 if not self.square else 0.94, self.dataset.title, fontsize=9.5 * fs, va="top", color="#555555")
+        self._fit(title, 0.55 * w)  # left of the date's line
         ax = self.ax = self.fig.add_axes(map_box)
         ax.set_facecolor(SEA)
         for side in ax.spines.values():
@@ -231,8 +253,9 @@ class DayPicture:
         self.sources_chars = chars
         self.sources_y = 0.045
         attribution = ATTRIBUTION + (f" · data and sources: {self.link}" if self.link else "")
-        self._text(0.015, 0.012, attribution, fontsize=7.5 * fs, color="#666666", va="bottom")
+        self._fit(self._text(0.015, 0.012, attribution, fontsize=7.5 * fs, color="#666666", va="bottom"), 0.97 * w)
         self._static_legend()
+        self.named = self._named_places()
 
     def _static_legend(self) -> None:
         """The symbols key (and the zones note): the legend panel, laid out in pixels."""
@@ -341,16 +364,22 @@ class DayPicture:
                                       linewidths=0.6 * fs, zorder=8))
         # names of the cities
         halo = [patheffects.withStroke(linewidth=2.4 * fs, foreground="white")]
-        for place in ds.places.values():
-            if place.kind == "city":
-                t = self.ax.text(place.lon + 0.07, place.lat + 0.05, place.name, fontsize=7 * fs, color="#222222", zorder=9,
-                                 parse_math=False, family=FONT, clip_on=True)
-                t.set_path_effects(halo)
-                self._add(t)
+        for place, name in self.named:
+            t = self.ax.text(place.lon + 0.07, place.lat + 0.05, name, fontsize=7 * fs, color="#222222", zorder=9,
+                             parse_math=False, family=FONT, clip_on=True)
+            t.set_path_effects(halo)
+            self._add(t)
         self._header(day)
         self._legend(day)
-        self._add(self._text(0.015, self.sources_y, outlets_line(ds, day, self.sources_chars), fontsize=7.5 * fs,
-                             color="#444444", va="bottom"))
+        sources = self._text(0.015, self.sources_y, outlets_line(ds, day, self.sources_chars), fontsize=7.5 * fs,
+                             color="#444444", va="bottom")
+        self._add(self._fit(sources, 0.97 * self.size[0]))
+
+    def _named_places(self) -> list[tuple]:
+        """(place, name) of the cities named on the map: the MAX_NAMED_PLACES most populous (then heaviest), names shortened."""
+        cities = [p for p in self.dataset.places.values() if p.kind == "city"]
+        cities = sorted(cities, key=lambda p: (-(p.population or 0), -p.weight))[:MAX_NAMED_PLACES]  # stable: ties keep the data order
+        return [(p, p.name if len(p.name) <= NAME_CHARS else p.name[: NAME_CHARS - 1].rstrip() + "…") for p in cities]
 
     def _zones(self, day: date) -> None:
         fs = self.scale
@@ -411,16 +440,17 @@ class DayPicture:
             y = H - 18 * fs - (row + 0.5) * row_h
             self._add(lax.scatter([x], [y], s=(10 * fs) ** 2, marker="s", facecolors=[self.colours[fid]], edgecolors=[DARK],
                                   linewidths=0.6 * fs, clip_on=False))
+            right = col * col_w + col_w - 8 * fs
+            room = right - 44 * fs - (x + 16 * fs)  # up to the count and its change
             short = lax.text(x + 16 * fs, y, faction.short, fontsize=9 * fs, weight="bold", va="center", color="#222222",
                              parse_math=False, family=FONT)
-            self._add(short)
+            self._add(self._fit(short, room * (0.45 if label_chars else 1.0)))
             if label_chars and faction.label != faction.short:
                 label = faction.label if len(faction.label) <= label_chars else faction.label[: label_chars - 1].rstrip() + "…"
                 offset = 16 * fs + short.get_window_extent(self.canvas.get_renderer()).width + 6 * fs
-                self._add(lax.text(x + offset, y, label, fontsize=7.6 * fs, va="center", color="#666666", parse_math=False,
-                                   family=FONT))
+                self._add(self._fit(lax.text(x + offset, y, label, fontsize=7.6 * fs, va="center", color="#666666",
+                                             parse_math=False, family=FONT), room - offset + 16 * fs))
             n, delta = counts.get(fid, 0), counts.get(fid, 0) - before.get(fid, 0)
-            right = col * col_w + col_w - 8 * fs
             self._add(lax.text(right, y, str(n), fontsize=9.5 * fs, weight="bold", va="center", ha="right", color="#222222",
                                family=FONT))
             if delta:

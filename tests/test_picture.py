@@ -159,3 +159,72 @@ def test_mp4_shows_every_day_then_holds_the_last(fixture_dataset, fixture_timeli
     assert probe["avg_frame_rate"] == "25/1"
     seconds = int(probe["nb_read_frames"]) / 25
     assert seconds == pytest.approx((len(fixture_timeline.days) - 1) * 0.5 + 1.5, abs=0.1)  # 10 days x 0.5 s + 1.5 s held
+
+
+# --- long texts and many places stay inside the picture -----------------------------------------------------
+
+LONG = "Al-" + "Ghouta " * 70  # 500 characters
+
+
+@pytest.fixture(scope="module")
+def long_texts_dataset():
+    """The fixture data with 500-character texts: the title, a faction's short and long label, a city, an outlet."""
+    from geo.loader import load_dataset_from_bytes
+
+    events = FIXTURE_EVENTS.read_text(encoding="utf-8")
+    events = events.replace("    short: SDF\n", f"    short: SDF {LONG[:290]}\n", 1)
+    events = events.replace("    label: Syrian Democratic Forces\n", f"    label: Syrian Democratic Forces {LONG[:270]}\n", 1)
+    events = f"title: Syria {LONG}\n" + "\n".join(line for line in events.splitlines() if not line.startswith("title:")) + "\n"
+    places = FIXTURE_PLACES.read_text(encoding="utf-8").replace("    name: Hama\n", f"    name: Hama {LONG}\n", 1)
+    return load_dataset_from_bytes(events, "events.yaml", places, "places.yaml")
+
+
+def texts_outside(pic: picture.DayPicture) -> list[str]:
+    """Texts of the picture (but the map's clipped place names) that reach beyond its edges."""
+    from matplotlib.text import Text
+
+    renderer = pic.canvas.get_renderer()
+    width, height = pic.size
+    outside = []
+    for text in pic.fig.findobj(Text):
+        if not text.get_text() or not text.get_visible() or text.axes is pic.ax:
+            continue
+        box = text.get_window_extent(renderer)
+        if box.x0 < -0.5 or box.y0 < -0.5 or box.x1 > width + 0.5 or box.y1 > height + 0.5:
+            outside.append(text.get_text()[:40])
+    return outside
+
+
+@pytest.mark.parametrize("size", [picture.LANDSCAPE, picture.SQUARE])
+def test_long_texts_stay_inside_the_picture(long_texts_dataset, size):
+    ds = long_texts_dataset
+    pic = picture.DayPicture(ds, Timeline(ds), None, size, link="https://example.org/" + "x" * 500)
+    try:
+        pic.draw(date(2024, 12, 6))
+        pic.rgb()
+        assert ds.title.startswith("Syria Al-Ghouta") and len(ds.title) > 490
+        assert texts_outside(pic) == []
+        shown = {t.get_text() for t in pic.fig.findobj(lambda a: hasattr(a, "get_text"))}
+        assert any(t.startswith("Syria Al-Ghouta") and t.endswith("…") for t in shown)  # shortened, not dropped
+        names = [t.get_text() for t in pic.ax.texts]
+        assert "Aleppo" in names and any(n.startswith("Hama Al-Ghouta") and len(n) <= picture.NAME_CHARS for n in names)
+    finally:
+        pic.close()
+
+
+def test_only_the_most_populous_cities_are_named(tmp_path):
+    from geo import synth
+    from geo.loader import load_dataset
+
+    events, places = synth.write(tmp_path / "many.yaml", 1200, 200, 30)
+    ds = load_dataset(events, places)
+    cities = [p for p in ds.places.values() if p.kind == "city"]
+    assert len(cities) > picture.MAX_NAMED_PLACES
+    pic = picture.DayPicture(ds, Timeline(ds))
+    try:
+        pic.draw(Timeline(ds).last_day)
+        named = [t.get_text() for t in pic.ax.texts]
+    finally:
+        pic.close()
+    biggest = sorted(cities, key=lambda p: (-(p.population or 0), -p.weight))[: picture.MAX_NAMED_PLACES]
+    assert len(named) == picture.MAX_NAMED_PLACES and set(named) == {p.name[: picture.NAME_CHARS] for p in biggest}
