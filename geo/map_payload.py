@@ -151,34 +151,40 @@ def map_payload(dataset: Dataset, timeline: Timeline, territory=None, tiles: dic
 
 def zones_payload(territory) -> dict:
     """The cells as fixed geometry (simplified together, so neighbours keep one common edge), their places,
-    areas and shared edges, and the no-data ground."""
+    areas and shared edges, and the no-data ground. Array-wise: with 20,000 places there are ~60,000 edges,
+    and one shapely or pyproj call per geometry costs minutes."""
     from geo.zones import linear_part, to_lonlat
 
     tess = territory.tessellation
     index = {pid: i for i, pid in enumerate(territory.dataset.places)}
-    cells = list(tess.cells)
-    simplified = list(shapely.coverage_simplify(cells, SIMPLIFY_M)) if cells else []
+    cells = np.array(tess.cells, dtype=object)
+    simplified = shapely.coverage_simplify(cells, SIMPLIFY_M) if len(cells) else np.empty(0, dtype=object)
 
-    def geometry(geom) -> dict | None:
-        if geom is None or geom.is_empty:
-            return None
-        return mapping(shapely.transform(to_lonlat(geom), lambda xy: np.round(xy, DECIMALS)))
+    def lonlat(geoms: np.ndarray) -> list[dict | None]:
+        """GeoJSON geometries in lon/lat, rounded to DECIMALS (None for an empty one): one projection for all."""
+        if not len(geoms):
+            return []
+        projected = shapely.transform(to_lonlat(geoms), lambda xy: np.round(xy, DECIMALS))
+        return [None if g is None or g.is_empty else mapping(g) for g in projected]
 
-    edges = []
-    for edge in tess.edges:
-        a, b = simplified[edge.a], simplified[edge.b]
-        line = linear_part(shapely.intersection(a.boundary, b.boundary)) if a.intersects(b) else None
-        found = geometry(line if line is not None and not line.is_empty else shapely.simplify(edge.line, SIMPLIFY_M))
-        if found is not None:
-            edges.append([edge.a, edge.b, found])
+    pairs = np.array([(edge.a, edge.b) for edge in tess.edges], dtype=int).reshape(-1, 2)
+    boundaries = shapely.boundary(simplified) if len(simplified) else simplified
+    touching = np.flatnonzero(shapely.intersects(simplified[pairs[:, 0]], simplified[pairs[:, 1]]))
+    lines = np.full(len(pairs), None, dtype=object)
+    shared = shapely.intersection(boundaries[pairs[touching, 0]], boundaries[pairs[touching, 1]])
+    lines[touching] = [linear_part(line) for line in shared]
+    missing = np.array([line is None or line.is_empty for line in lines], dtype=bool)
+    if missing.any():
+        lines[missing] = shapely.simplify(np.array([edge.line for edge in tess.edges], dtype=object)[missing], SIMPLIFY_M)
+    edges = [[int(ea), int(eb), found] for (ea, eb), found in zip(pairs, lonlat(lines), strict=True) if found is not None]
     nodata = shapely.simplify(tess.nodata, SIMPLIFY_M) if not tess.nodata.is_empty else None
     return {
         "note": ZONES_NOTE,
         "reachKm": territory.reach_km,
-        "cells": [geometry(g) for g in simplified],
+        "cells": lonlat(simplified),
         "sites": [[index[p] for p in members] for members in tess.site_places],
         "km2": [round(float(a), 1) for a in tess.cell_km2],
         "edges": edges,
-        "nodata": geometry(nodata),
+        "nodata": lonlat(np.array([nodata], dtype=object))[0] if nodata is not None else None,
         "nodataKm2": round(tess.nodata_km2, 1),
     }
