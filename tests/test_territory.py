@@ -484,3 +484,18 @@ def test_territory_series_on_the_fixture_data():
         assert sum(r["area_km2"] for r in rows if r["day"] == day) == pytest.approx(185_180, rel=0.01)
     with pytest.raises(ValueError):
         territory_series(dataset, Timeline(tiny_dataset()))
+
+
+def test_faces_go_to_the_same_seed_by_tree_as_by_brute_force(monkeypatch):
+    from geo import zones
+
+    rng = np.random.default_rng(7)
+    seeds = rng.uniform(0, 100_000, (3_000, 2))
+    seeds[1] = seeds[0] + 0.0  # not distinct positions in the tessellation, but a tie here: the first seed wins
+    weights = rng.choice([1.0, 1.5, 3.0], len(seeds))
+    weights[1] = weights[0]
+    probes = np.vstack([rng.uniform(-5_000, 105_000, (5_000, 2)), seeds[:1]])
+    by_tree = zones._nearest_weighted(probes, seeds, weights)
+    monkeypatch.setattr(zones, "MAX_WEIGHT_GROUPS", 0)
+    assert np.array_equal(by_tree, zones._nearest_weighted(probes, seeds, weights))
+    assert by_tree[-1] == 0
