@@ -257,13 +257,14 @@ class _Cuts:
 
     __slots__ = ("bounds", "i", "k", "order", "reach")
 
-    def __init__(self, i: int, cell: BaseGeometry, seeds: np.ndarray, weights: np.ndarray):
-        heavier = np.flatnonzero(weights > weights[i])
-        # seed j cannot take any point within `reach` of seed i if dist/(1 + w_j/w_i) >= reach
-        bound = np.hypot(*(seeds[heavier] - seeds[i]).T) / (1 + weights[heavier] / weights[i])
-        order = np.argsort(bound)
-        self.i, self.order, self.bounds, self.k = i, heavier[order], bound[order], 0
+    def __init__(self, i: int, cell: BaseGeometry, seeds: np.ndarray, weights: np.ndarray, heavier: np.ndarray):
         self.reach = _reach(cell, seeds[i])
+        # seed j cannot take any point within `reach` of seed i if dist/(1 + w_j/w_i) >= reach; the reach only
+        # shrinks with each cut, so seeds out of reach now never matter
+        bound = np.hypot(*(seeds[heavier] - seeds[i]).T) / (1 + weights[heavier] / weights[i])
+        near = np.flatnonzero(bound < self.reach)
+        order = near[np.argsort(bound[near])]
+        self.i, self.order, self.bounds, self.k = i, heavier[order], bound[order], 0
 
     def next_seed(self, cell: BaseGeometry, seeds: np.ndarray, weights: np.ndarray) -> int | None:
         """The next heavier seed whose circle cuts the cell, or None when none can."""
@@ -288,7 +289,8 @@ def _cut_to_heavier(cells: np.ndarray, light: np.ndarray, seeds: np.ndarray, wei
     Every cell goes through its own cuts in the same order as one at a time would; the cuts
     are made in rounds, each round's (one per cell still being cut) in one vectorized call.
     """
-    pending = [_Cuts(int(i), cells[i], seeds, weights) for i in light]
+    heavier = {value: np.flatnonzero(weights > value) for value in np.unique(weights[light])}  # shared by equal weights
+    pending = [_Cuts(int(i), cells[i], seeds, weights, heavier[weights[i]]) for i in light]
     while pending:
         cutting, disks = [], []
         for cuts in pending:
