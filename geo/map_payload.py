@@ -153,7 +153,7 @@ def zones_payload(territory) -> dict:
     """The cells as fixed geometry (simplified together, so neighbours keep one common edge), their places,
     areas and shared edges, and the no-data ground. Array-wise: with 20,000 places there are ~60,000 edges,
     and one shapely or pyproj call per geometry costs minutes."""
-    from geo.zones import linear_part, to_lonlat
+    from geo.zones import linear_parts, to_lonlat
 
     tess = territory.tessellation
     index = {pid: i for i, pid in enumerate(territory.dataset.places)}
@@ -172,8 +172,8 @@ def zones_payload(territory) -> dict:
     touching = np.flatnonzero(shapely.intersects(simplified[pairs[:, 0]], simplified[pairs[:, 1]]))
     lines = np.full(len(pairs), None, dtype=object)
     shared = shapely.intersection(boundaries[pairs[touching, 0]], boundaries[pairs[touching, 1]])
-    lines[touching] = [linear_part(line) for line in shared]
-    missing = np.array([line is None or line.is_empty for line in lines], dtype=bool)
+    lines[touching] = list(linear_parts(shared))
+    missing = ~shapely.is_geometry(lines) | shapely.is_empty(lines)
     if missing.any():
         lines[missing] = shapely.simplify(np.array([edge.line for edge in tess.edges], dtype=object)[missing], SIMPLIFY_M)
     edges = [[int(ea), int(eb), found] for (ea, eb), found in zip(pairs, lonlat(lines), strict=True) if found is not None]

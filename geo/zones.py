@@ -347,12 +347,12 @@ def _shared_edges(cells: np.ndarray) -> tuple[Edge, ...]:
     keep = left < right
     left, right = left[keep], right[keep]
     shared = shapely.intersection(shapely.boundary(cells[left]), shapely.boundary(cells[right]))
-    lines = _linear_parts(shared)
+    lines = linear_parts(shared)
     keep = np.flatnonzero(~shapely.is_empty(lines) & (shapely.length(lines) > GRID_M))
     return tuple(Edge(int(left[k]), int(right[k]), lines[k]) for k in keep)
 
 
-def _linear_parts(geoms: np.ndarray) -> np.ndarray:
+def linear_parts(geoms: np.ndarray) -> np.ndarray:
     """`linear_part` of each geometry, in a few vectorized calls."""
     parts, index = shapely.get_parts(geoms, return_index=True)
     parts, inner = shapely.get_parts(parts, return_index=True)
