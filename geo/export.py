@@ -13,7 +13,8 @@ Pure functions returning bytes, shared by the dashboard's download buttons and
   self-contained interactive page of geo.static_html) by kind, with its file name and type.
 - `csv_bytes(dataset, timeline, day)`: the columns of `python -m geo state --format csv`
   (geo.tables.STATE_COLUMNS), UTF-8. Text cells that a spreadsheet would run as a
-  formula (starting with = + - @ or a tab) get a leading apostrophe.
+  formula (starting with = + - @, a tab or a CR) get a leading apostrophe; `python -m geo state --format csv`
+  writes this same text (csv_text).
 """
 
 from __future__ import annotations
