@@ -6,13 +6,13 @@ territory.py: the zones, charts.py: the charts). The map moves through the days 
 (geo/web/map_app.js, shown by map_component.py): dragging the date control repaints the map at once
 and sends nothing; when the gesture settles, the day comes back here as the map component's state
 and the panels (legend, what changed, history, chart, link) follow. Everything that costs time is
-built once per dataset and kept in bounded caches shared by all sessions. SYRIA_MAP_EVENTS and
+built once per version of the data and kept in the server's own bounded store (geo/server_store.py), shared by all
+sessions and out of reach of Streamlit's clear_cache message, which any visitor may send. SYRIA_MAP_EVENTS and
 SYRIA_MAP_PLACES point the app at other data files (the tests use them).
 """
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import os
 from functools import partial
@@ -23,13 +23,12 @@ import streamlit as st
 
 from geo import export, present
 from geo.charts import area_chart_spec, chart_spec, spec_for_day
-from geo.errors import DataError
 from geo.escape import esc
 from geo.gazetteer import DEFAULT_PLACES
 from geo.isolated import load as load_dataset_from_bytes  # a big events file is parsed in a child process
 from geo.loader import DEFAULT_EVENTS
 from geo.look import day_label
-from geo.snapshot import Snapshots
+from geo.server_store import STORE, Version
 from geo.timeline import Timeline
 
 if TYPE_CHECKING:
@@ -44,48 +43,58 @@ st.set_page_config(page_title="Syria control map", page_icon="🗺️", layout="
 ss = st.session_state
 
 
-@st.cache_resource(show_spinner=False)
-def snapshots() -> Snapshots:
-    return Snapshots()  # the data files, read again only when they change (geo/snapshot.py)
+PROJECT = Path(__file__).resolve().parent
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
-def load(digest: str, _events, events_name: str, _places, places_name: str):
-    dataset = load_dataset_from_bytes(_events, events_name, _places, places_name)
-    return dataset, Timeline(dataset)
+def load(digest: str, _events, events_name: str, _places, places_name: str) -> Version:
+    """The store's version of the data: parsed there once per version, good or broken (a parse of a 4 MB file takes
+    seconds). Looked up through a cache of Streamlit's as well, once per script run, so that Streamlit's metrics
+    (/_stcore/metrics) count script runs (the load tests read them); a clear_cache costs a dictionary lookup."""
+    def parse():
+        dataset = load_dataset_from_bytes(_events, events_name, _places, places_name)
+        return dataset, Timeline(dataset)
+
+    return STORE.version(digest, parse, f"{events_name} and {places_name}")
 
 
-@st.cache_resource(show_spinner=False)
-def last_good() -> dict:
-    return {}  # (events path, places path) -> (digest, dataset, timeline) of the last data that passed: shown under a broken edit
+def shown(path: Path) -> str:
+    """A data file as the page names it: relative to the project, else its name alone (never the server's folders)."""
+    try:
+        return str(path.resolve().relative_to(PROJECT))
+    except (ValueError, OSError, RuntimeError):
+        return path.name
 
 
-@st.cache_resource(max_entries=4, show_spinner=False)
-def frozen(digest: str) -> bool:
-    """Streamlit collects garbage after every run (runner.postScriptGC), walking every live object; what lives as long as
-    the dataset (modules, cached data, the map's base) is put out of its sight once, so that walk stays short. Only the
-    young generations are collected first: a full collection finds next to nothing more (the automatic ones ran all
-    along the imports) and would hold the GIL ~60 ms right after the map is sent, keeping its message from going out."""
-    gc.collect(1)
-    gc.freeze()
-    return True
+def territory(version: Version) -> TerritoryModel:
+    """The zones' cells once per version of the data, every day's holders and zone statistics (~1 s, more on big data)."""
+    def build():
+        from geo.territory import map_territory  # shapely, pyproj: imported once the page's first elements are out
+
+        return map_territory(version.timeline)
+
+    if version.has("territory"):
+        return version.built("territory", build)
+    with st.spinner("Working out the approximate zones…"):
+        return version.built("territory", build)
 
 
-@st.cache_resource(max_entries=4, show_spinner="Working out the approximate zones…")
-def territory(digest: str, _timeline) -> TerritoryModel:
-    from geo.territory import map_territory  # shapely, pyproj: imported once the page's first elements are out
+def map_url(version: Version, page_key: str, model: TerritoryModel) -> str:
+    """The map application's page for this version of the data (the whole timeline) and app version, written once
+    into static/maps/ (a failure to write it is not kept: the next run tries again)."""
+    def build():
+        from geo.map_page import embedded_page
+        from geo.map_payload import map_payload
+        from geo.render import place_bounds
 
-    return map_territory(_timeline)  # the zones' cells once per dataset, every day's holders and zone statistics
+        return map_component.publish(page_key, embedded_page(map_payload(version.dataset, version.timeline, model),
+                                                             place_bounds(version.dataset)))
 
-
-@st.cache_resource(max_entries=4, show_spinner=False)
-def map_url(page_key: str, _dataset, _timeline, _territory) -> str:
-    """The map application's page for this dataset (the whole timeline) and app version, written once into static/maps/."""
-    from geo.map_page import embedded_page
-    from geo.map_payload import map_payload
-    from geo.render import place_bounds
-
-    return map_component.publish(page_key, embedded_page(map_payload(_dataset, _timeline, _territory), place_bounds(_dataset)))
+    url = version.built(f"map_url {page_key}", build)
+    if map_component.published(page_key) is None:  # removed since (newer pages, another server): written again
+        version.forget(f"map_url {page_key}")
+        url = version.built(f"map_url {page_key}", build)
+    return url
 
 
 def show_map(url: str) -> None:
@@ -93,49 +102,43 @@ def show_map(url: str) -> None:
                        MAP_HEIGHT, "map", on_map_view, on_map_place)
 
 
-@st.cache_resource(max_entries=4, show_spinner=False)
-def search_labels(digest: str, _dataset) -> tuple[list[str], dict[str, str]]:
-    return present.place_options(_dataset), {pid: present.place_label(p) for pid, p in _dataset.places.items()}
-
-
-@st.cache_resource(max_entries=4, show_spinner=False)
-def static_html(digest: str, _dataset) -> tuple[str, str]:
-    return present.baseline_html(_dataset), present.attribution_html(_dataset)  # every source of every event: once
-
-
 @st.cache_data(max_entries=16, show_spinner=False)
 def download(digest: str, kind: str, day, zones_on: bool, _dataset, _timeline, _territory) -> bytes:
-    # made when the button is clicked (a callable's data is deferred), on Streamlit's download thread
+    # made when the button is clicked (a callable's data is deferred), on Streamlit's download thread; a clear_cache
+    # costs making the file again on the next click
     return export.download_bytes(kind, _dataset, _timeline, day, _territory if zones_on else None)
 
 
-@st.cache_resource(max_entries=4, show_spinner=False)
-def chart(digest: str, what: str, _dataset, _timeline, _territory) -> dict:  # _territory: only for "area"
+def chart(version: Version, what: str) -> dict:
+    dataset, timeline = version.dataset, version.timeline
     if what == "area":
-        return area_chart_spec(_dataset, _territory.series(), _timeline.last_day)
-    return chart_spec(_dataset, _timeline)
+        return version.built("chart area", lambda: area_chart_spec(dataset, territory(version).series(), timeline.last_day))
+    return version.built("chart places", lambda: chart_spec(dataset, timeline))
 
 
 events_path = Path(os.environ.get("SYRIA_MAP_EVENTS") or DEFAULT_EVENTS)
 places_path = Path(os.environ.get("SYRIA_MAP_PLACES") or DEFAULT_PLACES)
-(events_bytes, events_sha), (places_bytes, places_sha) = snapshots().read(events_path), snapshots().read(places_path)
+(events_bytes, events_sha), (places_bytes, places_sha) = STORE.snapshots.read(events_path), STORE.snapshots.read(places_path)
 digest = hashlib.sha256(f"{events_sha}\0{places_sha}\0{events_path}\0{places_path}".encode()).hexdigest()
 
 st.html(STYLE)
 st.markdown("### Syria: who controlled what, day by day")  # compact: the map gets most of the first screen
 source = (str(events_path), str(places_path))
-try:
-    ds, tl = load(digest, events_bytes, str(events_path), places_bytes, str(places_path))
-    last_good()[source] = (digest, ds, tl)
-except DataError as err:
-    kept = last_good().get(source)
-    st.error(f"The data files did not pass validation ({len(err.problems)} problem(s)). "
+version = load(digest, events_bytes, shown(events_path), places_bytes, shown(places_path))
+if version.ok:
+    STORE.passed(source, version)
+else:
+    kept = STORE.last_good(source)
+    st.error(f"The data files did not pass validation ({version.problem_count} problem(s)). "
              + ("Below is the map of the last version that passed, until they are fixed. " if kept else
                 "The map comes back once they are fixed. ") + "Each line is FILE:LINE: field: message.")
-    st.code("\n".join(present.problems_lines(err.problems)), language=None, wrap_lines=True)
+    more = version.problem_count - len(version.problem_lines)
+    st.code("\n".join(version.problem_lines + ([f"… and {more} more (python -m geo validate lists them all)"] if more else [])),
+            language=None, wrap_lines=True)
     if kept is None:
         st.stop()
-    digest, ds, tl = kept
+    version = kept
+digest, ds, tl = version.digest, version.dataset, version.timeline
 
 # --- the view: from the link on a session's first run, then from the widgets ----------------
 if "day" not in ss:  # a new session: the view comes from the link; afterwards the widgets own it
@@ -181,7 +184,8 @@ if ss.get("notices") and ss.get("notice_view") == (ss.day, ss.place):
         st.warning(notice, icon="⚠️")
 
 day, place, compare = ss.day, ss.place, ss.compare
-options, labels = search_labels(digest, ds)
+options, labels = version.built("search labels", lambda: (present.place_options(ds),
+                                                           {pid: present.place_label(p) for pid, p in ds.places.items()}))
 left, right = st.columns([3, 2], gap="medium")
 with left:
     map_slot = st.container(height=MAP_HEIGHT + 10, border=False)  # the map, drawn last (below); its room kept meanwhile
@@ -191,16 +195,16 @@ with left:
     what = st.segmented_control("Chart", ["Places held", "Zone area (km², approximate)"], default="Places held",
                                 key="chart", label_visibility="collapsed") or "Places held"
     if what.startswith("Zone"):
-        st.vega_lite_chart(spec_for_day(chart(digest, "area", ds, tl, territory(digest, tl)), day), width="stretch")
+        st.vega_lite_chart(spec_for_day(chart(version, "area"), day), width="stretch")
     else:
-        st.vega_lite_chart(spec_for_day(chart(digest, "places", ds, tl, None), day), width="stretch")
+        st.vega_lite_chart(spec_for_day(chart(version, "places"), day), width="stretch")
     st.selectbox("Find a place (or click one on the map) to see its history", options, index=None,
                  key="place", on_change=on_pick, format_func=labels.__getitem__, placeholder="Name, Arabic name or alias")
     if place:
         st.markdown("##### History of the place")
         st.markdown(present.history_html(ds.places[place], present.history_rows(ds, tl, place), day), unsafe_allow_html=True)
 
-baseline, attribution = static_html(digest, ds)
+baseline, attribution = version.built("static html", lambda: (present.baseline_html(ds), present.attribution_html(ds)))
 with st.expander("Data & method"):
     st.markdown(present.METHOD_MD)
     st.markdown(baseline, unsafe_allow_html=True)
@@ -218,7 +222,7 @@ if ready_url is not None:
     with map_slot:
         show_map(ready_url)
 with map_slot:
-    model = territory(digest, tl)  # its spinner where the map will be
+    model = territory(version)  # its spinner where the map will be
 with right:  # the legend needs the zones
     st.subheader(f"{day_label(day)}", anchor=False)
     if model.tessellation.unused_areas:
@@ -243,9 +247,9 @@ with right:  # the legend needs the zones
 if ready_url is None:
     with map_slot:
         try:
-            show_map(map_url(page_key, ds, tl, model))
+            show_map(map_url(version, page_key, model))
         except OSError as exc:  # e.g. a read-only app folder: say so rather than fail the page
             st.error(f"The map's page could not be written to static/maps/ ({exc.strerror or exc}); the panels still work.")
 ss.pan_to = None  # brought into view once
 st.query_params.from_dict(present.view_query(ss.day, ss.place, ss.zones, ss.fronts, ss.compare))
-frozen(digest)
+STORE.settle(version)  # once per version of the data, after its page is out: see geo/server_store.py

@@ -2,7 +2,7 @@
 
     python benchmarks/load_test.py                          # the shipped data (the fixture data if it does not validate)
     python benchmarks/load_test.py --fixture                # the 4-place test data
-    python benchmarks/load_test.py --browsers 24 --moves 8 --websockets 50 --sequential 500
+    python benchmarks/load_test.py --browsers 24 --moves 8 --websockets 50 --sequential 500 --clears 200
 
 Starts one `streamlit run streamlit_app.py` on a free localhost port and then, one after another:
 
@@ -22,6 +22,9 @@ Starts one `streamlit run streamlit_app.py` on a free localhost port and then, o
    Streamlit keeps a closed session for `server.disconnectedSessionTTL` seconds (120 by default,
    at most 128 of them) in case its browser reconnects; the RSS is therefore measured after a
    warm-up that fills that store, and the growth reported is from there on.
+4. `--clears` times Streamlit's clear_cache message (any client may send it) and a rerun, from one viewer, with the
+   events file edited every fifth time (a new version of the data), after `--clear-warmup` more; on a second server
+   that reads copies of the data files. Every run is checked; the RSS must stay flat.
 
 Prints a table and writes test-artifacts/load-test-benchmark.json. The test suite runs the same
 code at a size CI can afford (tests/test_many_viewers.py).
@@ -34,8 +37,10 @@ import asyncio
 import json
 import os
 import re
+import shutil
 import statistics
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -91,7 +96,9 @@ class Engine:
         state = tl.state_on(day)
         holders = {pid: state[pid].controller for pid in ds.places}
         colours = {pid: faction_colour(ds.factions, c) for pid, c in holders.items()}
-        return Expected(day, dict(tl.counts_on(day)), holders, colours, day_label(day))
+        # the legend's rows: a faction merged into another is gone from it the day after (present.legend_rows)
+        counts = {row.faction: row.count for row in present.legend_rows(ds, tl, day)}
+        return Expected(day, counts, holders, colours, day_label(day))
 
     def step(self, day: date, action: str) -> date:
         if action in ("slider_left", "slider_right"):
@@ -225,6 +232,16 @@ class WsViewer:
                 return view
 
     async def load(self) -> View:
+        return await self.rerun()
+
+    async def clear_cache(self) -> View:
+        """Streamlit's *Clear cache* message, then a rerun (as its menu's "Clear cache" does). Any client may send it:
+        it empties every st.cache_data and st.cache_resource of the server, and this session's state."""
+        from streamlit.proto.BackMsg_pb2 import BackMsg
+
+        msg = BackMsg()
+        msg.clear_cache = True
+        await self.ws.send(msg.SerializeToString())
         return await self.rerun()
 
     async def set_day(self, day: date) -> View:
@@ -441,6 +458,57 @@ def sequential_sessions(server: Server, engine: Engine, sessions: int, warmup: i
     return results
 
 
+# --- scenario: clear_cache messages and data edits, memory ---------------------------------------
+def clears_and_edits(server: Server, engine: Engine, events: Path, rounds: int, warmup: int, edit_every: int = 5,
+                     sample_every: int = 25, progress: Callable[[str], None] | None = None) -> Results:
+    """One viewer sends Streamlit's clear_cache message and reruns, `warmup` times and then `rounds` times more; every
+    `edit_every`-th time the events file is saved with new bytes first (a comment appended: a new version of the data
+    for the server, to be parsed and built anew, with the same view). Every run is checked against the engine. RSS is
+    sampled after the warm-up (the data store full, every version's map page written once), every `sample_every`
+    rounds and at the end. `events` must be the file the server reads, and a copy: it is edited."""
+    results = Results(f"{rounds} clear_cache messages, " + (f"an edit every {edit_every}" if edit_every else "no edits"))
+    samples: list[tuple[int, float]] = []
+    original = events.read_bytes()
+    edits = 0
+    edit_every = edit_every or warmup + rounds + 1  # 0: no edits
+
+    def edit() -> None:
+        nonlocal edits
+        edits += 1
+        events.write_bytes(original + f"\n# load test edit {edits}\n".encode())
+
+    async def main():
+        days = engine.days
+        day = days[len(days) // 2]
+        viewer = await WsViewer.open(server.ws_url, f"date={day.isoformat()}")
+        try:
+            view = await viewer.load()
+            results.record("open", view.latency_s, check_view(view, engine.expected(day)))
+            for i in range(1, warmup + rounds + 1):
+                if i % edit_every == 0:
+                    edit()
+                view = await viewer.clear_cache()
+                results.record("clear", view.latency_s, check_view(view, engine.expected(day)), f"round {i} ")
+                if i == warmup or (i > warmup and ((i - warmup) % sample_every == 0 or i == warmup + rounds)):
+                    await asyncio.sleep(0.2)
+                    samples.append((i - warmup, server.rss_mb()))
+                    if progress:
+                        progress(f"  {i - warmup} rounds: RSS {samples[-1][1]:.1f} MB")
+        finally:
+            await viewer.close()
+            events.write_bytes(original)
+
+    with results.measure(server):
+        run_async(main())
+    after_warmup, final = samples[0][1], samples[-1][1]
+    results.extra = {
+        "warmup_rounds": warmup, "rounds": rounds, "edits": edits, "rss_after_warmup_mb": round(after_warmup, 1),
+        "rss_final_mb": round(final, 1), "rss_growth_mb": round(final - after_warmup, 1),
+        "rss_peak_mb": round(max(v for _, v in samples), 1), "rss_samples": [(n, round(v, 1)) for n, v in samples],
+    }
+    return results
+
+
 # --- scenario: concurrent browser pages -------------------------------------------------------
 # the map's own date control, in its frame: a button, or a key on its slider
 BROWSER_ACTIONS = {"next": ("#syria-next", None), "prev": ("#syria-prev", None), "next_event": ("#syria-day", "Shift+ArrowRight"),
@@ -633,6 +701,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--ws-moves", type=int, default=20, help="moves per websocket viewer")
     parser.add_argument("--sequential", type=int, default=500, help="sessions one after another (0: skip)")
     parser.add_argument("--warmup", type=int, default=150, help="sessions before the first memory sample")
+    parser.add_argument("--clears", type=int, default=200, help="clear_cache messages, an edit every fifth (0: skip)")
+    parser.add_argument("--clear-warmup", type=int, default=40, help="clear_cache messages before the first memory sample")
+    parser.add_argument("--edit-every", type=int, default=5, help="edit the data before every N-th clear_cache (0: never)")
     parser.add_argument("--server-option", action="append", default=[], metavar="NAME=VALUE",
                         help="a Streamlit option for the server, e.g. runner.postScriptGC=false (repeatable)")
     parser.add_argument("--app", type=Path, default=REPO / "streamlit_app.py", help="the app script (default: %(default)s)")
@@ -658,12 +729,27 @@ def main(argv: list[str] | None = None) -> int:
         if args.sequential:
             print(f"{args.warmup} + {args.sequential} sessions one after another ...", flush=True)
             results.append(sequential_sessions(server, engine, args.sequential, args.warmup, progress=print))
+    if args.clears:
+        with tempfile.TemporaryDirectory() as folder:
+            copies = Path(folder) / "events.yaml", Path(folder) / "places.yaml"
+            shutil.copy(events, copies[0])
+            shutil.copy(places, copies[1])
+            with Server(*copies, "load-benchmark-clears", options, app=args.app) as server:
+                print(f"{args.clear_warmup} + {args.clears} clear_cache messages, the data edited every "
+                      f"{args.edit_every or 'never'} ...", flush=True)
+                results.append(clears_and_edits(server, engine, copies[0], args.clears, args.clear_warmup, args.edit_every,
+                                                progress=print))
     print()
     print(table(results))
     for r in results:
         if r.errors:
             print(f"\n{r.name}: {len(r.errors)} errors, e.g.:", *r.errors[:5], sep="\n  ")
-        if "rss_growth_mb" in r.extra:
+        if "edits" in r.extra:
+            x = r.extra
+            print(f"\nMemory over {x['rounds']} clear_cache messages and {x['edits']} edits (from the start) after "
+                  f"{x['warmup_rounds']} warm-up: {x['rss_after_warmup_mb']} -> {x['rss_final_mb']} MB "
+                  f"(growth {x['rss_growth_mb']:+.1f} MB, peak {x['rss_peak_mb']} MB)")
+        elif "rss_growth_mb" in r.extra:
             x = r.extra
             print(f"\nMemory over {args.sequential} sessions after {x['warmup_sessions']} warm-up: {x['rss_after_warmup_mb']} -> "
                   f"{x['rss_final_mb']} MB (growth {x['rss_growth_mb']:+.1f} MB, peak {x['rss_peak_mb']} MB); "

@@ -53,21 +53,30 @@ ASSETS: tuple[Asset, ...] = (
 EXTRA_FILES: dict[str, tuple[str, ...]] = {"leaflet": ("dist/images",)}
 
 
+def _servable(path: Path, vendor_dir: Path) -> bool:
+    """A file Streamlit will serve: it serves nothing whose real path leaves the static folder, so a symbolic link
+    from static/vendor (or static/) to elsewhere, say another checkout's, gets a 400 and counts as missing."""
+    try:
+        return path.is_file() and path.resolve().is_relative_to(vendor_dir.parent.resolve())
+    except OSError:
+        return False
+
+
 def asset_urls(vendor_dir: Path | None = None, base_url: str = VENDOR_URL) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    """(default_js, default_css) lists for a folium Map: vendored URLs where the file exists, else the CDN."""
+    """(default_js, default_css) lists for a folium Map: vendored URLs where the file is served, else the CDN."""
     vendor_dir = VENDOR_DIR if vendor_dir is None else vendor_dir
     js: list[tuple[str, str]] = []
     css: list[tuple[str, str]] = []
     for asset in ASSETS:
-        url = base_url + asset.vendored if (vendor_dir / asset.vendored).is_file() else asset.cdn
+        url = base_url + asset.vendored if _servable(vendor_dir / asset.vendored, vendor_dir) else asset.cdn
         (js if asset.kind == "js" else css).append((asset.name, url))
     return js, css
 
 
 def vendored_complete(vendor_dir: Path | None = None) -> bool:
-    """Whether every asset is in static/vendor (the map then needs no network but for tiles)."""
+    """Whether every asset is in static/vendor, served (the map then needs no network but for tiles)."""
     vendor_dir = VENDOR_DIR if vendor_dir is None else vendor_dir
-    return all((vendor_dir / a.vendored).is_file() for a in ASSETS)
+    return all(_servable(vendor_dir / a.vendored, vendor_dir) for a in ASSETS)
 
 
 def apply_assets(m: folium.Map, vendor_dir: Path | None = None) -> folium.Map:

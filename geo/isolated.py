@@ -26,7 +26,7 @@ from geo import model
 from geo.errors import DataError, Problem
 from geo.loader import load_dataset_from_bytes
 from geo.model import Dataset
-from geo.yamlread import paused_gc
+from geo.yamlread import MAX_BYTES, paused_gc
 
 ISOLATE_FROM_BYTES = 4 * 2**20  # events files from this size on are loaded in a child process
 TIMEOUT_S = 900
@@ -38,7 +38,7 @@ def load(events_data: bytes | str | OSError, events_name: str, places_data: byte
          places_name: str, isolate_from: int = ISOLATE_FROM_BYTES) -> Dataset:
     """load_dataset_from_bytes, in a child process when the events file is at least `isolate_from` bytes."""
     size = len(events_data) if isinstance(events_data, bytes | str) else 0
-    if size < isolate_from:
+    if size < isolate_from or size > MAX_BYTES:  # over the limit: refused at once, no child needed
         return load_dataset_from_bytes(events_data, events_name, places_data, places_name)
     payload = pickle.dumps((events_data, events_name, places_data, places_name), protocol=pickle.HIGHEST_PROTOCOL)
     try:

@@ -24,11 +24,13 @@ from geo.yamlread import (
     MappingNode,
     Node,
     ScalarNode,
+    TooLarge,
     YamlFailure,
     compose,
     is_null,
     line_of,
     paused_gc,
+    read_bounded,
     suggest,
 )
 
@@ -60,10 +62,7 @@ def load_dataset(events_path: str | Path = DEFAULT_EVENTS, places_path: str | Pa
 
 
 def _read(path: Path) -> bytes | OSError:
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        return exc
+    return read_bounded(path)  # the size checked first: never a whole 500 MB file in memory
 
 
 def load_dataset_from_bytes(
@@ -96,6 +95,9 @@ def _load(events_data, events_name: str, places_data, places_name: str) -> Datas
 
 
 def _compose_into(data: bytes | str | OSError, reader: FieldReader) -> Node | None:
+    if isinstance(data, TooLarge):
+        reader.problem(1, "file", data.strerror)
+        return None
     if isinstance(data, OSError):
         reader.problem(1, "file", f"cannot read: {data.strerror or data}")
         return None

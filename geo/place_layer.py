@@ -70,7 +70,7 @@ def view_box(bounds: object, zoom: object) -> Box | None:
 class PlaceLayers:
     """Each day's places layer as `places_wire` text, by day, selected place, zoom level and view box.
 
-    Build one per dataset and keep it (the dashboard: st.cache_resource). Thread-safe."""
+    Build one per dataset and keep it (the dashboard: geo/server_store.py). Thread-safe."""
 
     def __init__(self, dataset: Dataset, timeline: Timeline, limit: int = MARKER_LIMIT, cache_entries: int = CACHE_ENTRIES):
         self.dataset, self.timeline = dataset, timeline

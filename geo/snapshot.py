@@ -6,6 +6,7 @@ rerun costs ~15 ms, though; `Snapshots.read` keeps the last read of each file wi
 (modification time, size, inode, change time) and reads again only when the stat differs. As git
 does with its index, a file modified less than RACY_S seconds before it was read is read again on
 every call until it is older: an edit in the same clock tick as a read, same size, is never missed.
+A file over the loader's limit (geo.yamlread.MAX_BYTES) is not read at all: its "bytes" are the error saying so.
 """
 
 from __future__ import annotations
@@ -15,11 +16,13 @@ import threading
 import time
 from pathlib import Path
 
+from geo.yamlread import read_bounded
+
 RACY_S = 2.0
 
 
 class Snapshots:
-    """Thread-safe; keep one per server (the dashboard: st.cache_resource)."""
+    """Thread-safe; keep one per server (the dashboard: geo/server_store.py)."""
 
     def __init__(self):
         self._lock = threading.Lock()
@@ -37,10 +40,9 @@ class Snapshots:
         if found is not None and found[0] == key and stat.st_mtime_ns / 1e9 < found[3] - RACY_S:
             return found[1], found[2]
         read_at = time.time()
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            return exc, hashlib.sha256(repr(exc).encode()).hexdigest()
+        data = read_bounded(path)  # the size checked first: a 500 MB file is refused unread
+        if isinstance(data, OSError):
+            return data, hashlib.sha256(f"{data!r}{key}".encode()).hexdigest()
         digest = hashlib.sha256(data).hexdigest()
         with self._lock:
             self._seen[str(path)] = (key, data, digest, read_at)

@@ -227,7 +227,7 @@ def _front_features(day: DayZones, polygons: list[BaseGeometry], decimals: int) 
 class TerritoryModel:
     """Zones, front lines, GeoJSON and statistics for every day of a timeline.
 
-    Build one per dataset and keep it (the dashboard: st.cache_resource). The constructor builds
+    Build one per dataset and keep it (the dashboard: geo/server_store.py). The constructor builds
     the cells and walks the events once, keeping each day's holder of every site as small integer
     codes: the distinct states (days with the same holders share one) and each day's area and
     population figures come from those codes without any geometry. A state's zones, front lines

@@ -17,11 +17,14 @@ syntax error, is handled by libyaml exactly as before.
 from __future__ import annotations
 
 import difflib
+import errno
 import gc
+import os
 import re
 from collections.abc import Iterable
 from contextlib import contextmanager
 from datetime import date
+from pathlib import Path
 
 import yaml
 
@@ -43,6 +46,28 @@ _NULLS = frozenset(("", "~", "null", "Null", "NULL"))
 # counts as line breaks although editors do not (NEL, LS, PS): either way, say where they are.
 _BAD_CHAR_RE = re.compile("[^\x09\x0A\x0D\x20-\x7E\xA0-\u2027\u202A-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]")
 # What a problem must not quote raw (escaped strings can hold anything): breaks, terminal escapes.
+
+
+class TooLarge(OSError):
+    """A data file over MAX_BYTES: refused before it is read."""
+
+    def __init__(self, size: int):
+        super().__init__(errno.EFBIG, f"file is larger than {MAX_BYTES // 2**20} MiB")
+        self.size = size
+
+
+def read_bounded(path: str | Path) -> bytes | OSError:
+    """A data file's bytes, or the error reading it. The size is checked before reading, and the read stops after
+    MAX_BYTES + 1 bytes whatever the size said (a file growing meanwhile): a 500 MB file costs nothing, and compose()
+    refuses what is over the limit."""
+    try:
+        with open(path, "rb") as file:
+            size = os.fstat(file.fileno()).st_size
+            if size > MAX_BYTES:
+                return TooLarge(size)
+            return file.read(MAX_BYTES + 1)
+    except OSError as exc:
+        return exc
 
 
 class ScalarNode:

@@ -218,7 +218,7 @@ class _Band:
 class ZoneLayers:
     """A TerritoryModel's days as ZoneLayerData at each zoom band's tolerance, built on first use and cached.
 
-    Build one per dataset and keep it (the dashboard: st.cache_resource). `on(day, zoom)` builds a
+    Build one per dataset and keep it (the dashboard: geo/server_store.py). `on(day, zoom)` builds a
     state's layers the first time (unions of the band's pre-simplified cells: tens of ms for thousands
     of places) and then returns the cached object; days with the same holders share one entry.
     `bounds` (lon/lat box) clips the layers to a view, for very large datasets zoomed in. Thread-safe."""

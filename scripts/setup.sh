@@ -14,19 +14,25 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends "$@" >/dev/null
 }
 
-# System packages: a venv-capable Python, Node/npm for the self-served map assets, Chromium for browser tests.
+# System packages: a venv-capable Python, Node/npm for the self-served map assets, Chromium for browser tests,
+# Caddy for the test of the documented reverse proxy.
 python3 -c 'import ensurepip, venv' 2>/dev/null || apt_install python3-venv python3-pip
 command -v npm >/dev/null || apt_install nodejs npm
 if [ "$dev" = 1 ] && [ ! -x /usr/bin/chromium ]; then apt_install chromium fonts-dejavu-core; fi
 if [ "$dev" = 1 ] && ! command -v ffmpeg >/dev/null; then apt_install ffmpeg; fi  # MP4 timelapse test
+if [ "$dev" = 1 ] && ! command -v caddy >/dev/null; then
+  apt_install caddy  # the reverse proxy of docs/deploy.md: its test runs one on a free port
+  # Debian's package also starts a Caddy service on port 80, which nothing here needs
+  if command -v systemctl >/dev/null && [ -d /run/systemd/system ]; then as_root systemctl disable --now caddy >/dev/null 2>&1 || true; fi
+fi
 
-# Python packages, pinned.
+# Python packages, pinned: the top level in requirements*.txt, everything they pull in by constraints.txt.
 req=requirements.txt; [ "$dev" = 1 ] && req=requirements-dev.txt
 [ -x .venv/bin/python ] || python3 -m venv .venv
-stamp=".venv/.installed-$(cat requirements*.txt | sha256sum | cut -c1-16)-$dev"
+stamp=".venv/.installed-$(cat requirements*.txt constraints.txt | sha256sum | cut -c1-16)-$dev"
 if [ ! -f "$stamp" ]; then
   .venv/bin/python -m pip install -q --upgrade pip
-  .venv/bin/python -m pip install -q -r "$req"
+  .venv/bin/python -m pip install -q -r "$req" -c constraints.txt
   touch "$stamp"
 fi
 

@@ -38,6 +38,8 @@ def vendor(node_modules: Path, dest: Path) -> list[str]:
             problems.append(f"{package} {installed} is installed but geo/assets.py wants {', '.join(sorted(versions))}")
     if problems:
         return problems
+    if dest.is_symlink():  # Streamlit serves nothing whose real path leaves static/ (see geo/assets.py): a real folder
+        dest.unlink()
     dest.mkdir(parents=True, exist_ok=True)
     copies = [(a.package, a.path) for a in ASSETS]
     copies += [(package, path) for package, paths in EXTRA_FILES.items() for path in paths]

@@ -84,6 +84,17 @@ def test_the_map_page_holds_every_day_once(app):
     assert map_data(again)["url"] == map_data(at)["url"]  # the same page for every day
 
 
+def test_a_map_page_removed_from_static_maps_is_written_again(app):
+    """The server keeps each version's map page URL, but the file may go (newer versions' pages push out old ones):
+    the next run writes it again rather than show a frame that finds nothing."""
+    at = app().run()
+    path = REPO / map_data(at)["url"].removeprefix("app/")
+    for _ in range(2):  # the first time, the page may have come from the disk (an earlier run): then it is made here
+        path.unlink()
+        again = app(date="2024-11-29").run()
+        assert not again.exception and map_data(again)["url"] == map_data(at)["url"] and path.is_file()
+
+
 def test_the_page_starts_without_the_maps_modules():
     """What the script runs before its first element imports no folium (nor pandas with it), shapely or pyproj: on a
     server's first run those take ~0.8 s, so the page's other elements are sent first and the map last."""
@@ -205,9 +216,21 @@ def test_invalid_events_show_the_validators_messages(monkeypatch, invalid_events
     assert len(at.error) == 1 and "did not pass validation" in at.error[0].value
     (code,) = at.code
     lines = code.value.splitlines()
-    assert any(re.match(rf"{re.escape(str(invalid_events))}:\d+: events\[\d+\]\.place: unknown place 'hamaa'", ln) for ln in lines)
-    assert any(re.match(rf"{re.escape(str(invalid_events))}:\d+: events\[\d+\]\.status: 'rumoured'", ln) for ln in lines)
+    # a file outside the project is named by its name alone: visitors never see the server's folders
+    assert any(re.match(r"events\.yaml:\d+: events\[\d+\]\.place: unknown place 'hamaa'", ln) for ln in lines), lines
+    assert any(re.match(r"events\.yaml:\d+: events\[\d+\]\.status: 'rumoured'", ln) for ln in lines), lines
+    assert str(invalid_events.parent) not in code.value + at.error[0].value
     assert not at.get("bidi_component")
+
+
+def test_validation_messages_name_files_relative_to_the_project(monkeypatch):
+    monkeypatch.setenv("SYRIA_MAP_EVENTS", str(FIXTURE_PLACES))  # a gazetteer is not an events file
+    monkeypatch.setenv("SYRIA_MAP_PLACES", str(FIXTURE_PLACES))
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception and at.error
+    lines = at.code[0].value.splitlines()
+    assert lines and all(line.startswith("tests/fixtures/places.yaml:") for line in lines), lines
+    assert str(REPO) not in at.code[0].value
 
 
 def test_a_missing_events_file_is_reported(monkeypatch, tmp_path):

@@ -7,20 +7,27 @@ are run here, on 127.0.0.1 and a free port, against this checkout.
 from __future__ import annotations
 
 import ast
+import base64
+import hashlib
 import importlib.util
 import json
+import os
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 import time
 import tomllib
+import urllib.error
+import urllib.request
 from importlib.metadata import packages_distributions
 from pathlib import Path
 
 import pytest
-from conftest import ARTIFACTS, REPO
+from conftest import ARTIFACTS, FIXTURE_EVENTS, FIXTURE_PLACES, REPO
 
+from benchmarks.chromium import MAP_FRAME, OfflinePage, map_frame
 from benchmarks.streamlit_server import free_port, stop
 
 DOCKERFILE = REPO / "Dockerfile"
@@ -73,10 +80,18 @@ def healthcheck(docker) -> list[str]:
 
 
 # --- the Dockerfile ------------------------------------------------------------------------------
+def base_image(docker) -> str:
+    """The final stage's base image, its ARG (declared before the first FROM) filled in with its default."""
+    args = dict(a.split("=", 1) for op, a in docker[: next(i for i, (op, _) in enumerate(docker) if op == "FROM")] if op == "ARG")
+    return re.sub(r"\$\{(\w+)\}", lambda m: args[m[1]], final_stage(docker)[0][1])
+
+
 def test_runs_the_app_on_the_python_of_the_project(docker):
-    base = final_stage(docker)[0][1]
-    match = re.fullmatch(r"python:(\d+)\.(\d+)-slim", base)
+    base = base_image(docker)
+    # a digest may pin it (see the Dockerfile's comment on how): python:3.11-slim@sha256:<64 hex>
+    match = re.fullmatch(r"python:(\d+)\.(\d+)-slim(@sha256:[0-9a-f]{64})?", base)
     assert match, base
+    assert all(a == "${PYTHON_IMAGE}" or a.startswith("${PYTHON_IMAGE} ") for op, a in docker if op == "FROM")  # both stages
     version = (int(match[1]), int(match[2]))
     requires = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["requires-python"]
     assert requires == f">={version[0]}.{version[1]}" and sys.version_info[:2] == version
@@ -98,8 +113,9 @@ def test_command_starts_this_app_on_the_exposed_port(docker):
 def test_installs_what_the_app_needs(docker):
     stage = final_stage(docker)
     runs = " ".join(a for op, a in stage if op == "RUN")
-    assert "pip install -r requirements.txt" in runs
-    assert ["requirements.txt", "./"] in [shlex.split(a) for op, a in stage if op == "COPY"]
+    assert "pip install -r requirements.txt -c constraints.txt" in runs  # every package pinned, those pulled in too
+    assert ["requirements.txt", "constraints.txt", "./"] in [shlex.split(a) for op, a in stage if op == "COPY"]
+    assert "find static -xtype l -print -delete" in runs  # no dangling symbolic link in static/ (see run.sh)
     # Leaflet from npm in a build stage, copied into static/vendor by the project's own script
     all_runs = " ".join(a for op, a in docker if op == "RUN")
     assert "npm ci" in all_runs and "scripts/vendor_assets.py" in runs
@@ -135,6 +151,64 @@ def test_the_command_and_the_health_check_work_here(docker, tmp_path):
                 time.sleep(0.5)
         finally:
             stop(proc)
+
+
+# --- every package pinned ---------------------------------------------------------------------------
+def pins(path: Path) -> dict[str, str]:
+    """name -> version of a requirements or constraints file's `name==version` lines (others: an error)."""
+    out = {}
+    for line in path.read_text().splitlines():
+        line = line.split("#")[0].strip()
+        if line and not line.startswith("-r "):
+            name, _, version = line.partition("==")
+            assert version and re.fullmatch(r"[\w.+!-]+", version), f"{path.name}: not pinned: {line}"
+            out[_normal(name)] = version
+    return out
+
+
+def closure(names: list[str]) -> dict[str, str]:
+    """Every distribution these need, with what they need in turn (markers evaluated here), at the installed versions."""
+    from importlib.metadata import distribution
+
+    from packaging.requirements import Requirement
+
+    seen: dict[str, str] = {}
+    todo = list(names)
+    while todo:
+        name = _normal(todo.pop())
+        if name in seen:
+            continue
+        dist = distribution(name)
+        seen[name] = dist.version
+        for text in dist.requires or ():
+            req = Requirement(text)
+            if req.marker is None or req.marker.evaluate({"extra": ""}):
+                todo.append(req.name)
+    return seen
+
+
+def test_constraints_pin_every_package_the_requirements_pull_in():
+    """constraints.txt pins what requirements.txt and requirements-dev.txt pull in, at the versions the suite runs
+    with; scripts/setup.sh and the Dockerfile install with it (-c constraints.txt)."""
+    constraints = pins(REPO / "constraints.txt")
+    runtime, dev = pins(REPO / "requirements.txt"), pins(REPO / "requirements-dev.txt")
+    for name, version in (runtime | dev).items():
+        assert constraints.get(name) == version, f"{name}=={version} in requirements, {constraints.get(name)} in constraints.txt"
+    needed = closure(list(runtime)) | closure(list(dev))
+    missing = {name: version for name, version in needed.items() if name not in constraints}
+    assert not missing, f"pulled in but not pinned in constraints.txt: {missing}"
+    wrong = {name: (version, constraints[name]) for name, version in needed.items() if constraints[name] != version}
+    assert not wrong, f"installed here vs constraints.txt: {wrong}"
+    # the runtime part comes first, so the Docker image's install reads as what it is
+    text = (REPO / "constraints.txt").read_text()
+    head = text[: text.index("# --- the test and lint tools")]
+    assert set(closure(list(runtime))) <= set(pins_of_text(head))
+    setup = (REPO / "scripts" / "setup.sh").read_text()
+    assert '-r "$req" -c constraints.txt' in setup and "constraints.txt | sha256sum" in setup
+
+
+def pins_of_text(text: str) -> dict[str, str]:
+    return {_normal(line.split("==")[0]): line.split("==")[1] for line in text.splitlines() if "==" in line and not line.startswith("#")}
 
 
 # --- .dockerignore ---------------------------------------------------------------------------------
@@ -191,6 +265,10 @@ def test_community_cloud_finds_what_it_needs():
     assert theme["base"] in ("light", "dark")
     for key in ("primaryColor", "backgroundColor", "secondaryBackgroundColor", "textColor"):
         assert re.fullmatch(r"#[0-9A-Fa-f]{6}", theme[key]), key
+    # deployed as configured here (Cloud and Docker alike): visitors never see a traceback; no file watcher (the app
+    # notices data edits itself: tests/test_live_edit.py)
+    assert config["client"]["showErrorDetails"] == "none"
+    assert config["server"]["fileWatcherType"] == "none"
     # Cloud runs no `npm ci`: without static/vendor the map falls back to Leaflet's CDN
     from geo.assets import asset_urls
 
@@ -245,3 +323,143 @@ def test_deploy_docs_use_the_same_commands(docker):
     assert f"-p {port}:{port}" in text and "docker build" in text
     assert "?embed=true" in text and "python -m geo export-html" in text and "<iframe" in text
     assert "streamlit_app.py" in text and "requirements.txt" in text
+
+
+# --- starting up ----------------------------------------------------------------------------------------
+def test_a_dangling_link_in_static_does_not_stop_the_server(tmp_path):
+    """Streamlit sizes static/ as it starts and stops with a traceback at a symbolic link that leads nowhere (a
+    vendor folder linked from a checkout since removed, say). scripts/run.sh removes such links first, saying so (and
+    the image has none: test_installs_what_the_app_needs)."""
+    link = REPO / "static" / f"dangling-{tmp_path.name}"
+    link.symlink_to(tmp_path / "gone")
+    port = free_port()
+    log = tmp_path / "run.log"
+    env = {**os.environ, "SYRIA_MAP_SETUP": "0"}
+    try:
+        with open(log, "wb") as out:
+            proc = subprocess.Popen([str(REPO / "scripts" / "run.sh"), "--server.port", str(port), "--server.address", "127.0.0.1",
+                                     "--server.headless", "true"], cwd=tmp_path, env=env, stdout=out, stderr=subprocess.STDOUT)
+        try:
+            deadline = time.monotonic() + 60
+            while not _healthy(port):
+                assert proc.poll() is None, log.read_text(errors="replace")[-3000:]
+                assert time.monotonic() < deadline, log.read_text(errors="replace")[-3000:]
+                time.sleep(0.3)
+        finally:
+            stop(proc)
+        assert not link.is_symlink()
+        assert f"run.sh: removed a dangling symbolic link: static/{link.name}" in log.read_text(errors="replace")
+    finally:
+        link.unlink(missing_ok=True)
+
+
+def _healthy(port: int) -> bool:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as response:
+            return response.read().strip() == b"ok"
+    except OSError:
+        return False
+
+
+# --- the reverse proxy of docs/deploy.md, run with Caddy in front of the app ------------------------------
+def documented_caddyfile() -> str:
+    text = (REPO / "docs" / "deploy.md").read_text(encoding="utf-8")
+    return re.search(r"```caddyfile\n(.*?)```", text, re.S)[1]
+
+
+@pytest.fixture(scope="module")
+def proxy(live_server_factory, tmp_path_factory):
+    """Caddy, with the site of docs/deploy.md on a free localhost port (plain HTTP) in front of a live server."""
+    caddy = shutil.which("caddy")
+    if caddy is None:
+        pytest.fail("caddy is missing: ./scripts/setup.sh --dev installs it (Debian: apt-get install caddy)")
+    server = live_server_factory(FIXTURE_EVENTS, FIXTURE_PLACES, "behind-caddy")
+    port = free_port()
+    site = documented_caddyfile()
+    assert site.startswith("syria-map.example.org {") and "reverse_proxy 127.0.0.1:8501" in site
+    site = site.replace("syria-map.example.org {", f"http://127.0.0.1:{port} {{", 1)
+    site = site.replace("reverse_proxy 127.0.0.1:8501", f"reverse_proxy 127.0.0.1:{server.port}")
+    folder = tmp_path_factory.mktemp("caddy")
+    (folder / "Caddyfile").write_text("{\n\tadmin off\n\tauto_https off\n}\n" + site)
+    log = ARTIFACTS / "caddy.log"
+    with open(log, "wb") as out:
+        proc = subprocess.Popen([caddy, "run", "--config", str(folder / "Caddyfile"), "--adapter", "caddyfile"],
+                                cwd=folder, stdout=out, stderr=subprocess.STDOUT, env={**os.environ, "HOME": str(folder)})
+    try:
+        deadline = time.monotonic() + 30
+        while not _healthy(port):
+            assert proc.poll() is None, log.read_text(errors="replace")[-3000:]
+            assert time.monotonic() < deadline, log.read_text(errors="replace")[-3000:]
+            time.sleep(0.2)
+        yield f"http://127.0.0.1:{port}", server
+    finally:
+        stop(proc)
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def fetch(url: str) -> tuple[int, dict[str, str], bytes]:
+    opener = urllib.request.build_opener(_NoRedirect)
+    try:
+        with opener.open(url, timeout=10) as response:
+            return response.status, {k.lower(): v for k, v in response.headers.items()}, response.read()
+    except urllib.error.HTTPError as err:
+        return err.code, {k.lower(): v for k, v in err.headers.items()}, err.read()
+
+
+def test_the_documented_proxy_adds_the_headers_and_hides_the_metrics(proxy):
+    url, server = proxy
+    status, headers, page = fetch(url + "/?date=2024-12-01")
+    assert status == 200 and b"<div id=\"root\">" in page
+    assert headers["x-content-type-options"] == "nosniff" and headers["referrer-policy"] == "strict-origin-when-cross-origin"
+    csp = headers["content-security-policy"]
+    assert "frame-ancestors 'self' https://www.example-outlet.org" in csp and "object-src 'none'" in csp
+    # Streamlit's own inline scripts run by hash: the documented one must be this Streamlit's
+    for script in re.findall(rb"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", page, re.S):
+        assert f"'sha256-{base64.b64encode(hashlib.sha256(script).digest()).decode()}'" in csp, script
+    # the map's frame: its own policy, framed by the dashboard only
+    maps = sorted((REPO / "static" / "maps").glob("*.html"), key=lambda p: p.stat().st_mtime)
+    assert maps
+    status, headers, _ = fetch(f"{url}/app/static/maps/{maps[-1].name}")
+    assert status == 200 and "frame-ancestors 'self'" in headers["content-security-policy"]
+    assert "https://*.basemaps.cartocdn.com" in headers["content-security-policy"]
+    # the metrics: there on the app's own port, not through the proxy
+    assert fetch(server.url + "/_stcore/metrics")[0] == 200
+    for path in ("/_stcore/metrics", "/_stcore/metrics/x"):
+        assert fetch(url + path)[0] == 404
+    # a nested link goes to the root with its query; Streamlit's own paths are left alone
+    status, headers, _ = fetch(url + "/a/b?date=2024-12-01&place=hama")
+    assert status == 302 and headers["location"] == "/?date=2024-12-01&place=hama"
+    assert fetch(url + "/_stcore/health")[0] == 200 and fetch(url + "/app/static/vendor/leaflet/dist/leaflet.js")[0] == 200
+
+
+CSP_VIOLATIONS = """document.addEventListener('securitypolicyviolation', e => {
+    try { (window.top.__csp = window.top.__csp || []).push([e.violatedDirective, e.blockedURI, location.pathname]); } catch (x) {}
+});"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("path", ["/?date=2024-12-01", "/a/b?date=2024-12-01"], ids=["root", "nested-link"])
+def test_the_app_works_in_a_browser_behind_the_documented_proxy(live_browser, proxy, path):
+    """Through Caddy with the documented policies: the page, its chart and the map paint, the map and the page talk
+    (a day moved on the map reaches the panels), and no policy is violated. A nested link opens the map too."""
+    url, _ = proxy
+    page = OfflinePage(live_browser, [url], 1200, 900, 45_000)
+    try:
+        page.context.add_init_script(CSP_VIOLATIONS)
+        page.page.goto(url + path)
+        page.page.frame_locator(MAP_FRAME).locator(".syria-place").first.wait_for(state="attached")
+        frame = map_frame(page.page)
+        frame.wait_for_function("() => document.querySelectorAll('.syria-place').length === 4")
+        page.page.locator("[data-testid=stVegaLiteChart]").first.wait_for()
+        page.page.wait_for_function("() => [...document.querySelectorAll('h3')].some(h => h.textContent.trim() === '1 Dec 2024')")
+        assert page.page.url == url + "/?date=2024-12-01"
+        frame.locator("#syria-next").click()
+        page.page.wait_for_function("() => [...document.querySelectorAll('h3')].some(h => h.textContent.trim() === '2 Dec 2024')")
+        assert page.page.evaluate("window.__csp || []") == [] and frame.evaluate("window.__csp || []") == []
+        assert not page.errors and not page.dialogs, (page.errors, page.dialogs)
+    finally:
+        page.close()

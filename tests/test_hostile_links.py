@@ -13,9 +13,10 @@ Repeated parameters: the last value counts (as `st.query_params` reads them), se
 
 from __future__ import annotations
 
-import http.client
+import contextlib
 import json
 import re
+import socket
 import time
 from datetime import date
 
@@ -177,15 +178,16 @@ def server(live_server_factory):
     return live_server_factory(FIXTURE_EVENTS, FIXTURE_PLACES, "hostile-links")
 
 
-def ws_open(server, query: str):
-    async def go():
-        viewer = await WsViewer.open(server.ws_url, query)
-        try:
-            return await viewer.load()
-        finally:
-            await viewer.close()
+async def ws_view(server, query: str):
+    viewer = await WsViewer.open(server.ws_url, query)
+    try:
+        return await viewer.load()
+    finally:
+        await viewer.close()
 
-    return run_async(go())
+
+def ws_open(server, query: str):
+    return run_async(ws_view(server, query))
 
 
 @pytest.mark.parametrize(("query", "notice"), [
@@ -221,23 +223,54 @@ def test_streamlits_own_embed_parameters_are_left_to_streamlit(server, engine):
     assert view.query == "embed=true&embed_options=%3Cscript%3E&date=2024-12-06"
 
 
-@pytest.mark.parametrize("length", [8_000, 60_000, 200_000, 2_000_000])
-def test_a_url_too_long_for_the_server_is_refused_cleanly(server, length):
-    """uvicorn answers a long request line (the page itself is the same for every query) or refuses it
-    with a 4xx or by closing the connection: never a 5xx, and the server carries on."""
-    host, port = "127.0.0.1", int(server.url.rsplit(":", 1)[1])
-    status = None
-    connection = http.client.HTTPConnection(host, port, timeout=30)
-    try:
-        connection.request("GET", "/?date=" + "%3Cscript%3E" * (length // 12))
-        response = connection.getresponse()
-        status = response.status
-        response.read()
-    except (OSError, http.client.HTTPException):  # reset or closed while we were still sending
-        status = "closed"
-    finally:
-        connection.close()
-    assert status == 200 or status == "closed" or 400 <= status < 500, status
+def status_of(server, request_line_length: int) -> str:
+    """The status line the server answers a GET whose request line (GET /?date=... HTTP/1.1) is this long: the whole
+    request is sent first (or as much as the server takes), then the answer read."""
+    port = int(server.url.rsplit(":", 1)[1])
+    path = b"/?date=" + b"%3Cscript%3E" * ((request_line_length - 16) // 12)
+    path += b"a" * (request_line_length - 13 - len(path))
+    request = b"GET " + path + b" HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
+        with contextlib.suppress(OSError):  # closed while we were still sending: its answer may still be there to read
+            sock.sendall(request)
+        answer = b""
+        with contextlib.suppress(OSError):
+            while b"\r\n" not in answer and (chunk := sock.recv(65536)):
+                answer += chunk
+    return answer.split(b"\r\n", 1)[0].decode("latin-1") or "closed"
+
+
+@pytest.mark.parametrize(("length", "status"), [(8_000, 200), (60_000, 200), (120_000, 200), (130_000, 400),
+                                                (200_000, 400), (2_000_000, 400)])
+def test_a_url_too_long_for_the_server_is_refused_cleanly(server, length, status):
+    """uvicorn (Streamlit's web server) answers a request line of up to about 128,000 bytes (the page itself is the same
+    for every query) and refuses a longer one with 400 Bad Request: never a 5xx, and the server carries on."""
+    assert len(f"GET /?date={'%3Cscript%3E' * 5}x HTTP/1.1") == 81 and status_of(server, 81) == "HTTP/1.1 200 OK"
+    assert status_of(server, length) == f"HTTP/1.1 {status} {'OK' if status == 200 else 'Bad Request'}"
+    assert server.healthy()
+
+
+def test_a_crafted_message_that_breaks_a_script_run_shows_no_details(server):
+    """Any client can send widget states the page never would (here: a map component state that is not JSON), which
+    makes Streamlit raise inside the script run. The visitor gets Streamlit's generic message, without the exception's
+    type, text or traceback (.streamlit/config.toml: client.showErrorDetails = "none"); the server's log has them."""
+    from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+    async def go():
+        viewer = await WsViewer.open(server.ws_url, "date=2024-12-01")
+        try:
+            map_id = (await viewer.load()).map_id()
+            broken = await viewer.rerun([WidgetState(id=map_id, json_value="{")])
+        finally:
+            await viewer.close()
+        return broken, await ws_view(server, "date=2024-12-01")  # and the server carries on
+
+    broken, again = run_async(go())
+    (exception,) = broken.of_type("exception")
+    assert exception.type == "" and not exception.stack_trace, exception
+    assert "redacted" in exception.message and "Error" not in exception.message and "/" not in exception.message
+    assert not again.exceptions() and again.heading() == "1 Dec 2024"
+    assert "JSONDecodeError" in server.log_tail(100_000)  # the details, for the operator
     assert server.healthy()
 
 

@@ -275,6 +275,21 @@ def test_assets_are_served_by_the_app_when_vendored(tmp_path):
     assert vendored_complete(tmp_path)
 
 
+def test_a_vendor_folder_linked_from_elsewhere_counts_as_missing(tmp_path):
+    """Streamlit serves nothing whose real path leaves the static folder (a symbolic link to another checkout's
+    static/vendor gets a 400): such files count as missing, so the map loads Leaflet from the CDN instead of failing."""
+    elsewhere = tmp_path / "other-checkout" / "static" / "vendor"
+    for asset in ASSETS:
+        (elsewhere / asset.vendored).parent.mkdir(parents=True, exist_ok=True)
+        (elsewhere / asset.vendored).write_text("x")
+    static = tmp_path / "app" / "static"
+    static.mkdir(parents=True)
+    (static / "vendor").symlink_to(elsewhere)
+    assert vendored_complete(elsewhere) and not vendored_complete(static / "vendor")
+    js, _ = asset_urls(static / "vendor")
+    assert js == [("leaflet", "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js")]
+
+
 def test_asset_versions_match_folium_and_package_json():
     folium_urls = dict(folium.Map.default_js) | dict(folium.Map.default_css)
     for asset in ASSETS:
@@ -307,6 +322,11 @@ def test_vendor_script_copies_the_assets(tmp_path):
     assert module.vendor(node_modules, tmp_path / "out") == []
     assert vendored_complete(tmp_path / "out")
     assert (tmp_path / "out" / "leaflet" / "dist" / "images" / "a.png").exists()
+    linked = tmp_path / "static" / "vendor"  # a symbolic link where the folder goes: replaced by a real folder
+    linked.parent.mkdir()
+    linked.symlink_to(tmp_path / "out")
+    assert module.vendor(node_modules, linked) == [] and not linked.is_symlink() and vendored_complete(linked)
+    assert vendored_complete(tmp_path / "out")
     (node_modules / "leaflet" / "package.json").write_text(json.dumps({"version": "0.0.1"}))
     assert any("0.0.1" in p for p in module.vendor(node_modules, tmp_path / "out2"))
 
