@@ -9,7 +9,7 @@ import json
 import sys
 from datetime import date
 
-from geo import bench, export_cli, synth
+from geo import bench, diff_cli, export_cli, synth
 from geo.errors import DataError, DateOutOfRange
 from geo.loader import DEFAULT_EVENTS, load_dataset
 from geo.tables import STATE_COLUMNS, state_rows
@@ -28,10 +28,13 @@ examples:
   python -m geo state 2024-12-06 --format table
   python -m geo state 2024-12-08 --format csv > state.csv
   python -m geo history homs
+  python -m geo diff HEAD~1 events.yaml
   python -m geo synth --places 2000 --events 20000 --days 365 big.yaml
 """
 # Commands that do not read the shipped data: module with add_parser(sub) and run(args).
-STANDALONE = {"bench": bench, "synth": synth, "export": export_cli, "export-html": export_cli, "export-animation": export_cli}
+STANDALONE = {
+    "bench": bench, "diff": diff_cli, "synth": synth, "export": export_cli, "export-html": export_cli, "export-animation": export_cli,
+}
 
 
 def build_parser() -> argparse.ArgumentParser:
