@@ -9,7 +9,7 @@ import json
 import sys
 from datetime import date
 
-from geo import bench, diff_cli, export_cli, synth
+from geo import bench, diff_cli, draft_cli, export_cli, synth
 from geo.errors import DataError, DateOutOfRange
 from geo.loader import DEFAULT_EVENTS, load_dataset
 from geo.tables import STATE_COLUMNS, state_rows
@@ -33,7 +33,8 @@ examples:
 """
 # Commands that do not read the shipped data: module with add_parser(sub) and run(args).
 STANDALONE = {
-    "bench": bench, "diff": diff_cli, "synth": synth, "export": export_cli, "export-html": export_cli, "export-animation": export_cli,
+    "bench": bench, "diff": diff_cli, "draft-events": draft_cli, "synth": synth,
+    "export": export_cli, "export-html": export_cli, "export-animation": export_cli,
 }
 
 
