@@ -17,6 +17,7 @@ DAY_WORDS = re.compile(
     r"|\b(?P<vague>earlier|in recent days|this week|last week|days ago|recently)\b",
     re.I,
 )
+MAX_DAYS_BACK = 180
 _VAGUE_PART = re.compile(r"\b(?:late|early|night|evening|morning|afternoon)\b", re.I)
 
 
@@ -47,8 +48,11 @@ def event_day(sentence: str, published: date) -> tuple[date, str | None]:
         day = published - timedelta(days=(published.weekday() - weekday) % 7)
         return day, (" ".join(text.split()) if _VAGUE_PART.search(text) else None)
     if match.group("calendar"):
-        day = _parse(re.sub(r"(?<=\d)(st|nd|rd|th)\b", "", match.group("calendar")), published)
-        if day is not None and day <= published:
+        written = match.group("calendar")
+        day = _parse(re.sub(r"(?<=\d)(st|nd|rd|th)\b", "", written), published)
+        # without a year, a day long before publication is a day to come ("on Dec. 20" in a 7 Dec report)
+        recent = day is not None and (re.search(r"\d{4}", written) or (published - day).days <= MAX_DAYS_BACK)
+        if day is not None and day <= published and recent:
             return day, None
         return published, f"by {_short(published)}"
     if match.group("overnight"):

@@ -73,7 +73,7 @@ class Drafter:
             sides = self.sides.find(sentence)
             subject = None
             for mention in mentions:
-                reading = read(sentence, mention.start, sides, source.outlet, lines[i + 1] if i + 1 < len(lines) else "", carried)
+                reading = read(sentence, mention.start, self.sides, source.outlet, lines[i + 1] if i + 1 < len(lines) else "", carried)
                 subject = subject or (reading.actor if reading else None)
                 if reading is None:
                     draft.skipped.append((mention.place, f"no word of control reaches it in: {sentence}"))

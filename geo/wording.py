@@ -24,7 +24,8 @@ FACTION_WORDS = {
         "general security", "interior ministry",
     ),
     REBELS: (
-        "rebels", "rebel forces", "rebel fighters", "rebel sources", "rebel commanders", "insurgents",
+        "syrian rebels", "syrian rebel forces", "rebels", "rebel forces", "rebel fighters", "rebel sources",
+        "rebel commanders", "insurgents",
         "opposition fighters", "opposition forces",
         "opposition gunmen", "opposition factions", "the opposition", "islamist rebels", "islamist fighters", "islamists", "jihadists",
         "gunmen", "militants", "anti-regime rebels", "anti-government rebels",
@@ -127,12 +128,13 @@ class SideWords:
         return [Side(self.faction_of[m.group().lower()], m.group(), m.start(), m.end()) for m in self.pattern.finditer(sentence)]
 
 
-def read(sentence: str, place_at: int, sides: list[Side], outlet: str | None, next_sentence: str = "",
+def read(sentence: str, place_at: int, words: SideWords, outlet: str | None, next_sentence: str = "",
          carried: Side | None = None) -> Reading | None:
     """What the sentence says about the place named at `place_at`; None when no verb of control reaches it.
 
     `carried` is the last side named by an earlier sentence, for a sentence whose subject is "they".
     """
+    sides = words.find(sentence)
     verbs = list(VERBS.finditer(sentence))
     before = [v for v in verbs if v.end() <= place_at]
     after = [v for v in verbs if v.start() >= place_at]
@@ -154,7 +156,7 @@ def read(sentence: str, place_at: int, sides: list[Side], outlet: str | None, ne
         if actor is None:  # a noun for the deed: "the push into Rastan ... came after rebels took Hama"
             actor = next((s for s in sides if s.start >= verb.end() and not _loses(sentence, s, verbs)), None)
     others = tuple(s for s in sides if actor is None or s.faction != actor.faction)
-    status, claimed_by, denied_by = _evidence(sentence, next_sentence, actor, outlet)
+    status, claimed_by, denied_by = _evidence(sentence, next_sentence, actor, outlet, words)
     return Reading(kind, actor, others, verb.group(), status, claimed_by, denied_by, bool(SCENE.search(sentence)))
 
 
@@ -173,7 +175,8 @@ def _unreal(sentence: str, verb_at: int, place_at: int) -> bool:
     return bool(UNREAL.search(sentence, clause_start + 1, min(ends, default=len(sentence))))
 
 
-def _evidence(sentence: str, next_sentence: str, actor: Side | None, outlet: str | None) -> tuple[str, str, str | None]:
+def _evidence(sentence: str, next_sentence: str, actor: Side | None, outlet: str | None,
+              words: SideWords) -> tuple[str, str, str | None]:
     """(status, claimed_by, denied_by): every single report is a claim until a second outlet confirms it."""
     claim = CLAIM.search(sentence)
     who = None
@@ -199,5 +202,9 @@ def _evidence(sentence: str, next_sentence: str, actor: Side | None, outlet: str
     denial_text = sentence if denial_here else next_sentence if denial_next else None
     if denial_text is None:
         return "claimed", who, None
+    denial = DENIAL.search(denial_text)
+    named = [s for s in words.find(denial_text) if s.end <= denial.start()]
+    if named:
+        return "disputed", who, named[-1].text
     subject = SUBJECT_BEFORE_DENIAL.search(denial_text)
     return "disputed", who, subject.group(1).strip() if subject else "the other side"

@@ -13,8 +13,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from geo.drafter import Drafter, Source  # noqa: E402
-from geo.loader import load_dataset  # noqa: E402
+from geo.drafter import Drafter, Source
+from geo.loader import load_dataset
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_SEEDS = REPO.parent / "shared" / "seeds"
