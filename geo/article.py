@@ -8,8 +8,30 @@ from html.parser import HTMLParser
 # Elements whose text is not the article's.
 SKIPPED = {"script", "style", "noscript", "template", "svg", "head", "nav", "footer", "form", "button"}
 # Elements that end a paragraph or line.
-BLOCKS = {"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article",
-          "blockquote", "tr", "td", "figcaption", "header", "main", "aside", "title"}
+BLOCKS = {
+    "p",
+    "div",
+    "br",
+    "li",
+    "ul",
+    "ol",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "section",
+    "article",
+    "blockquote",
+    "tr",
+    "td",
+    "figcaption",
+    "header",
+    "main",
+    "aside",
+    "title",
+}
 HTML_RE = re.compile(r"<\s*(html|body|p|div|article|!doctype)\b", re.IGNORECASE)
 # A sentence ends at . ! ? (and a closing quote) before a space and a capital, a quote or a digit; not after
 # common abbreviations ("U.S. troops", "Dec. 6").

@@ -27,7 +27,8 @@ def _short(day: date) -> str:
 
 def _parse(text: str, published: date) -> date | None:
     found = dateparser.parse(
-        text, languages=["en"],
+        text,
+        languages=["en"],
         settings={"RELATIVE_BASE": datetime(published.year, published.month, published.day), "PREFER_DATES_FROM": "past"},
     )
     return found.date() if found is not None else None

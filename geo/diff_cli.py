@@ -33,20 +33,22 @@ class Version:
 
 def add_parser(sub) -> None:
     p = sub.add_parser(
-        "diff", help="what a change to the data does to the map",
+        "diff",
+        help="what a change to the data does to the map",
         description="Compare two versions of the data as the map sees them: for every place and day the holder, "
-                    "contestants, part-holder, status and basis (in runs of days); places new, removed or renamed; "
-                    "events changed, added or removed; sources added or dropped; factions renamed or merged. "
-                    "OLD and NEW are files or git revisions: `HEAD~1` is events.yaml (and the gazetteer) at that "
-                    "revision, `main:path/events.yaml` a file at a revision. Exit 0 when nothing differs, 1 when "
-                    "something does, 2 when either version is invalid or cannot be read.",
+        "contestants, part-holder, status and basis (in runs of days); places new, removed or renamed; "
+        "events changed, added or removed; sources added or dropped; factions renamed or merged. "
+        "OLD and NEW are files or git revisions: `HEAD~1` is events.yaml (and the gazetteer) at that "
+        "revision, `main:path/events.yaml` a file at a revision. Exit 0 when nothing differs, 1 when "
+        "something does, 2 when either version is invalid or cannot be read.",
         epilog="examples:\n  python -m geo diff HEAD~1 events.yaml\n  python -m geo diff origin/main events.yaml --format markdown",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("old", metavar="OLD", help="a file or a git revision")
     p.add_argument("new", metavar="NEW", help="a file or a git revision")
-    p.add_argument("--places", default=None, metavar="PATH",
-                   help="the gazetteer for a version given as a file (default: geo/data/places.yaml)")
+    p.add_argument(
+        "--places", default=None, metavar="PATH", help="the gazetteer for a version given as a file (default: geo/data/places.yaml)"
+    )
     p.add_argument("--format", choices=("text", "markdown"), default="text", help="output format (default: text)")
 
 

@@ -38,20 +38,26 @@ def sections(diff: DataDiff) -> list[tuple[str, list[str]]]:
     """(heading, lines) for every part of the diff that has something to say."""
     parts = [
         ("Map", [f"{r.place}: {_look(r.old)} → {_look(r.new)}, {_span(r)}" for r in diff.runs]),
-        ("Places", [f"{p}: new place" for p in diff.places_added]
-         + [f"{p}: removed" for p in diff.places_removed]
-         + [f"{a}: renamed to {b}" for a, b in diff.places_renamed]),
+        (
+            "Places",
+            [f"{p}: new place" for p in diff.places_added]
+            + [f"{p}: removed" for p in diff.places_removed]
+            + [f"{a}: renamed to {b}" for a, b in diff.places_renamed],
+        ),
         ("Events changed", [f"{_event(c.new)} [{', '.join(c.changed)}]" for c in diff.events_changed]),
         ("Events added", [_event(e) for e in diff.events_added]),
         ("Events removed", [_event(e) for e in diff.events_removed]),
         ("Sources added", [_source(s) for s in diff.sources_added]),
         ("Sources dropped", [_source(s) for s in diff.sources_dropped]),
-        ("Factions", [f"{f}: new faction" for f in diff.factions_added]
-         + [f"{f}: removed" for f in diff.factions_removed]
-         + [f"{a}: renamed to {b}" for a, b in diff.factions_renamed]
-         + [f"{f}: names were {_names(a)}; now {_names(b)}" for f, a, b in diff.names_changed]
-         + [f"{m.faction} merges into {m.into} on {m.date} (new)" for m in diff.mergers_added]
-         + [f"{m.faction} merges into {m.into} on {m.date} (removed)" for m in diff.mergers_removed]),
+        (
+            "Factions",
+            [f"{f}: new faction" for f in diff.factions_added]
+            + [f"{f}: removed" for f in diff.factions_removed]
+            + [f"{a}: renamed to {b}" for a, b in diff.factions_renamed]
+            + [f"{f}: names were {_names(a)}; now {_names(b)}" for f, a, b in diff.names_changed]
+            + [f"{m.faction} merges into {m.into} on {m.date} (new)" for m in diff.mergers_added]
+            + [f"{m.faction} merges into {m.into} on {m.date} (removed)" for m in diff.mergers_removed],
+        ),
     ]
     return [(heading, lines) for heading, lines in parts if lines]
 

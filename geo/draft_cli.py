@@ -15,12 +15,13 @@ from geo.loader import DEFAULT_EVENTS, load_dataset
 
 def add_parser(sub) -> None:
     p = sub.add_parser(
-        "draft-events", help="propose events from a news article, for an editor to review",
+        "draft-events",
+        help="propose events from a news article, for an editor to review",
         description="Read a news article (plain text, or a saved HTML page) and print proposed events as YAML "
-                    "entries of events.yaml's `events:` list, each after a comment quoting its sentence. "
-                    "Nothing is written to the data: check each proposal, paste it in, run `validate`.",
+        "entries of events.yaml's `events:` list, each after a comment quoting its sentence. "
+        "Nothing is written to the data: check each proposal, paste it in, run `validate`.",
         epilog="example:\n  python -m geo draft-events report.txt --published 2024-12-07 --outlet Reuters "
-               "--title 'Syrian rebels reach Homs' --url https://www.reuters.com/...",
+        "--title 'Syrian rebels reach Homs' --url https://www.reuters.com/...",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("article", metavar="ARTICLE", help="the article: a .txt or saved .html file")

@@ -133,8 +133,9 @@ class Drafter:
         if qualifier:
             event["date_qualifier"] = qualifier
         event["summary"] = self._summary(place, controller, contested, day)
-        event["sources"] = [{k: v for k, v in (("outlet", source.outlet), ("title", source.title),
-                                                ("date", source.published), ("url", source.url)) if v}]
+        event["sources"] = [
+            {k: v for k, v in (("outlet", source.outlet), ("title", source.title), ("date", source.published), ("url", source.url)) if v}
+        ]
         return Proposal(event, sentence, notes)
 
     def _summary(self, place: str, controller: str, contested: tuple[str, ...], day: date) -> str:
@@ -183,7 +184,7 @@ class _PlainDumper(yaml.SafeDumper):
 def render(draft: Draft, source: Source) -> str:
     """The draft as YAML entries for `events:` (indented to paste under it), with the editor's comments."""
     out = [
-        f"# Proposed events from {source.outlet}, \"{source.title}\", published {source.published}.",
+        f'# Proposed events from {source.outlet}, "{source.title}", published {source.published}.',
         "# A draft for an editor: check each against the article, then paste under `events:` (in date order)",
         "# and run `python -m geo validate`. The quoted sentences are for you, not the data.",
     ]

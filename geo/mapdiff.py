@@ -17,7 +17,16 @@ from geo.timeline import Timeline
 
 # The fields of an event a reviewer checks; index and line move with every edit above them.
 EVENT_FIELDS = (
-    "control", "status", "claimed_by", "denied_by", "summary", "sources", "previous", "date_qualifier", "note", "basis",
+    "control",
+    "status",
+    "claimed_by",
+    "denied_by",
+    "summary",
+    "sources",
+    "previous",
+    "date_qualifier",
+    "note",
+    "basis",
 )
 
 
@@ -196,10 +205,11 @@ def _events(old: Dataset, new: Dataset, place_of, faction_of):
             differing = tuple(name for name in EVENT_FIELDS if va[name] != vb[name])
             if differing:
                 changed.append(EventChange(a, b, differing))
-        removed += before[len(after):]
-        added += after[len(before):]
+        removed += before[len(after) :]
+        added += after[len(before) :]
     return (
-        tuple(sorted(added, key=_event_order)), tuple(sorted(removed, key=_event_order)),
+        tuple(sorted(added, key=_event_order)),
+        tuple(sorted(removed, key=_event_order)),
         tuple(sorted(changed, key=lambda c: _event_order(c.new))),
     )
 

@@ -21,9 +21,7 @@ AREA_WORDS = re.compile(r"^[\s'’s]*(province|governorate|countryside|region|co
 # Capitalised names, with the particles Arabic names carry: "Al-Dar al-Kabirah", "Deir el-Zor", "Albu Kamal".
 _PARTICLE = r"(?:al|el|ez|ed|es|ad|ar|as|ash|at|az|an|bin|abu|um|umm|of)"
 _KIND = r"(?:border\s+crossing|crossing|dam|airbase|air\s+base|base|military\s+airport|airport|prison|oil\s+field|bridge)"
-NAME_RE = re.compile(
-    rf"\b[A-Z][\w’'-]*(?:[ -](?:{_PARTICLE}[ -])?(?:(?:al|el)-?)?(?:[A-Z][\w’'-]*|\d+\b))*(?:\s+{_KIND}\b)?"
-)
+NAME_RE = re.compile(rf"\b[A-Z][\w’'-]*(?:[ -](?:{_PARTICLE}[ -])?(?:(?:al|el)-?)?(?:[A-Z][\w’'-]*|\d+\b))*(?:\s+{_KIND}\b)?")
 # Words after which a capitalised name is likely a place ("the town of X", "seized X").
 PLACE_CUE = re.compile(
     r"\b(?:(?:town|city|village|villages|towns|cities|suburb|district|base|crossing|countryside) of|in|into|near|seized|"
@@ -33,14 +31,76 @@ PLACE_CUE = re.compile(
 ARABIC = re.compile(r"[\u0600-\u06FF]")
 # Capitalised words that are never places in a report.
 NOT_PLACES = {
-    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march",
-    "april", "may", "june", "july", "august", "september", "october", "november", "december", "syria", "syrian",
-    "the", "reuters", "telegram", "observatory", "president", "army", "rebels", "islamic", "assad",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "syria",
+    "syrian",
+    "the",
+    "reuters",
+    "telegram",
+    "observatory",
+    "president",
+    "army",
+    "rebels",
+    "islamic",
+    "assad",
     # countries, capitals and peoples around Syria: never a place of the gazetteer
-    "jordan", "iraq", "lebanon", "turkey", "türkiye", "israel", "iran", "russia", "gaza", "ukraine", "qatar", "europe",
-    "united", "states", "us", "u.s", "egypt", "saudi", "baghdad", "beirut", "amman", "moscow", "tehran", "ankara",
-    "kurdish", "iranian", "russian", "lebanese", "iraqi", "turkish", "israeli", "jordanian", "alawite", "druze",
-    "sunni", "shia", "arab", "western", "american",
+    "jordan",
+    "iraq",
+    "lebanon",
+    "turkey",
+    "türkiye",
+    "israel",
+    "iran",
+    "russia",
+    "gaza",
+    "ukraine",
+    "qatar",
+    "europe",
+    "united",
+    "states",
+    "us",
+    "u.s",
+    "egypt",
+    "saudi",
+    "baghdad",
+    "beirut",
+    "amman",
+    "moscow",
+    "tehran",
+    "ankara",
+    "kurdish",
+    "iranian",
+    "russian",
+    "lebanese",
+    "iraqi",
+    "turkish",
+    "israeli",
+    "jordanian",
+    "alawite",
+    "druze",
+    "sunni",
+    "shia",
+    "arab",
+    "western",
+    "american",
 }
 
 

@@ -17,29 +17,83 @@ REBELS = "<rebels>"
 # ignored); the dataset's own labels and short names are added to these.
 FACTION_WORDS = {
     STATE: (
-        "government forces", "government troops", "government's forces", "pro-government forces", "regime forces",
-        "the regime", "regime", "syrian army", "the army", "army", "syrian troops", "syrian military", "the military",
-        "military", "defense ministry", "defence ministry", "ministry of defence", "ministry of defense",
-        "state media", "state tv", "state television", "sana", "security forces", "assad's forces", "assad forces",
-        "general security", "interior ministry",
+        "government forces",
+        "government troops",
+        "government's forces",
+        "pro-government forces",
+        "regime forces",
+        "the regime",
+        "regime",
+        "syrian army",
+        "the army",
+        "army",
+        "syrian troops",
+        "syrian military",
+        "the military",
+        "military",
+        "defense ministry",
+        "defence ministry",
+        "ministry of defence",
+        "ministry of defense",
+        "state media",
+        "state tv",
+        "state television",
+        "sana",
+        "security forces",
+        "assad's forces",
+        "assad forces",
+        "general security",
+        "interior ministry",
     ),
     REBELS: (
-        "syrian rebels", "syrian rebel forces", "rebels", "rebel forces", "rebel fighters", "rebel sources",
-        "rebel commanders", "insurgents",
-        "opposition fighters", "opposition forces",
-        "opposition gunmen", "opposition factions", "the opposition", "islamist rebels", "islamist fighters", "islamists", "jihadists",
-        "gunmen", "militants", "anti-regime rebels", "anti-government rebels",
+        "syrian rebels",
+        "syrian rebel forces",
+        "rebels",
+        "rebel forces",
+        "rebel fighters",
+        "rebel sources",
+        "rebel commanders",
+        "insurgents",
+        "opposition fighters",
+        "opposition forces",
+        "opposition gunmen",
+        "opposition factions",
+        "the opposition",
+        "islamist rebels",
+        "islamist fighters",
+        "islamists",
+        "jihadists",
+        "gunmen",
+        "militants",
+        "anti-regime rebels",
+        "anti-government rebels",
     ),
     "hts": ("hts", "hayat tahrir al-sham", "hayat tahrir al sham", "hajat tahrir al-sham", "military operations command"),
     "sdf": (
-        "sdf", "syrian democratic forces", "kurdish-led force", "kurdish-led forces", "kurdish-led alliance",
-        "kurdish-led", "kurdish fighters", "kurdish forces", "kurdish militias", "ypg", "u.s.-backed alliance",
+        "sdf",
+        "syrian democratic forces",
+        "kurdish-led force",
+        "kurdish-led forces",
+        "kurdish-led alliance",
+        "kurdish-led",
+        "kurdish fighters",
+        "kurdish forces",
+        "kurdish militias",
+        "ypg",
+        "u.s.-backed alliance",
         "us-backed alliance",
     ),
     "sna": ("sna", "syrian national army", "turkish-backed factions", "turkish-backed", "turkey-backed", "ankara-backed"),
     "south": (
-        "local factions", "local fighters", "local armed groups", "local groups", "former rebels",
-        "southern operations room", "southern factions", "eighth brigade", "8th brigade",
+        "local factions",
+        "local fighters",
+        "local armed groups",
+        "local groups",
+        "former rebels",
+        "southern operations room",
+        "southern factions",
+        "eighth brigade",
+        "8th brigade",
     ),
     "suwayda": ("druze factions", "druze fighters", "druze armed groups", "druze militias", "men of dignity", "druze"),
     "israel": ("israeli forces", "israeli troops", "israeli army", "israeli military", "idf", "israel defense forces"),
@@ -50,16 +104,22 @@ FACTION_WORDS = {
     "loyalists": ("assad loyalists", "loyalist insurgents", "regime remnants", "former regime remnants"),
     "sfa": ("syrian free army",),
 }
-GAIN = (r"took (?:full |complete )?control of|taken (?:full |complete )?control of|take (?:full )?control of|"
-        r"taking (?:full )?control of|took over|taken over|take over|seiz\w*|captur\w*|overr[au]n|conquer\w*|"
-        r"entered|enter|entering|liberat\w*|swept (?:through|into)|sweep (?:through|into)|advanced into|moved into|"
-        r"took|taken|control")
+GAIN = (
+    r"took (?:full |complete )?control of|taken (?:full |complete )?control of|take (?:full )?control of|"
+    r"taking (?:full )?control of|took over|taken over|take over|seiz\w*|captur\w*|overr[au]n|conquer\w*|"
+    r"entered|enter|entering|liberat\w*|swept (?:through|into)|sweep (?:through|into)|advanced into|moved into|"
+    r"took|taken|control"
+)
 PASSIVE = r"fell to|falls to|fallen to|captured by|seized by|taken by|under the control of"
-LOSS = (r"withdr[ae]w\w*|withdrawn|pulled out(?: of)?|pull out(?: of)?|retreat\w*|lost(?: control of)?|loses|"
-        r"gave up|give up|abandon\w*|evacuat\w*|surrender\w*|handed over")
-CONTEST = (r"fighting (?:in|for|around)|clashes (?:in|around)|push(?:ed)? into|push into|reached|reach(?:es)? the|outskirts of|"
-           r"besieg\w*|battle for|edge of|advanc\w* (?:on|towards|toward)|on its walls|encircl\w*|in front of|"
-           r"at the gates of|(?:km|kilometers|kilometres|miles) (?:from|of|outside)")
+LOSS = (
+    r"withdr[ae]w\w*|withdrawn|pulled out(?: of)?|pull out(?: of)?|retreat\w*|lost(?: control of)?|loses|"
+    r"gave up|give up|abandon\w*|evacuat\w*|surrender\w*|handed over"
+)
+CONTEST = (
+    r"fighting (?:in|for|around)|clashes (?:in|around)|push(?:ed)? into|push into|reached|reach(?:es)? the|outskirts of|"
+    r"besieg\w*|battle for|edge of|advanc\w* (?:on|towards|toward)|on its walls|encircl\w*|in front of|"
+    r"at the gates of|(?:km|kilometers|kilometres|miles) (?:from|of|outside)"
+)
 VERBS = re.compile(rf"\b(?:(?P<passive>{PASSIVE})|(?P<loss>{LOSS})|(?P<contest>{CONTEST})|(?P<gain>{GAIN}))\b", re.I)
 CLAIM = re.compile(
     r"\b(?:said|says|say|saying|claimed|claims|claim|claiming|according to|told|announced|reportedly|"
@@ -68,9 +128,7 @@ CLAIM = re.compile(
 )
 DENIAL = re.compile(r"\b(?:denied|denies|deny|denying|dismissed|rejected|refuted)\b", re.I)
 DENIAL_OF_WHAT_CAME_BEFORE = re.compile(r"\b(?:this|that|it|the claims?|the reports?|these reports)\b", re.I)
-SCENE = re.compile(
-    r"\b(?:correspondent|reporter|journalist|photographer)s?\b[^.]*\b(?:saw|witnessed|in|at)\b|\bwitnessed\b", re.I
-)
+SCENE = re.compile(r"\b(?:correspondent|reporter|journalist|photographer)s?\b[^.]*\b(?:saw|witnessed|in|at)\b|\bwitnessed\b", re.I)
 ACCORDING_TO = re.compile(r"\baccording to ((?:the )?[^,.;:\"“]{3,60}?)(?=[,.;:]|\s+(?:on|late|early|said)\b|$)", re.I)
 SOURCES = re.compile(
     r"\b((?:(?:two|three|four|five|several|many|some|local|rebel|army|military|syrian|security|kurdish|opposition|"
@@ -128,8 +186,9 @@ class SideWords:
         return [Side(self.faction_of[m.group().lower()], m.group(), m.start(), m.end()) for m in self.pattern.finditer(sentence)]
 
 
-def read(sentence: str, place_at: int, words: SideWords, outlet: str | None, next_sentence: str = "",
-         carried: Side | None = None) -> Reading | None:
+def read(
+    sentence: str, place_at: int, words: SideWords, outlet: str | None, next_sentence: str = "", carried: Side | None = None
+) -> Reading | None:
     """What the sentence says about the place named at `place_at`; None when no verb of control reaches it.
 
     `carried` is the last side named by an earlier sentence, for a sentence whose subject is "they".
@@ -175,8 +234,7 @@ def _unreal(sentence: str, verb_at: int, place_at: int) -> bool:
     return bool(UNREAL.search(sentence, clause_start + 1, min(ends, default=len(sentence))))
 
 
-def _evidence(sentence: str, next_sentence: str, actor: Side | None, outlet: str | None,
-              words: SideWords) -> tuple[str, str, str | None]:
+def _evidence(sentence: str, next_sentence: str, actor: Side | None, outlet: str | None, words: SideWords) -> tuple[str, str, str | None]:
     """(status, claimed_by, denied_by): every single report is a claim until a second outlet confirms it."""
     claim = CLAIM.search(sentence)
     who = None

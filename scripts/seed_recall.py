@@ -36,8 +36,7 @@ def main(seeds_dir: Path) -> int:
         missed = [f"{e.place}->{e.control.controller}" for e in cited if e not in found]
         extra = sorted(f"{p}->{c}" for p, c in proposed - {(e.place, e.control.controller) for e in cited})
         total_found, total = total_found + len(found), total + len(cited)
-        print(f"{source.seed} ({source.outlet}): {len(found)}/{len(cited)} of the data's events proposed; "
-              f"{len(draft.proposals)} proposals")
+        print(f"{source.seed} ({source.outlet}): {len(found)}/{len(cited)} of the data's events proposed; {len(draft.proposals)} proposals")
         print(f"    missed: {', '.join(missed) or '-'}")
         print(f"    proposed, not from this seed in the data: {', '.join(extra) or '-'}")
     print(f"all seeds: {total_found}/{total}")

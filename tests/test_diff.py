@@ -110,7 +110,10 @@ def test_a_merger_hands_the_places_over_from_its_day():
     assert [(m.faction, m.into) for m in result.mergers_added] == [("south", "hts")]
     (run,) = result.runs
     assert (run.place, run.start, run.old.control.controller, run.new.control.controller) == (
-        "nassib_crossing", date(2024, 12, 7), "south", "hts",
+        "nassib_crossing",
+        date(2024, 12, 7),
+        "south",
+        "hts",
     )
     assert diff(old_events=EVENTS + MERGER).mergers_removed != ()
 
@@ -144,6 +147,7 @@ def files(tmp_path):
         path = tmp_path / name
         path.write_text(text, encoding="utf-8")
         return str(path)
+
     return write
 
 

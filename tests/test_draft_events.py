@@ -103,18 +103,21 @@ def test_they_is_the_side_of_the_sentence_before(drafter):
 
 
 # --- days -----------------------------------------------------------------------------------------------------
-@pytest.mark.parametrize(("sentence", "day", "qualifier"), [
-    ("Rebels said on Saturday they took it.", date(2024, 12, 7), None),  # published on a Saturday: that day
-    ("The army left on Friday.", date(2024, 12, 6), None),
-    ("The army left late on Thursday night.", date(2024, 12, 5), "late on Thursday night"),
-    ("The army left overnight.", date(2024, 12, 6), "night of 6/7 Dec"),
-    ("The army left yesterday.", date(2024, 12, 6), None),
-    ("The army left earlier.", date(2024, 12, 7), "by 7 Dec"),
-    ("The army left on Dec. 3.", date(2024, 12, 3), None),
-    ("The army left on 2 December.", date(2024, 12, 2), None),
-    ("The army left.", date(2024, 12, 7), "by 7 Dec"),
-    ("The army will leave on Dec. 20.", date(2024, 12, 7), "by 7 Dec"),  # never after publication
-])
+@pytest.mark.parametrize(
+    ("sentence", "day", "qualifier"),
+    [
+        ("Rebels said on Saturday they took it.", date(2024, 12, 7), None),  # published on a Saturday: that day
+        ("The army left on Friday.", date(2024, 12, 6), None),
+        ("The army left late on Thursday night.", date(2024, 12, 5), "late on Thursday night"),
+        ("The army left overnight.", date(2024, 12, 6), "night of 6/7 Dec"),
+        ("The army left yesterday.", date(2024, 12, 6), None),
+        ("The army left earlier.", date(2024, 12, 7), "by 7 Dec"),
+        ("The army left on Dec. 3.", date(2024, 12, 3), None),
+        ("The army left on 2 December.", date(2024, 12, 2), None),
+        ("The army left.", date(2024, 12, 7), "by 7 Dec"),
+        ("The army will leave on Dec. 20.", date(2024, 12, 7), "by 7 Dec"),  # never after publication
+    ],
+)
 def test_days_relative_to_publication(sentence, day, qualifier):
     assert event_day(sentence, SATURDAY) == (day, qualifier)
 
@@ -207,7 +210,10 @@ def test_cli(capsys, tmp_path):
     out = capsys.readouterr().out
     (event,) = yaml.safe_load(out)
     assert (event["place"], event["controller"], event["previous"], event["claimed_by"]) == (
-        "deir_ez_zor", "sdf", "sdf", "three Syrian sources (AFP)",
+        "deir_ez_zor",
+        "sdf",
+        "sdf",
+        "three Syrian sources (AFP)",
     )
     assert "# note: the data already shows this" in out
     assert main(["draft-events", str(article), "--published", "8 Dec", *data]) == 2
