@@ -219,3 +219,23 @@ def test_cli(capsys, tmp_path):
     assert main(["draft-events", str(article), "--published", "8 Dec", *data]) == 2
     assert "--published" in capsys.readouterr().err
     assert main(["draft-events", str(tmp_path / "missing.txt"), "--published", "2024-12-08", *data]) == 2
+
+
+# --- the seed reports (beside the repository in shared/seeds; CI has a copy) -------------------------------------
+SEEDS = Path(__file__).resolve().parent.parent.parent / "shared" / "seeds"
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="the seed reports are not beside this clone (shared/seeds)")
+def test_the_drafter_finds_most_events_the_data_holds_from_the_seeds():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("seed_recall", Path(__file__).resolve().parent.parent / "scripts" / "seed_recall.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    results = module.seed_recall(load_dataset(), SEEDS)
+    assert len(results) == 5
+    found = sum(len(r.found) for r in results)
+    cited = found + sum(len(r.missed) for r in results)
+    # the misses are events inferred from a province-wide report and a push read as a contest (see the script)
+    assert found / cited >= 0.7, [(r.seed, [e.place for e in r.missed]) for r in results]
+    assert all(r.found for r in results)
