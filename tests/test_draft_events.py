@@ -228,9 +228,11 @@ SEEDS = Path(__file__).resolve().parent.parent.parent / "shared" / "seeds"
 @pytest.mark.skipif(not SEEDS.is_dir(), reason="the seed reports are not beside this clone (shared/seeds)")
 def test_the_drafter_finds_most_events_the_data_holds_from_the_seeds():
     import importlib.util
+    import sys
 
     spec = importlib.util.spec_from_file_location("seed_recall", Path(__file__).resolve().parent.parent / "scripts" / "seed_recall.py")
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up
     spec.loader.exec_module(module)
     results = module.seed_recall(load_dataset(), SEEDS)
     assert len(results) == 5
