@@ -94,23 +94,27 @@ class Drafter:
     # --- one proposal ------------------------------------------------------------------------------------
     def _propose(self, place: str, written: str, fuzzy: bool, reading: Reading, sentence: str, source: Source) -> Proposal | str:
         day, qualifier = event_day(sentence, source.published)
-        day = min(max(day, self.timeline.first_day + timedelta(days=1)), source.published)
+        notes = [f"'{written}' read as {place} (fuzzy match)"] if fuzzy else []
+        if day <= self.timeline.first_day:
+            notes.append(f"the sentence points to {day}, on or before the data's first day: dated the day after")
+            day = self.timeline.first_day + timedelta(days=1)
         before = self.timeline.state_on(day - timedelta(days=1))[place]
         previous = before.controller
-        notes = [f"'{written}' read as {place} (fuzzy match)"] if fuzzy else []
-        actor = self._faction(reading.actor, place, day) if reading.actor else None
+        actor = self._faction(reading.actor, place, day, notes) if reading.actor else None
         contested: tuple[str, ...] = ()
         if reading.kind == "gain":
             if actor is None:
                 return f"'{reading.verb}' without a side named before it"
             controller = actor
         elif reading.kind == "loss":
-            others = [self._faction(s, place, day) for s in reading.others]
-            others = [f for f in others if f != actor]
-            controller = others[0] if others else self._rebels(place, day) if actor == self._state(day) else None
-            if controller is None:
+            others = [f for f in (self._faction(s, place, day, notes) for s in reading.others) if f != actor]
+            state = self._state(day)
+            # nobody named taking over: the state's side when anyone else leaves, the nearest opposition when it does
+            controller = others[0] if others else self._rebels(place, day) if actor == state else state
+            if controller == actor:
                 return f"'{reading.verb}': who took over is not named"
-            notes.append(f"{actor or 'a side'} {reading.verb}; the new holder is a guess: check it")
+            if not others:
+                notes.append(f"{actor} {reading.verb}, and no side is named taking over: {controller} is a guess")
         else:
             if actor is None or actor == previous:
                 return f"'{reading.verb}': no attacker other than the holder"
@@ -146,12 +150,21 @@ class Drafter:
         return f"{factions[controller].short} takes {name}."
 
     # --- who the words mean on that day --------------------------------------------------------------------
-    def _faction(self, side: Side, place: str, day: date) -> str:
+    def _faction(self, side: Side, place: str, day: date, notes: list[str]) -> str:
+        """The faction id the words mean on that day; a note says how a generic word or a merged faction was read."""
         if side.faction == STATE:
-            return self._state(day)
-        if side.faction == REBELS:
-            return self._rebels(place, day)
-        return side.faction
+            faction, why = self._state(day), "the holder of Damascus the day before"
+        elif side.faction == REBELS:
+            faction, why = self._rebels(place, day), "the opposition faction holding the nearest places that day"
+        else:
+            faction, why = side.faction, ""
+        merger = next((m for m in self.dataset.mergers if m.faction == faction and m.date <= day), None)
+        if merger is not None:
+            faction, why = merger.into, f"{faction} merged into {merger.into} on {merger.date}"
+        note = f"'{side.text}' read as {faction} ({why})"
+        if why and note not in notes:
+            notes.append(note)
+        return faction
 
     def _state(self, day: date) -> str:
         if CAPITAL in self.dataset.places:

@@ -61,6 +61,23 @@ def test_a_withdrawal_hands_the_place_to_the_other_side_named(drafter):
     assert (event["place"], event["controller"], event["previous"]) == ("deir_ez_zor", "gov", "sdf")
 
 
+def test_a_withdrawal_with_nobody_named_taking_over_is_a_noted_guess(drafter):
+    (proposal,) = drafter.draft("SDF fighters withdrew from Deir ez-Zor on Saturday.", REUTERS).proposals
+    assert (proposal.event["controller"], proposal.event["previous"]) == ("gov", "sdf")
+    assert proposal.notes == ["sdf withdrew, and no side is named taking over: gov is a guess"]
+
+
+def test_generic_words_and_merged_factions_are_read_for_the_day(drafter):
+    (proposal,) = drafter.draft("Rebels took Deir Hafer on Saturday.", REUTERS).proposals
+    assert proposal.event["controller"] == "hts"  # Aleppo, the nearest opposition-held place, is HTS's
+    assert proposal.notes == ["'Rebels' read as hts (the opposition faction holding the nearest places that day)"]
+    merger = "mergers:\n  - date: 2024-12-07\n    faction: south\n    into: hts\n    summary: Joined.\n    sources: [afp]\n"
+    merged = Drafter(load_dataset_from_bytes(EVENTS + merger, "events.yaml", PLACES, "places.yaml"))
+    (proposal,) = merged.draft("Local armed groups took Hama on Saturday.", REUTERS).proposals
+    assert proposal.event["controller"] == "hts"
+    assert "south merged into hts on 2024-12-07" in proposal.notes[0]
+
+
 def test_rebels_said_they_seized_is_a_claim_by_the_rebels(drafter):
     event = only(drafter, "Syrian rebels said on Friday they had seized Hama.")
     assert (event["controller"], event["status"], event["claimed_by"]) == ("hts", "claimed", "Syrian rebels (Reuters)")
