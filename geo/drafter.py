@@ -76,7 +76,7 @@ class Drafter:
                 reading = read(sentence, mention.start, self.sides, source.outlet, lines[i + 1] if i + 1 < len(lines) else "", carried)
                 subject = subject or (reading.actor if reading else None)
                 if reading is None:
-                    draft.skipped.append((mention.place, f"no word of control reaches it in: {sentence}"))
+                    draft.skipped.append((mention.place, "no word of control reaches it"))
                     continue
                 proposal = self._propose(mention.place, mention.text, mention.fuzzy, reading, sentence, source)
                 if isinstance(proposal, str):
@@ -215,6 +215,11 @@ def render(draft: Draft, source: Source) -> str:
             seen.add(name.text)
             hint = f"GeoNames suggests {name.geonames}" if name.geonames else "no GeoNames match"
             out.append(f"#   {name.text}: {hint}")
+    proposed = {p.event["place"] for p in draft.proposals}
+    skipped = {place: why for place, why in reversed(draft.skipped) if place not in proposed}  # the first reason
+    if skipped:
+        out += ["", "# Places named without a proposal (check them if the article says they changed hands):"]
+        out += [f"#   {place}: {why}" for place, why in sorted(skipped.items())]
     if not draft.proposals:
         out += ["", "# No change of control found."]
     return "\n".join(out) + "\n"

@@ -114,6 +114,12 @@ def test_wishes_conditions_and_landmarks_are_not_events(drafter):
     assert proposals(drafter, "The army shelled Deir Hafer province.") == []
 
 
+def test_places_named_without_a_proposal_are_listed_for_the_editor(drafter):
+    text = render(drafter.draft("Residents of Hama fled. The army took Aleppo on Saturday; Hama was calm.", REUTERS), REUTERS)
+    assert "#   hama: no word of control reaches it" in text
+    assert "#   aleppo" not in text
+
+
 def test_they_is_the_side_of_the_sentence_before(drafter):
     events = proposals(drafter, "Kurdish fighters advanced on Friday. They also seized the Deir Hafer crossroads on Saturday.")
     assert [(e["place"], e["controller"]) for e in events] == [("deir_hafer", "sdf")]
