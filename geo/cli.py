@@ -8,7 +8,7 @@ import os
 import sys
 from datetime import date
 
-from geo import bench, export_cli, synth
+from geo import bench, diff_cli, draft_cli, export_cli, synth
 from geo.errors import DataError, DateOutOfRange
 from geo.export import csv_text
 from geo.loader import DEFAULT_EVENTS, load_dataset
@@ -29,10 +29,14 @@ examples:
   python -m geo state 2024-12-06 --format table
   python -m geo state 2024-12-08 --format csv > state.csv
   python -m geo history homs
+  python -m geo diff HEAD~1 events.yaml
   python -m geo synth --places 2000 --events 20000 --days 365 big.yaml
 """
 # Commands that do not read the shipped data: module with add_parser(sub) and run(args).
-STANDALONE = {"bench": bench, "synth": synth, "export": export_cli, "export-html": export_cli, "export-animation": export_cli}
+STANDALONE = {
+    "bench": bench, "diff": diff_cli, "draft-events": draft_cli, "synth": synth,
+    "export": export_cli, "export-html": export_cli, "export-animation": export_cli,
+}
 
 
 def build_parser() -> argparse.ArgumentParser:
