@@ -21,16 +21,19 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from geo import export, present
+from geo import day_table, export, present
+from geo.app_files import RTL_CSS
 from geo.charts import area_chart_spec, chart_spec, spec_for_day
 from geo.errors import DataError
 from geo.escape import esc
 from geo.gazetteer import DEFAULT_PLACES
 from geo.isolated import load as load_dataset_from_bytes  # a big events file is parsed in a child process
 from geo.loader import DEFAULT_EVENTS
+from geo.localize import localized
 from geo.look import day_label
 from geo.snapshot import Snapshots
 from geo.timeline import Timeline
+from geo.words import LANG_PARAM, lang_of, words
 
 if TYPE_CHECKING:
     from geo.territory import TerritoryModel
@@ -40,8 +43,14 @@ STYLE = ("<style>[data-testid=stMainBlockContainer]{padding-top:1.5rem}.muted{co
          ".syria-legend td{padding:.1rem .25rem}.syria-changes li,.syria-history li{line-height:1.35}"
          "@media (max-width:640px){h1{font-size:1.7rem!important}}</style>")
 
-st.set_page_config(page_title="Syria control map", page_icon="🗺️", layout="wide")
+st.set_page_config(page_title=words("en")["page_title"], page_icon="🗺️", layout="wide")
 ss = st.session_state
+if "lang" not in ss:  # the language: from the link on a session's first run, then from the switch
+    ss.lang = lang_of(st.query_params.get(LANG_PARAM))
+lang = ss.lang
+w = words(lang)
+if lang != "en":
+    st.set_page_config(page_title=w["page_title"])
 
 
 @st.cache_resource(show_spinner=False)
@@ -71,49 +80,73 @@ def frozen(digest: str) -> bool:
     return True
 
 
-@st.cache_resource(max_entries=4, show_spinner="Working out the approximate zones…")
+@st.cache_resource(max_entries=8, show_spinner=False)
+def in_language(digest: str, lang: str, _dataset, _timeline):
+    """The dataset and its timeline named in `lang` (geo.localize): the panels speak it."""
+    if lang == "en":
+        return _dataset, _timeline
+    named = localized(_dataset, lang)
+    return named, Timeline(named)
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
 def territory(digest: str, _timeline) -> TerritoryModel:
     from geo.territory import map_territory  # shapely, pyproj: imported once the page's first elements are out
 
     return map_territory(_timeline)  # the zones' cells once per dataset, every day's holders and zone statistics
 
 
-@st.cache_resource(max_entries=4, show_spinner=False)
-def map_url(page_key: str, _dataset, _timeline, _territory) -> str:
-    """The map application's page for this dataset (the whole timeline) and app version, written once into static/maps/."""
+@st.cache_resource(max_entries=8, show_spinner=False)
+def map_url(page_key: str, lang: str, _dataset, _timeline, _territory) -> str:
+    """The map application's page for this dataset (the whole timeline), language and app version, written once into static/maps/."""
     from geo.map_page import embedded_page
     from geo.map_payload import map_payload
     from geo.render import place_bounds
 
-    return map_component.publish(page_key, embedded_page(map_payload(_dataset, _timeline, _territory), place_bounds(_dataset)))
+    payload = map_payload(_dataset, _timeline, _territory, lang=lang)
+    return map_component.publish(page_key, embedded_page(payload, place_bounds(_dataset)))
 
 
 def show_map(url: str) -> None:
     map_component.show(url, present.map_view(ss.day, ss.compare, ss.place, ss.get("pan_to"), ss.zones, ss.fronts),
-                       MAP_HEIGHT, "map", on_map_view, on_map_place)
+                       MAP_HEIGHT, "map", on_map_view, on_map_place, lang)
 
 
-@st.cache_resource(max_entries=4, show_spinner=False)
-def search_labels(digest: str, _dataset) -> tuple[list[str], dict[str, str]]:
-    return present.place_options(_dataset), {pid: present.place_label(p) for pid, p in _dataset.places.items()}
+@st.cache_resource(max_entries=8, show_spinner=False)
+def search_labels(digest: str, lang: str, _dataset, _named) -> tuple[list[str], dict[str, str]]:
+    return present.place_options(_named), {pid: present.place_label(p, lang) for pid, p in _dataset.places.items()}
 
 
-@st.cache_resource(max_entries=4, show_spinner=False)
-def static_html(digest: str, _dataset) -> tuple[str, str]:
-    return present.baseline_html(_dataset), present.attribution_html(_dataset)  # every source of every event: once
+@st.cache_resource(max_entries=8, show_spinner=False)
+def static_html(digest: str, lang: str, _dataset) -> tuple[str, str]:
+    return present.baseline_html(_dataset, lang), present.attribution_html(_dataset, lang)  # every source of every event: once
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def download(digest: str, kind: str, day, zones_on: bool, _dataset, _timeline, _territory) -> bytes:
+def download(digest: str, kind: str, day, zones_on: bool, lang: str, _dataset, _timeline, _territory) -> bytes:
     # made when the button is clicked (a callable's data is deferred), on Streamlit's download thread
-    return export.download_bytes(kind, _dataset, _timeline, day, _territory if zones_on else None)
+    return export.download_bytes(kind, _dataset, _timeline, day, _territory if zones_on else None, lang=lang)
 
 
-@st.cache_resource(max_entries=4, show_spinner=False)
-def chart(digest: str, what: str, _dataset, _timeline, _territory) -> dict:  # _territory: only for "area"
+@st.cache_resource(max_entries=8, show_spinner=False)
+def chart(digest: str, what: str, lang: str, _dataset, _timeline, _territory) -> dict:  # _territory: only for "area"
     if what == "area":
-        return area_chart_spec(_dataset, _territory.series(), _timeline.last_day)
-    return chart_spec(_dataset, _timeline)
+        return area_chart_spec(_dataset, _territory.series(), _timeline.last_day, lang)
+    return chart_spec(_dataset, _timeline, lang)
+
+
+def show_table(named, named_tl, day) -> None:
+    """The day's state as a table (geo/day_table.py): sortable by its headers, filtered by the words typed."""
+    rows = day_table.day_rows(named, named_tl, day, lang)
+    query = st.text_input(w["table_filter"], key="table_filter")
+    shown = day_table.filter_rows(rows, query)
+    st.caption(w["table_caption"].format(day=day_label(day, lang)) + " " + w["table_rows"].format(n=len(shown), total=len(rows)))
+    headers = day_table.headers(lang)
+    st.dataframe([{headers[c]: r[c] for c in day_table.COLUMNS} for r in shown], hide_index=True, width="stretch", height=320)
+
+
+def switch_language() -> None:
+    ss.lang = "en" if ss.lang == "ar" else "ar"  # the rest of the view stays (the link follows at the end of the run)
 
 
 events_path = Path(os.environ.get("SYRIA_MAP_EVENTS") or DEFAULT_EVENTS)
@@ -122,16 +155,19 @@ places_path = Path(os.environ.get("SYRIA_MAP_PLACES") or DEFAULT_PLACES)
 digest = hashlib.sha256(f"{events_sha}\0{places_sha}\0{events_path}\0{places_path}".encode()).hexdigest()
 
 st.html(STYLE)
-st.markdown("### Syria: who controlled what, day by day")  # compact: the map gets most of the first screen
+if lang == "ar":
+    st.html(f"<style>{RTL_CSS.read_text(encoding='utf-8')}</style>")  # Streamlit has no page direction: the page's blocks right to left
+with st.container(horizontal=True, vertical_alignment="center"):
+    st.markdown(f"### {w['title']}", width="stretch")  # compact: the map gets most of the first screen
+    st.button(w["other_language"], on_click=switch_language, help=w["other_language_help"], key="language",
+              icon=":material/translate:")
 source = (str(events_path), str(places_path))
 try:
     ds, tl = load(digest, events_bytes, str(events_path), places_bytes, str(places_path))
     last_good()[source] = (digest, ds, tl)
 except DataError as err:
     kept = last_good().get(source)
-    st.error(f"The data files did not pass validation ({len(err.problems)} problem(s)). "
-             + ("Below is the map of the last version that passed, until they are fixed. " if kept else
-                "The map comes back once they are fixed. ") + "Each line is FILE:LINE: field: message.")
+    st.error(w["data_failed"].format(n=len(err.problems)) + (w["data_kept"] if kept else w["data_back"]) + w["data_lines"])
     st.code("\n".join(present.problems_lines(err.problems)), language=None, wrap_lines=True)
     if kept is None:
         st.stop()
@@ -174,35 +210,39 @@ def on_pick() -> None:
     ss.pan_to = ss.place  # a place picked in the search box: bring it into view (clicks on the map don't move it)
 
 
-st.markdown(f'<div class="muted">{esc(ds.title)}</div>', unsafe_allow_html=True)
-st.caption(present.as_of_caption(ds, tl))
+named, named_tl = in_language(digest, lang, ds, tl)  # the places and factions named in the reader's language
+st.markdown(f'<div class="muted">{esc(named.title)}</div>', unsafe_allow_html=True)
+st.caption(present.as_of_caption(ds, tl, lang))
 if ss.get("notices") and ss.get("notice_view") == (ss.day, ss.place):
     for notice in ss.notices:
         st.warning(notice, icon="⚠️")
 
 day, place, compare = ss.day, ss.place, ss.compare
-options, labels = search_labels(digest, ds)
+options, labels = search_labels(digest, lang, ds, named)
 left, right = st.columns([3, 2], gap="medium")
 with left:
     map_slot = st.container(height=MAP_HEIGHT + 10, border=False)  # the map, drawn last (below); its room kept meanwhile
     with st.container(horizontal=True, gap="medium"):  # under the map, so the map does not move down the page
-        st.checkbox("Zones (approximate)", key="zones", help="Inferred from the places each side holds: not surveyed front lines.")
-        st.checkbox("Front lines", key="fronts", help="Where the approximate zones of two sides meet.")
-    what = st.segmented_control("Chart", ["Places held", "Zone area (km², approximate)"], default="Places held",
-                                key="chart", label_visibility="collapsed") or "Places held"
-    if what.startswith("Zone"):
-        st.vega_lite_chart(spec_for_day(chart(digest, "area", ds, tl, territory(digest, tl)), day), width="stretch")
+        st.checkbox(w["zones_toggle"], key="zones", help=w["zones_help"])
+        st.checkbox(w["fronts_toggle"], key="fronts", help=w["fronts_help"])
+    what = st.segmented_control(w["chart"], ["places", "area"], default="places", format_func=lambda k: w[f"chart_{k}"],
+                                key="chart", label_visibility="collapsed") or "places"
+    if what == "area":
+        st.vega_lite_chart(spec_for_day(chart(digest, "area", lang, named, named_tl, territory(digest, tl)), day), width="stretch")
     else:
-        st.vega_lite_chart(spec_for_day(chart(digest, "places", ds, tl, None), day), width="stretch")
-    st.selectbox("Find a place (or click one on the map) to see its history", options, index=None,
-                 key="place", on_change=on_pick, format_func=labels.__getitem__, placeholder="Name, Arabic name or alias")
+        st.vega_lite_chart(spec_for_day(chart(digest, "places", lang, named, named_tl, None), day), width="stretch")
+    st.selectbox(w["find_place"], options, index=None,
+                 key="place", on_change=on_pick, format_func=labels.__getitem__, placeholder=w["find_placeholder"])
     if place:
-        st.markdown("##### History of the place")
-        st.markdown(present.history_html(ds.places[place], present.history_rows(ds, tl, place), day), unsafe_allow_html=True)
+        st.markdown(f"##### {w['history']}")
+        st.markdown(present.history_html(named.places[place], present.history_rows(named, named_tl, place, lang), day, lang),
+                    unsafe_allow_html=True)
+    with st.expander(w["table_view"]):
+        show_table(named, named_tl, day)
 
-baseline, attribution = static_html(digest, ds)
-with st.expander("Data & method"):
-    st.markdown(present.METHOD_MD)
+baseline, attribution = static_html(digest, lang, ds)
+with st.expander(w["data_method"]):
+    st.markdown(present.method_md(lang))
     st.markdown(baseline, unsafe_allow_html=True)
 st.markdown(attribution, unsafe_allow_html=True)
 
@@ -212,38 +252,39 @@ st.markdown(attribution, unsafe_allow_html=True)
 import map_component  # noqa: E402  (streamlit and the app's file names only)
 from geo.app_files import app_version  # noqa: E402
 
-page_key = hashlib.sha256(f"{digest}{app_version()}".encode()).hexdigest()
+page_key = hashlib.sha256(f"{digest}{app_version()}{lang}".encode()).hexdigest()
 ready_url = map_component.published(page_key)
 if ready_url is not None:
     with map_slot:
         show_map(ready_url)
-with map_slot:
+with map_slot, st.spinner(w["zones_working"]):
     model = territory(digest, tl)  # its spinner where the map will be
 with right:  # the legend needs the zones
-    st.subheader(f"{day_label(day)}", anchor=False)
-    st.markdown(present.legend_html(present.legend_rows(ds, tl, day, model.stats_on(day)), len(ds.places),
-                                    model.tessellation.nodata_km2, model.reach_km), unsafe_allow_html=True)
+    st.subheader(f"{day_label(day, lang)}", anchor=False)
+    st.markdown(present.legend_html(present.legend_rows(named, named_tl, day, model.stats_on(day)), len(ds.places),
+                                    model.tessellation.nodata_km2, model.reach_km, lang), unsafe_allow_html=True)
     if compare is not None:
-        groups = present.compare_groups(ds, tl, compare, day, model.stats_on(compare), model.stats_on(day))
-        st.markdown(present.compare_html(groups, compare, day), unsafe_allow_html=True)
-    st.markdown(present.symbols_html(present.symbol_rows(ds, ss.zones, ss.fronts)), unsafe_allow_html=True)
-    st.markdown("##### What changed on this day")
-    st.markdown(present.changes_html(present.change_items(ds, tl, day), day), unsafe_allow_html=True)
-    st.markdown("##### Download")
+        groups = present.compare_groups(named, named_tl, compare, day, model.stats_on(compare), model.stats_on(day))
+        st.markdown(present.compare_html(groups, compare, day, lang), unsafe_allow_html=True)
+    st.markdown(present.symbols_html(present.symbol_rows(ds, ss.zones, ss.fronts, lang)), unsafe_allow_html=True)
+    st.markdown(f"##### {w['what_changed']}")
+    st.markdown(present.changes_html(present.change_items(named, named_tl, day, lang), day, lang), unsafe_allow_html=True)
+    st.markdown(f"##### {w['download']}")
     with st.container(horizontal=True, gap="small"):
         for item in export.DOWNLOADS.values():
             file_day = None if item.every_day else day  # the whole-timeline file: one cache entry, not one per day
-            st.download_button(item.label, partial(download, digest, item.kind, file_day, ss.zones, ds, tl, model), item.file_name(day),
-                               item.mime, on_click="ignore", icon=":material/download:", key=f"download_{item.kind}")
-    st.caption(f"The picture, GeoJSON and CSV show {day_label(day)}{', zones included' if ss.zones else ''}; "
-               "the interactive map is one self-contained file with every day, to open or host anywhere.")
+            # the interactive map speaks the reader's language; the picture and the data files stay in English
+            data, data_tl = (named, named_tl) if item.kind == "html" else (ds, tl)
+            st.download_button(w[f"dl_{item.kind}"], partial(download, digest, item.kind, file_day, ss.zones, lang, data, data_tl, model),
+                               item.file_name(day), item.mime, on_click="ignore", icon=":material/download:", key=f"download_{item.kind}")
+    st.caption(w["download_caption"].format(day=day_label(day, lang), zones=w["zones_included"] if ss.zones else ""))
 
 if ready_url is None:
     with map_slot:
         try:
-            show_map(map_url(page_key, ds, tl, model))
+            show_map(map_url(page_key, lang, named, named_tl, model))
         except OSError as exc:  # e.g. a read-only app folder: say so rather than fail the page
-            st.error(f"The map's page could not be written to static/maps/ ({exc.strerror or exc}); the panels still work.")
+            st.error(w["map_unwritable"].format(error=exc.strerror or exc))
 ss.pan_to = None  # brought into view once
-st.query_params.from_dict(present.view_query(ss.day, ss.place, ss.zones, ss.fronts, ss.compare))
+st.query_params.from_dict(present.view_query(ss.day, ss.place, ss.zones, ss.fronts, ss.compare, lang))
 frozen(digest)

@@ -23,7 +23,9 @@ from pathlib import Path
 
 from geo.errors import DataError
 from geo.loader import DEFAULT_EVENTS, load_dataset
+from geo.localize import localized
 from geo.timeline import Timeline
+from geo.words import LANGS
 
 COMMANDS = ("export", "export-html", "export-animation")
 FORMATS = ("geojson", "csv", "png")
@@ -54,6 +56,7 @@ def _data_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--places", default=None, metavar="PATH", help="the gazetteer (default: geo/data/places.yaml)")
     p.add_argument("--no-zones", dest="zones", action="store_false",
                    help="leave out the approximate zones and front lines (faster; places only)")
+    p.add_argument("--lang", choices=LANGS, default="en", help="the language of the map's words and names (default: en)")
 
 
 def add_parser(subparsers) -> None:
@@ -114,6 +117,7 @@ def run(args: argparse.Namespace) -> int:
             print(problem, file=sys.stderr)
         print(f"{len(exc.problems)} problem(s): run `python -m geo validate` for details", file=sys.stderr)
         return 1
+    dataset = localized(dataset, args.lang)  # places and factions named in the reader's language
     timeline = Timeline(dataset)
     territory = None
     if args.zones:
@@ -169,7 +173,8 @@ def _export_html(dataset, timeline: Timeline, territory, args) -> int:
     from geo import static_html
 
     try:
-        page = static_html.build_html(dataset, timeline, territory, tiles=args.tiles, leaflet="cdn" if args.cdn else "inline")
+        page = static_html.build_html(dataset, timeline, territory, tiles=args.tiles, leaflet="cdn" if args.cdn else "inline",
+                                      lang=args.lang)
     except static_html.AssetsMissing as exc:
         print(f"error: {exc}; or pass --cdn to link Leaflet from jsDelivr instead", file=sys.stderr)
         return 2
