@@ -103,7 +103,8 @@ def map_payload(dataset: Dataset, timeline: Timeline, territory=None, tiles: dic
             if e is not None:
                 events[entry["e"]] = {
                     "d": d, "p": p_index, "hl": change_headline(dataset, e, previous, lang), "st": e.status, "b": e.basis,
-                    "sw": sentence(status_words(e, lang)), "sum": e.summary, "q": e.date_qualifier, "n": e.note,
+                    "sw": sentence(status_words(e, lang)), "who": [x for x in (e.claimed_by, e.denied_by) if x],
+                    "sum": e.summary, "q": e.date_qualifier, "n": e.note,
                     "c": e.control.controller, "m": e.merger is not None, "src": [source_id(s) for s in e.sources],
                 }
             previous = state

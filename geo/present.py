@@ -389,23 +389,39 @@ def sentence(text: str) -> str:
 
 def status_words(event: Event, lang: str = DEFAULT_LANG) -> str:
     """Plain text: 'confirmed', 'claimed by HTS', 'disputed: claimed by X, denied by Y', '…; inferred'."""
-    text = _status_only(event, words(lang))
-    return words(lang)["inferred_tail"].format(words=text) if event.basis == "inferred" else text
+    return _status_text(event, lang, str, str)
 
 
-def _status_only(event: Event, w: dict[str, str]) -> str:
+def status_html(event: Event, lang: str = DEFAULT_LANG) -> str:
+    """status_words as escaped HTML, who claimed and denied (data text) marked as English in another language."""
+    return _status_text(event, lang, _template_html, lambda who: data_text(who, lang))
+
+
+def _template_html(text: str) -> str:
+    """One of our words with {fields}, escaped for HTML (the fields kept, to be filled with HTML)."""
+    return esc(text).replace("&#x7B;", "{").replace("&#x7D;", "}")
+
+
+def _status_text(event: Event, lang: str, text, who) -> str:
+    """The status in words: `text` turns our words into the output's form, `who` the data's claimants."""
+    w = words(lang)
+    status = _status_only(event, lambda key: text(w.get(key, key)), who)
+    return text(w["inferred_tail"]).format(words=status) if event.basis == "inferred" else status
+
+
+def _status_only(event: Event, t, who) -> str:
     if event.merger is not None:
-        return w["merger_status"].format(status=w.get(event.status, event.status))
+        return t("merger_status").format(status=t(event.status))
     if event.status == "claimed":
-        return w["claimed_by"].format(who=event.claimed_by) if event.claimed_by else w["claimed"]
+        return t("claimed_by").format(who=who(event.claimed_by)) if event.claimed_by else t("claimed")
     if event.status == "disputed":
-        text = w["disputed"]
+        text = t("disputed")
         if event.claimed_by:
-            text += ": " + w["claimed_by"].format(who=event.claimed_by)
+            text += ": " + t("claimed_by").format(who=who(event.claimed_by))
         if event.denied_by:
-            text += ", " + w["denied_by"].format(who=event.denied_by)
+            text += ", " + t("denied_by").format(who=who(event.denied_by))
         return text
-    return w["confirmed"]
+    return t("confirmed")
 
 
 def change_headline(dataset: Dataset, event: Event, before: PlaceState | None, lang: str = DEFAULT_LANG) -> str:
@@ -505,7 +521,7 @@ def changes_html(items: list[ChangeItem], day: date, lang: str = DEFAULT_LANG) -
             f'<li style="margin-bottom:.5rem;border-inline-start:4px solid {item.colour};padding-inline-start:.5rem;list-style:none">'
             f'<b>{esc(item.headline)}</b>{when} {_status_badge(e.status, lang)}{_basis_badge(e.basis, lang)}'
             f'<br>{data_text(e.summary, lang)}'
-            f'<br><span class="muted">{esc(sentence(status_words(e, lang)))}</span>{note}'
+            f'<br><span class="muted">{sentence(status_html(e, lang))}</span>{note}'
             f'<br><span style="font-size:.85rem">{w["sources"].format(list=sources_html(e.sources, lang))}</span></li>'
         )
     return f'<div class="syria-changes"><ul style="padding-inline-start:0">{"".join(blocks)}</ul></div>'
@@ -581,6 +597,7 @@ class HistoryRow:
     sources: tuple[Source, ...]
     baseline: bool
     qualifier: str | None = None
+    event: Event | None = None  # the change (its status words are built as HTML from it)
 
 
 def history_rows(dataset: Dataset, timeline: Timeline, place_id: str, lang: str = DEFAULT_LANG) -> list[HistoryRow]:
@@ -606,6 +623,7 @@ def history_rows(dataset: Dataset, timeline: Timeline, place_id: str, lang: str 
             sources=e.sources if e is not None else dataset.baseline_sources,
             baseline=e is None,
             qualifier=e.date_qualifier if e is not None else None,
+            event=e,
         ))
     return rows
 
@@ -630,7 +648,7 @@ def history_html(place: Place, rows: list[HistoryRow], day: date | None = None, 
         items.append(
             f'<li style="margin-bottom:.4rem{";opacity:.55" if not current else ""}">'
             f'{label}: <b style="border-bottom:3px solid {row.colour}">{esc(row.control)}</b> '
-            f'<span class="muted">({esc(row.status)})</span><br>{summary}'
+            f'<span class="muted">({status_html(row.event, lang) if row.event is not None else esc(row.status)})</span><br>{summary}'
             f'<br><span style="font-size:.85rem">{w["sources"].format(list=sources_html(row.sources, lang))}</span></li>'
         )
     return head + "".join(items) + "</ol></div>"

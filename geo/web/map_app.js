@@ -70,6 +70,18 @@
     if (STATUS_COLOURS[status]) { b.style.color = b.style.borderColor = STATUS_COLOURS[status]; }
     return b;
   }
+  function statusNode(ev, cls, bare) {  // an event's status words, who claimed or denied it (data text) marked as English
+    var span = el("span", {"class": cls}), rest = bare ? ev.sw.replace(/\.$/, "") : ev.sw;
+    (ev.who || []).forEach(function (who) {
+      var at = rest.indexOf(who);
+      if (at < 0) { return; }
+      span.appendChild(document.createTextNode(rest.slice(0, at)));
+      span.appendChild(english(who));
+      rest = rest.slice(at + who.length);
+    });
+    span.appendChild(document.createTextNode(rest));
+    return span;
+  }
   function sourcesNode(ids) {
     var span = el("span", {"class": "small"}, [t("sources", {list: ""})]);
     ids.forEach(function (i, n) {
@@ -244,7 +256,8 @@
       var who = el("b", {text: h.w});
       who.style.borderBottom = "3px solid " + factionColour(h.c);
       item.appendChild(who);
-      item.appendChild(el("span", {"class": "muted", text: " (" + (ev ? ev.sw.replace(/\.$/, "") : t(h.st)) + ")"}));
+      var status = el("span", {"class": "muted"}, [" (", ev ? statusNode(ev, "", true) : t(h.st), ")"]);
+      item.appendChild(status);
       item.appendChild(el("br"));
       item.appendChild(ev ? english(ev.sum) : document.createTextNode(t("baseline_summary")));
       item.appendChild(el("br"));
@@ -564,7 +577,7 @@
       item.appendChild(el("br"));
       item.appendChild(english(e.sum));
       item.appendChild(el("br"));
-      item.appendChild(el("span", {"class": "muted", text: e.sw}));
+      item.appendChild(statusNode(e, "muted"));
       if (e.n) { item.appendChild(el("br")); item.appendChild(el("span", {"class": "muted"}, [t("note", {text: ""}), english(e.n)])); }
       item.appendChild(el("br"));
       item.appendChild(sourcesNode(e.src));
