@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 import streamlit as st
 
 from geo import day_table, export, present
-from geo.app_files import RTL_CSS
+from geo.app_files import DASHBOARD_CSS, RTL_CSS
 from geo.charts import area_chart_spec, chart_spec, spec_for_day
 from geo.errors import DataError
 from geo.escape import esc
@@ -39,9 +39,6 @@ if TYPE_CHECKING:
     from geo.territory import TerritoryModel
 
 MAP_HEIGHT = 740  # the map and its date control: the map proper gets ~2/3 of a 900-px-high screen
-STYLE = ("<style>[data-testid=stMainBlockContainer]{padding-top:1.5rem}.muted{color:#6b6b6b}"
-         ".syria-legend td{padding:.1rem .25rem}.syria-changes li,.syria-history li{line-height:1.35}"
-         "@media (max-width:640px){h1{font-size:1.7rem!important}}</style>")
 
 st.set_page_config(page_title=words("en")["page_title"], page_icon="🗺️", layout="wide")
 ss = st.session_state
@@ -154,7 +151,7 @@ places_path = Path(os.environ.get("SYRIA_MAP_PLACES") or DEFAULT_PLACES)
 (events_bytes, events_sha), (places_bytes, places_sha) = snapshots().read(events_path), snapshots().read(places_path)
 digest = hashlib.sha256(f"{events_sha}\0{places_sha}\0{events_path}\0{places_path}".encode()).hexdigest()
 
-st.html(STYLE)
+st.html(f"<style>{DASHBOARD_CSS.read_text(encoding='utf-8')}</style>")
 if lang == "ar":
     st.html(f"<style>{RTL_CSS.read_text(encoding='utf-8')}</style>")  # Streamlit has no page direction: the page's blocks right to left
 with st.container(horizontal=True, vertical_alignment="center"):
@@ -211,7 +208,7 @@ def on_pick() -> None:
 
 
 named, named_tl = in_language(digest, lang, ds, tl)  # the places and factions named in the reader's language
-st.markdown(f'<div class="muted">{esc(named.title)}</div>', unsafe_allow_html=True)
+st.markdown(f'<div class="muted syria-data-title">{esc(named.title)}</div>', unsafe_allow_html=True)
 st.caption(present.as_of_caption(ds, tl, lang))
 if ss.get("notices") and ss.get("notice_view") == (ss.day, ss.place):
     for notice in ss.notices:

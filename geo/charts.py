@@ -151,11 +151,16 @@ def _spec(dataset: Dataset, rows: list[dict], field: str, title: str, day: date,
     rule = {"data": {"values": [{"day": day.isoformat()}]},
             "mark": {"type": "rule", "color": "#111111", "strokeDash": [4, 2], "strokeWidth": 2}, "encoding": {"x": day_x}}
     config: dict = {"view": {"continuousWidth": 300, "continuousHeight": 300, "strokeWidth": 0}}
+    if lang != DEFAULT_LANG:  # Vega's own words for screen readers are English: the chart says what it is instead
+        config["aria"] = False
     if lang == "ar":  # Arabic month names on the axis and in the tooltips
         config["locale"] = {"time": {"dateTime": "%x %X", "date": "%d/%m/%Y", "time": "%H:%M:%S", "periods": ["ص", "م"],
                                      "days": list(WEEKDAYS_AR[6:] + WEEKDAYS_AR[:6]), "shortDays": list(WEEKDAYS_AR[6:] + WEEKDAYS_AR[:6]),
                                      "months": list(MONTHS_AR), "shortMonths": list(MONTHS_AR)}}
-    return {"config": config, "layer": [area, rule], "height": height, "$schema": VEGA_LITE_SCHEMA}
+    spec = {"config": config, "layer": [area, rule], "height": height, "$schema": VEGA_LITE_SCHEMA}
+    if lang != DEFAULT_LANG:
+        spec["description"] = words(lang)["chart_description"].format(what=title)
+    return spec
 
 
 def chart_spec(dataset: Dataset, timeline: Timeline, lang: str = DEFAULT_LANG) -> dict:

@@ -66,6 +66,7 @@ def folium_map(bounds, tiles: str | None, outline: dict | None, lang: str = DEFA
     if tiles is not None:
         url, sub, max_zoom, attribution, _ = TILES[tiles]
         credit = html.escape(words(lang)["map_credit"]) if lang != DEFAULT_LANG else CREDIT
+        attribution = attribution.replace("</a> contributors", "</a> " + html.escape(words(lang)["contributors"]))
         folium.TileLayer(url, attr=attribution + " · " + credit, name=tiles, max_zoom=max_zoom, subdomains=sub or "abc",
                          control=False).add_to(m)
     for pane, z_index in PANES:
@@ -109,7 +110,8 @@ def embedded_page(payload: dict, bounds, leaflet_base: str = "../vendor/", view:
     m = folium_map(bounds, "carto", payload.get("outline"), lang_of(payload.get("lang")))
     m.default_js, m.default_css = asset_urls(base_url=leaflet_base)
     config = {"embedded": True, "view": view, "zones": zones, "fronts": fronts}
-    return _assemble(m, payload, config, EMBEDDED_BODY, "", "syria-embedded")
+    title = f"<title>{html.escape(words(lang_of(payload.get('lang')))['map_frame'])}</title>\n"
+    return _assemble(m, payload, config, EMBEDDED_BODY, title, "syria-embedded")
 
 
 def standalone_page(payload: dict, bounds, title: str, tiles: str | None, leaflet_js: str | None, leaflet_css: str | None,

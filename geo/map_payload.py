@@ -150,7 +150,7 @@ def map_payload(dataset: Dataset, timeline: Timeline, territory=None, tiles: dic
                   "front": FRONT_STYLE, "noData": NO_DATA_STYLE},
         "zones": zones_payload(territory, lang) if territory is not None else None,
         "tiles": tiles,
-        "generated": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "generated": datetime.now(UTC).strftime("%Y-%m-%d %H:%M"),  # UTC (the page's words say so)
     }
 
 

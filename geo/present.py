@@ -493,7 +493,7 @@ def data_text(text: str, lang: str = DEFAULT_LANG) -> str:
 
 
 def _status_badge(status: str, lang: str = DEFAULT_LANG) -> str:
-    colours = {"confirmed": "#2E7D32", "claimed": "#B26A00", "disputed": "#C62828"}
+    colours = {"confirmed": "#2E7D32", "claimed": "#9A5B00", "disputed": "#C62828"}
     colour = colours.get(status, "#555555")
     known = status if status in STATUSES else "unknown"
     return (f'<span class="status status-{esc(known)}" style="border:1px solid {colour};color:{colour};'

@@ -106,7 +106,9 @@ EN: dict[str, str] = {
     "table_filter": "Filter the table (name, holder, governorate…)", "col_place": "Place", "col_kind": "Kind",
     "col_governorate": "Governorate", "col_holder": "Holder", "col_since": "Since", "col_status": "Status", "col_basis": "Basis",
     "table_rows": "{n} of {total} places", "col_day": "day",
-    "chart_places_title": "places held", "chart_area_title": "km² of approximate zones",
+    "chart_places_title": "places held",
+    "chart_description": "Chart of {what} per faction, day by day (the table of the day has the figures)",
+    "chart_area_title": "km² of approximate zones",
     # the map application (sent in its payload)
     "date_control": "Date control", "day_slider": "Day (the map shows the end of the day)", "prev_day": "Previous day",
     "next_day": "Next day", "prev_key": "Previous day (←)", "next_key": "Next day (→)", "play": "▶ Play", "pause": "❚❚ Pause",
@@ -126,8 +128,9 @@ EN: dict[str, str] = {
     "keys_help": ("Keys: ←/→ a day, Shift+←/→ the previous/next day with changes, Home/End, Space to play. Click a place for its "
                   "history. The address holds the view (#date=2024-12-06): copy it to share this view."),
     "sources_footer": "Every change of control is a sourced event; claims nobody has verified are drawn hollow.",
-    "credits_footer": "Coordinates: GeoNames (CC BY 4.0) and hand sources. Border: Natural Earth. Exported {when}.",
-    "needs_js": "This map needs JavaScript.",
+    "credits_footer": "Coordinates: GeoNames (CC BY 4.0) and hand sources. Border: Natural Earth. Exported {when} UTC.",
+    "needs_js": "This map needs JavaScript.", "zoom_in": "Zoom in", "zoom_out": "Zoom out", "contributors": "contributors",
+    "close": "Close",
     "map_credit": "Border: Natural Earth · Places: GeoNames (CC BY 4.0) and hand sources · Control: sourced events",
     # the picture
     "png_held": "{short}: {n}", "png_as_of": "As of the end of {day}", "png_sources": "Sources: {list}",
@@ -206,7 +209,8 @@ AR: dict[str, str] = {
     "table_filter": "صفِّ الجدول (الاسم، الجهة المسيطرة، المحافظة…)", "col_place": "الموقع", "col_kind": "النوع",
     "col_governorate": "المحافظة", "col_holder": "الجهة المسيطرة", "col_since": "منذ", "col_status": "الحالة", "col_basis": "الأساس",
     "table_rows": "{n} من {total} موقعًا", "col_day": "اليوم",
-    "chart_places_title": "المواقع المسيطَر عليها", "chart_area_title": "كم² من المناطق التقريبية",
+    "chart_places_title": "المواقع المسيطَر عليها", "chart_description": "رسم بياني لـ{what} لكل فصيل، يومًا بيوم (الأرقام في جدول اليوم)",
+    "chart_area_title": "كم² من المناطق التقريبية",
     "date_control": "أداة التاريخ", "day_slider": "اليوم (تُظهر الخريطة نهاية اليوم)", "prev_day": "اليوم السابق",
     "next_day": "اليوم التالي", "prev_key": "اليوم السابق (←)", "next_key": "اليوم التالي (→)", "play": "▶ تشغيل", "pause": "❚❚ إيقاف مؤقت",
     "play_key": "تشغيل (مسافة)", "play_speed": "سرعة التشغيل", "speed_1": "يوم/ثانية", "speed_7": "7 أيام/ثانية",
@@ -225,8 +229,9 @@ AR: dict[str, str] = {
     "keys_help": ("المفاتيح: ←/→ يوم، Shift+←/→ اليوم السابق/التالي الذي فيه تغييرات، Home/End، المسافة للتشغيل. انقر على موقع "
                   "لترى تاريخه. يحفظ العنوان العرض (#date=2024-12-06): انسخه لمشاركة هذا العرض."),
     "sources_footer": "كل تغيير في السيطرة حدث موثَّق بمصدر؛ الادعاءات التي لم يتحقق منها أحد مرسومة مفرَّغة.",
-    "credits_footer": "الإحداثيات: GeoNames (CC BY 4.0) ومصادر يدوية. الحدود: Natural Earth. صُدِّرت {when}.",
-    "needs_js": "تحتاج هذه الخريطة إلى JavaScript.",
+    "credits_footer": "الإحداثيات: GeoNames (CC BY 4.0) ومصادر يدوية. الحدود: Natural Earth. صُدِّرت {when} بالتوقيت العالمي.",
+    "needs_js": "تحتاج هذه الخريطة إلى JavaScript.", "zoom_in": "تكبير", "zoom_out": "تصغير", "contributors": "(المساهمون)",
+    "close": "إغلاق",
     "map_credit": "الحدود: Natural Earth · المواقع: GeoNames (CC BY 4.0) ومصادر يدوية · السيطرة: أحداث موثَّقة بمصادر",
     "png_held": "{short}: {n}", "png_as_of": "في نهاية {day}", "png_sources": "المصادر: {list}",
 }

@@ -35,9 +35,10 @@ export default function (component) {
     frame.title = String(data.frameTitle || "Map of Syria with its date control");
     frame.setAttribute("loading", "eager");
     frame.style.width = "100%";
-    // on a phone the map and its date control fit one screen, so the control stays within reach of a thumb
+    // on a phone the map and its date control fit the first screen, so the control stays within reach of a thumb
     const phone = window.innerWidth < 700;
-    frame.style.height = (phone ? Math.round(window.innerHeight * 0.68) : (Number(data.height) || 640)) + "px";
+    const room = window.innerHeight - Math.max(0, host.getBoundingClientRect().top + window.scrollY) - 8;
+    frame.style.height = (phone ? Math.round(Math.max(360, Math.min(window.innerHeight * 0.8, room))) : (Number(data.height) || 640)) + "px";
     frame.style.border = "0";
     // the first view travels in the fragment, so the map paints the right day at once
     const first = ["date=" + encodeURIComponent(data.day)];

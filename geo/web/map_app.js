@@ -14,7 +14,7 @@
   var SETTLE_MS = 350;
   var SPEEDS = {"1": 1000, "7": 1000 / 7, "30": 1000 / 30, "changes": 800};
   var COLOUR = /^#[0-9A-Fa-f]{6}$/;
-  var STATUS_COLOURS = {confirmed: "#2E7D32", claimed: "#B26A00", disputed: "#C62828"};
+  var STATUS_COLOURS = {confirmed: "#2E7D32", claimed: "#9A5B00", disputed: "#C62828"};
 
   var DATA = JSON.parse(document.getElementById("syria-data").textContent);
   var CONFIG = JSON.parse(document.getElementById("syria-config").textContent);
@@ -123,6 +123,11 @@
   var map = window[CONFIG.mapName];
   if (!map || !window.L) { document.documentElement.setAttribute("data-error", "no map"); return; }
   window.syriaMap = map;
+  if (map.attributionControl) { map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>'); }  // no English title
+  [["in", "zoom_in"], ["out", "zoom_out"]].forEach(function (z) {  // Leaflet's zoom buttons, in the page's language
+    var button = map.getContainer().querySelector(".leaflet-control-zoom-" + z[0]);
+    if (button) { button.title = t(z[1]); button.setAttribute("aria-label", t(z[1])); }
+  });
   var ICONS = DATA.icons.map(function (spec) {
     var doc = new DOMParser().parseFromString(spec[0], "image/svg+xml");
     var root = doc.documentElement;
@@ -216,6 +221,10 @@
       m.on("popupclose", function () { if (openPlace === i) { openPlace = -1; settleSoon(); } });
     }
     m.on("click", function () { if (EMBEDDED) { openPlace = i; post({type: "place", place: p.id}); } });
+    m.on("popupopen", function (ev) {  // Leaflet's close button, in the page's language
+      var close = ev.popup.getElement() && ev.popup.getElement().querySelector(".leaflet-popup-close-button");
+      if (close) { close.setAttribute("aria-label", t("close")); close.title = t("close"); }
+    });
     m.addTo(map);
     return m;
   });
