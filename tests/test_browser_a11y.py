@@ -93,6 +93,8 @@ class Offline(OfflinePage):
     def shot(self, name: str) -> Path:
         ARTIFACTS.mkdir(exist_ok=True)
         path = ARTIFACTS / name
+        self.page.evaluate("() => { window.scrollTo(0, 0); document.querySelectorAll('[data-testid=stMain], section')"
+                           ".forEach(el => el.scrollTo(0, 0)); }")
         self.page.screenshot(path=str(path))
         return path
 
