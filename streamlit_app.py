@@ -270,8 +270,8 @@ with right:  # the legend needs the zones
     with st.container(horizontal=True, gap="small"):
         for item in export.DOWNLOADS.values():
             file_day = None if item.every_day else day  # the whole-timeline file: one cache entry, not one per day
-            # the interactive map speaks the reader's language; the picture and the data files stay in English
-            data, data_tl = (named, named_tl) if item.kind == "html" else (ds, tl)
+            # the interactive map and the picture speak the reader's language; the data files keep the data's names
+            data, data_tl = (named, named_tl) if item.kind in ("html", "png") else (ds, tl)
             st.download_button(w[f"dl_{item.kind}"], partial(download, digest, item.kind, file_day, ss.zones, lang, data, data_tl, model),
                                item.file_name(day), item.mime, on_click="ignore", icon=":material/download:", key=f"download_{item.kind}")
     st.caption(w["download_caption"].format(day=day_label(day, lang), zones=w["zones_included"] if ss.zones else ""))

@@ -196,7 +196,7 @@ def download_bytes(kind: str, dataset: Dataset, timeline: Timeline, day: date | 
     if kind == "png":
         from geo import picture
 
-        return picture.png_bytes(dataset, timeline, day, territory, size or picture.LANDSCAPE, link=link)
+        return picture.png_bytes(dataset, timeline, day, territory, size or picture.LANDSCAPE, link=link, lang=lang)
     if kind == "html":
         from geo import static_html
 

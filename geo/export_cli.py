@@ -154,7 +154,7 @@ def _export(dataset, timeline: Timeline, territory, args) -> int:
     if fmt is None:
         suffix = Path(args.output).suffix.lower().lstrip(".") if args.output and args.output != "-" else ""
         fmt = {"json": "geojson", "geojson": "geojson", "csv": "csv", "png": "png"}.get(suffix, "geojson")
-    data = export.download_bytes(fmt, dataset, timeline, day, territory, args.size, link=args.link)
+    data = export.download_bytes(fmt, dataset, timeline, day, territory, args.size, link=args.link, lang=args.lang)
     out = args.output or ("-" if fmt != "png" else f"{export.file_stem(day)}.png")
     if out == "-":
         if fmt == "png" and sys.stdout.isatty():
@@ -204,7 +204,7 @@ def _export_animation(dataset, timeline: Timeline, territory, args) -> int:
 
     try:
         stats = picture.write_animation(dataset, timeline, args.out, territory, args.size, args.frame_ms, args.hold_ms,
-                                        days, link=args.link, progress=progress)
+                                        days, link=args.link, progress=progress, lang=args.lang)
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -133,7 +133,18 @@ EN: dict[str, str] = {
     "close": "Close",
     "map_credit": "Border: Natural Earth · Places: GeoNames (CC BY 4.0) and hand sources · Control: sourced events",
     # the picture
-    "png_held": "{short}: {n}", "png_as_of": "As of the end of {day}", "png_sources": "Sources: {list}",
+    "png_title": "Who controlled what in Syria",
+    "png_attribution": "Boundaries: Natural Earth; places: GeoNames (CC BY 4.0) and hand sources",
+    "png_link": " · data and sources: {link}",
+    "png_zones_note": "Shaded areas: approximate zones inferred from held places, not surveyed front lines.",
+    "png_symbols": "Symbols", "png_sym_held": "Held (confirmed)", "png_sym_claimed": "Claimed: hollow",
+    "png_sym_disputed": "Disputed: dotted edge", "png_sym_contested": "Contested: attacker's edge",
+    "png_sym_changed": "Changed this day: ring", "png_sym_inferred": "Inferred: white dot",
+    "png_end_of_day": "End of day · {words}", "png_changes_one": "{n} change of control this day",
+    "png_changes": "{n} changes of control this day", "png_no_change": "No recorded change this day",
+    "png_places_of": "Places held, of {n}", "png_inferred": " ({n} inferred)",
+    "png_sources_one": "Sources: events.yaml, {n} sourced event to this day — ",
+    "png_sources": "Sources: events.yaml, {n} sourced events to this day — ", "png_more": " and {n} more",
 }
 
 AR: dict[str, str] = {
@@ -233,7 +244,18 @@ AR: dict[str, str] = {
     "needs_js": "تحتاج هذه الخريطة إلى JavaScript.", "zoom_in": "تكبير", "zoom_out": "تصغير", "contributors": "(المساهمون)",
     "close": "إغلاق",
     "map_credit": "الحدود: Natural Earth · المواقع: GeoNames (CC BY 4.0) ومصادر يدوية · السيطرة: أحداث موثَّقة بمصادر",
-    "png_held": "{short}: {n}", "png_as_of": "في نهاية {day}", "png_sources": "المصادر: {list}",
+    "png_title": "من سيطر على ماذا في سوريا",
+    "png_attribution": "الحدود: Natural Earth؛ المواقع: GeoNames (CC BY 4.0) ومصادر يدوية",
+    "png_link": " · البيانات والمصادر: {link}",
+    "png_zones_note": "المساحات المظلَّلة: مناطق تقريبية مستنتَجة من المواقع المسيطَر عليها، لا خطوط جبهة مَسوحة.",
+    "png_symbols": "الرموز", "png_sym_held": "مسيطَر عليه (مؤكَّد)", "png_sym_claimed": "ادّعاء: مفرَّغ",
+    "png_sym_disputed": "متنازَع عليه: حافة منقّطة", "png_sym_contested": "محلّ قتال: حافة بلون المهاجم",
+    "png_sym_changed": "تغيّر في هذا اليوم: حلقة", "png_sym_inferred": "مستنتَج: نقطة بيضاء",
+    "png_end_of_day": "نهاية اليوم · {words}", "png_changes_one": "تغيير واحد في السيطرة في هذا اليوم",
+    "png_changes": "{n} تغييرات في السيطرة في هذا اليوم", "png_no_change": "لا تغيير مسجَّل في هذا اليوم",
+    "png_places_of": "المواقع المسيطَر عليها، من {n}", "png_inferred": " ({n} مستنتَج)",
+    "png_sources_one": "المصادر: events.yaml، حدث موثَّق واحد حتى هذا اليوم — ",
+    "png_sources": "المصادر: events.yaml، {n} حدثًا موثَّقًا حتى هذا اليوم — ", "png_more": " و{n} غيرها",
 }
 
 TABLES = {"en": EN, "ar": AR}
