@@ -173,7 +173,7 @@ except DataError as err:
 # --- the view: from the link on a session's first run, then from the widgets ----------------
 if "day" not in ss:  # a new session: the view comes from the link; afterwards the widgets own it
     params = {name: st.query_params.get_all(name) for name in st.query_params}  # every value: a repeat is ambiguous
-    view = present.parse_view_params(params, tl.first_day, tl.last_day, ds.places)
+    view = present.parse_view_params(params, tl.first_day, tl.last_day, ds.places, lang)
     ss.day, ss.place, ss.pan_to, ss.notices = view.day, view.place, view.place, view.notices
     ss.zones, ss.fronts, ss.notice_view, ss.compare = view.zones, view.fronts, (view.day, view.place), view.compare
 for toggle in ("zones", "fronts"):  # a session older than these toggles

@@ -80,8 +80,8 @@ def iso_day(text: str) -> date | None:
         return None
 
 
-def _repeated(name: str, count: int, fallback: str) -> str:
-    return f"The link gives {name} {count} different values: {fallback}."
+def _repeated(name: str, count: int, fallback: str, w: Mapping[str, str] | None = None) -> str:
+    return (w or words(DEFAULT_LANG))["link_repeated"].format(name=name, count=count, fallback=fallback)
 
 
 def parse_flag(raw: object) -> bool | None:
@@ -92,51 +92,53 @@ def parse_flag(raw: object) -> bool | None:
 
 
 def parse_view_params(
-    params: Mapping[str, str | list[str]], first_day: date, last_day: date, place_ids: Mapping | frozenset | set
+    params: Mapping[str, str | list[str]], first_day: date, last_day: date, place_ids: Mapping | frozenset | set,
+    lang: str = DEFAULT_LANG,
 ) -> ViewParams:
     """The view a URL asks for. Missing: the default (last day, no place). Invalid, out of range or
-    repeated with different values: the default too, with a notice saying what was ignored; never an exception."""
+    repeated with different values: the default too, with a notice (in `lang`) saying what was ignored; never an exception."""
+    w = words(lang)
     notices = []
     day = last_day
-    latest = f"showing the latest day, {day_label(last_day)}"
+    latest = w["link_latest"].format(day=day_label(last_day, lang))
     text, count = _single(params, DATE_PARAM)
     if count > 1:
-        notices.append(_repeated(DATE_PARAM, count, latest))
+        notices.append(_repeated(DATE_PARAM, count, latest, w))
     elif text:
         asked = iso_day(text)
         if asked is None:
-            notices.append(f"The link's date `{shown_value(text)}` is not a date like {last_day.isoformat()}: {latest}.")
+            notices.append(w["link_bad_date"].format(text=shown_value(text), like=last_day.isoformat(), fallback=latest))
         elif not first_day <= asked <= last_day:
-            notices.append(f"The link's date {asked.isoformat()} is outside the data "
-                           f"({first_day.isoformat()} to {last_day.isoformat()}): {latest}.")
+            notices.append(w["link_date_outside"].format(day=asked.isoformat(), first=first_day.isoformat(), last=last_day.isoformat(),
+                                                         fallback=latest))
         else:
             day = asked
     place = None
     text, count = _single(params, PLACE_PARAM)
     if count > 1:
-        notices.append(_repeated(PLACE_PARAM, count, "no place is selected"))
+        notices.append(_repeated(PLACE_PARAM, count, w["link_no_place"], w))
     elif text:
         if _PLACE_ID.fullmatch(text) and text in place_ids:
             place = text
         else:
-            notices.append(f"The link's place `{shown_value(text)}` is not in the gazetteer: no place is selected.")
+            notices.append(w["link_bad_place"].format(text=shown_value(text), fallback=w["link_no_place"]))
     layers = []
-    for name, what in ((ZONES_PARAM, "zones"), (FRONTS_PARAM, "front lines")):
+    for name, what in ((ZONES_PARAM, "link_zones"), (FRONTS_PARAM, "link_fronts")):
         text, count = _single(params, name)
         flag = parse_flag(text)
         if count > 1:
-            notices.append(_repeated(name, count, f"showing the {what}"))
+            notices.append(_repeated(name, count, w[what], w))
         elif flag is None and text:
-            notices.append(f"The link's {name} value is not 0 or 1: showing the {what}.")
+            notices.append(w["link_bad_flag"].format(name=name, fallback=w[what]))
         layers.append(flag is not False)
     compare = None
     text, count = _single(params, COMPARE_PARAM)
     if count > 1:
-        notices.append(_repeated(COMPARE_PARAM, count, "no comparison is shown"))
+        notices.append(_repeated(COMPARE_PARAM, count, w["link_no_compare"], w))
     elif text:
         asked = iso_day(text)
         if asked is None or not first_day <= asked <= last_day:
-            notices.append(f"The link's comparison date `{shown_value(text)}` is not a day of the data: no comparison is shown.")
+            notices.append(w["link_bad_compare"].format(text=shown_value(text), fallback=w["link_no_compare"]))
         else:
             compare = asked
     return ViewParams(day, place, tuple(notices), *layers, compare=compare)

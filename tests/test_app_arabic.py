@@ -67,3 +67,11 @@ def test_the_table_view_follows_the_day_and_the_language(app):
     assert list(table.columns) == ["الموقع", "النوع", "المحافظة", "الجهة المسيطرة", "منذ", "الحالة", "الأساس"]
     assert set(table["الموقع"]) == {"حلب", "حماة", "دير الزور", "معبر نصيب"}
     assert table[table["الموقع"] == "دير الزور"].iloc[0]["الجهة المسيطرة"] == "قسد"
+
+
+def test_a_bad_link_is_explained_in_arabic(app):
+    at = app(date="2024-13-45", place="nowhere", lang="ar").run()
+    assert not at.exception
+    notices = [w.value for w in at.warning]
+    assert len(notices) == 2 and notices[0].startswith("تاريخ الرابط `2024-13-45`") and "يُعرض آخر يوم، 6 كانون الأول 2024" in notices[0]
+    assert "ليس في المعجم الجغرافي" in notices[1]
