@@ -47,6 +47,13 @@ PANEL = """<div id="syria-timeline" role="group"></div>
 <div id="changes"></div>
 <h2 data-words="symbols"></h2>
 <div id="symbols" class="symbols"></div>
+<details id="table-box">
+<summary data-words="table_view"></summary>
+<p><label for="table-filter" data-words="table_filter"></label><br><input id="table-filter" type="search"></p>
+<p id="table-count" class="small muted" aria-live="polite"></p>
+<table id="day-table" class="day-table"><caption id="table-caption" class="small"></caption>
+<thead><tr id="table-head"></tr></thead><tbody id="table-body"></tbody></table>
+</details>
 <footer>
 <p data-words="keys_help"></p>
 <p><span id="outlets"></span>. <span data-words="sources_footer"></span></p>

@@ -111,7 +111,8 @@ EN: dict[str, str] = {
     "link_bad_flag": "The link's {name} value is not 0 or 1: {fallback}.", "link_no_compare": "no comparison is shown",
     "link_bad_compare": "The link's comparison date `{text}` is not a day of the data: {fallback}.",
     # the table view
-    "table_view": "Table of the day", "table_caption": "Every place at the end of {day}: sort by a column's header, filter below.",
+    "table_view": "Table of the day",
+    "table_caption": "Every place at the end of {day}: sort by a column's header, filter by typing in the box above.",
     "table_filter": "Filter the table (name, holder, governorate…)", "col_place": "Place", "col_kind": "Kind",
     "col_governorate": "Governorate", "col_holder": "Holder", "col_since": "Since", "col_status": "Status", "col_basis": "Basis",
     "table_rows": "{n} of {total} places", "col_day": "day",
@@ -233,7 +234,7 @@ AR: dict[str, str] = {
     "link_zones": "تُعرض المناطق", "link_fronts": "تُعرض خطوط الجبهة",
     "link_bad_flag": "قيمة {name} في الرابط ليست 0 أو 1: {fallback}.", "link_no_compare": "لا تُعرض مقارنة",
     "link_bad_compare": "تاريخ المقارنة في الرابط `{text}` ليس يومًا من أيام البيانات: {fallback}.",
-    "table_view": "جدول اليوم", "table_caption": "كل المواقع في نهاية {day}: رتّب بعنوان العمود، وصفِّ أدناه.",
+    "table_view": "جدول اليوم", "table_caption": "كل المواقع في نهاية {day}: رتّب بعنوان العمود، وصفِّ بالكتابة في الحقل أعلاه.",
     "table_filter": "صفِّ الجدول (الاسم، الجهة المسيطرة، المحافظة…)", "col_place": "الموقع", "col_kind": "النوع",
     "col_governorate": "المحافظة", "col_holder": "الجهة المسيطرة", "col_since": "منذ", "col_status": "الحالة", "col_basis": "الأساس",
     "table_rows": "{n} من {total} موقعًا", "col_day": "اليوم",

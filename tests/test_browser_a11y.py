@@ -213,6 +213,19 @@ def test_the_static_export_in_both_languages(browser, fixture_dataset, tmp_path,
         page.wait_for_selector("html[data-ready='1']")
         assert page.evaluate("[document.documentElement.lang, document.documentElement.dir]") == \
             ([lang, "rtl"] if lang == "ar" else [lang, "ltr"])
+        page.locator("#table-box summary").click()  # the table of the day, open
+        page.wait_for_function("document.querySelectorAll('#table-body tr').length === 4")
+        names = page.locator("#table-body th[scope=row]").all_inner_texts()
+        assert len(set(names)) == 4 and page.locator("#table-head th").first.get_attribute("aria-sort") == "ascending"
+        page.locator("#table-head button").nth(3).click()  # sort by holder, then back the other way
+        holders = page.locator("#table-body td:nth-child(4)").all_inner_texts()
+        page.locator("#table-head button").nth(3).click()
+        assert page.locator("#table-head th").nth(3).get_attribute("aria-sort") == "descending"
+        descending = page.locator("#table-body td:nth-child(4)").all_inner_texts()
+        assert descending[0] == holders[-1] and descending[-1] == holders[0] and holders[0] != holders[-1]
+        page.locator("#table-filter").fill("حماة" if lang == "ar" else "hama")
+        page.wait_for_function("document.querySelectorAll('#table-body tr').length === 1")
+        assert page.locator("#table-count").get_attribute("aria-live") == "polite"
         assert serious(page) == []
         if lang == "ar":
             assert page.locator("#syria-day-label").inner_text() == "5 كانون الأول 2024"

@@ -456,6 +456,7 @@
   function settle() {
     settleTimer = null;
     if (timer !== null) { return; }
+    renderTable(day);
     var view = viewHash();
     if (view === settled) { return; }
     settled = view;
@@ -596,6 +597,45 @@
       list.appendChild(item);
     });
     box.appendChild(list);
+  }
+  // the table of the day (standalone page): sortable by its headers, filtered by the words typed; drawn when settled
+  var TABLE_COLS = ["place", "kind", "governorate", "holder", "since", "status", "basis"], sortCol = 0, sortUp = true;
+  function tableRows(d) {
+    return DATA.places.map(function (p) {
+      var e = entryOn(p, d);
+      var since = e.e >= 0 ? DATA.labels[e.d] : t("baseline", {day: DATA.labels[e.d]}).replace(/\.$/, "");
+      return [p.name, p.kind, p.gov, e.w, since, t(e.st), t(e.b === "inferred" ? "inferred" : "reported"), e.d];
+    });
+  }
+  function renderTable(d) {
+    var box = $("table-box");
+    if (!box || !box.open) { return; }
+    var needles = $("table-filter").value.toLocaleLowerCase().split(/\s+/).filter(Boolean);
+    var rows = tableRows(d).filter(function (r) {
+      return needles.every(function (n) { return r.slice(0, 7).some(function (c) { return c.toLocaleLowerCase().indexOf(n) >= 0; }); });
+    });
+    rows.sort(function (a, b) {
+      var x = sortCol === 4 ? a[7] - b[7] : a[sortCol].localeCompare(b[sortCol], DATA.lang);
+      return (sortUp ? x : -x) || a[0].localeCompare(b[0], DATA.lang);
+    });
+    $("table-caption").textContent = t("table_caption", {day: DATA.labels[d]});
+    $("table-count").textContent = t("table_rows", {n: rows.length, total: DATA.places.length});
+    var head = $("table-head"), body = $("table-body");
+    clear(head);
+    TABLE_COLS.forEach(function (c, i) {
+      var button = el("button", {type: "button", "class": "sort", text: t("col_" + c)});
+      button.addEventListener("click", function () { sortUp = sortCol === i ? !sortUp : true; sortCol = i; renderTable(day); });
+      var th = el("th", {scope: "col", "aria-sort": sortCol === i ? (sortUp ? "ascending" : "descending") : "none"}, [button]);
+      head.appendChild(th);
+    });
+    clear(body);
+    rows.forEach(function (r) {
+      body.appendChild(el("tr", null, r.slice(0, 7).map(function (c, i) { return el(i ? "td" : "th", i ? {text: c} : {scope: "row", text: c}); })));
+    });
+  }
+  if (!EMBEDDED && $("table-box")) {
+    $("table-box").addEventListener("toggle", function () { renderTable(day); });
+    $("table-filter").addEventListener("input", function () { renderTable(day); });
   }
   function renderCompare(d) {
     var box = $("compare-list");
