@@ -160,6 +160,10 @@ def _spec(dataset: Dataset, rows: list[dict], field: str, title: str, day: date,
     spec = {"config": config, "layer": [area, rule], "height": height, "$schema": VEGA_LITE_SCHEMA}
     if lang != DEFAULT_LANG:
         spec["description"] = words(lang)["chart_description"].format(what=title)
+        for layer in spec["layer"]:  # its marks out of the accessibility tree too (Vega would label them in English)
+            layer["mark"] = {**layer["mark"], "aria": False}
+            if "line" in layer["mark"]:  # the areas' edges are marks of their own
+                layer["mark"]["line"] = {**layer["mark"]["line"], "aria": False}
     return spec
 
 
