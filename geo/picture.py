@@ -213,8 +213,10 @@ class DayPicture:
         else:
             map_box = (0.01, 0.085, 0.60, 0.775)
             self.legend_box = (0.625, 0.11, 0.36, 0.75)
-        self._text(0.015, 0.975, self._say("png_title"), fontsize=19 * fs, weight="bold", va="top", color=DARK)
-        self._text(0.015, 0.925 if not self.square else 0.94, self.dataset.title, fontsize=9.5 * fs, va="top", color="#555555")
+        # the title where the reading starts (left, or right in Arabic), the day on the other side
+        x, ha = (0.985, "right") if self.lang == "ar" else (0.015, "left")
+        self._text(x, 0.975, self._say("png_title"), fontsize=19 * fs, weight="bold", va="top", color=DARK, ha=ha)
+        self._text(x, 0.925 if not self.square else 0.94, self.dataset.title, fontsize=9.5 * fs, va="top", color="#555555", ha=ha)
         ax = self.ax = self.fig.add_axes(map_box)
         ax.set_facecolor(SEA)
         for side in ax.spines.values():
@@ -244,7 +246,7 @@ class DayPicture:
         ax.set_ylim(y0, y1)
         ax.set_aspect(k, adjustable="box")
         # the sources line and the attribution
-        chars = int(w / (6.3 * fs))
+        chars = int(w / (6.3 * fs) * (0.6 if self.lang == "ar" and not self.square else 1))  # Arabic letters run wider
         self.sources_chars = chars
         self.sources_y = 0.045
         attribution = self._say("png_attribution") + (self._say("png_link", link=self.link) if self.link else "")
@@ -402,11 +404,12 @@ class DayPicture:
     def _header(self, day: date) -> None:
         fs = self.scale
         size = 22 if self.square else 24
-        self._add(self._text(0.985, 0.975, _day_words(day, self.lang), fontsize=size * fs, weight="bold", ha="right", va="top",
+        x, ha = (0.015, "left") if self.lang == "ar" else (0.985, "right")
+        self._add(self._text(x, 0.975, _day_words(day, self.lang), fontsize=size * fs, weight="bold", ha=ha, va="top",
                              color="#1565C0"))
         n = len(self.timeline.events_on(day)) if self.timeline.first_day <= day <= self.timeline.last_day else 0
         said = self._say("png_changes_one" if n == 1 else "png_changes", n=n) if n else self._say("png_no_change")
-        self._add(self._text(0.985, 0.90 if not self.square else 0.93, self._say("png_end_of_day", words=said), fontsize=9 * fs, ha="right",
+        self._add(self._text(x, 0.90 if not self.square else 0.93, self._say("png_end_of_day", words=said), fontsize=9 * fs, ha=ha,
                              va="top", color="#555555"))
 
     def _legend(self, day: date) -> None:
