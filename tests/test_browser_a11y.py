@@ -178,6 +178,11 @@ def test_the_date_control_by_keyboard(browser, server, lang):
         frame.wait_for_function("document.documentElement.dataset.day === '2024-12-06'")
         view.page.wait_for_function("location.search.includes('date=2024-12-06')")  # it settles: the panels follow
         assert ("lang=ar" in view.page.url) == (lang == "ar")
+        view.page.keyboard.press(" ")  # Space plays: the day is not read out thirty times a second
+        assert frame.locator("#syria-play").get_attribute("aria-pressed") == "true"
+        assert frame.locator("#syria-day-label").get_attribute("aria-live") == "off"
+        view.page.keyboard.press(" ")
+        assert frame.locator("#syria-day-label").get_attribute("aria-live") == "polite"
     finally:
         view.close()
 

@@ -412,12 +412,14 @@
     }
     playBtn.textContent = t("play");
     playBtn.setAttribute("aria-pressed", "false");
+    dayLabel.setAttribute("aria-live", "polite");  // the day is announced again once playing stops
   }
   function play() {
     if (timer !== null) { stop(); return; }
     if (day >= N - 1) { setDay(0); }
     playBtn.textContent = t("pause");
     playBtn.setAttribute("aria-pressed", "true");
+    dayLabel.setAttribute("aria-live", "off");  // not thirty days a second read out
     if (speed.value === "changes") {  // a change a beat
       timer = {interval: setInterval(function () {
         var target = nextChange(day);
