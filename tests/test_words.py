@@ -132,3 +132,22 @@ def test_the_table_of_a_day(fixture_dataset, fixture_timeline):
     assert {r["place"] for r in rows_ar} == {"حلب", "حماة", "دير الزور", "معبر نصيب"}
     assert headers("ar")["holder"] == "الجهة المسيطرة"
     assert all(not LATIN_WORD.search(r[c]) for r in rows_ar for c in COLUMNS)
+
+
+def test_the_real_data_names_everything_in_arabic():
+    from geo.loader import load_dataset
+
+    dataset = load_dataset()
+    assert all(p.name_ar for p in dataset.places.values())
+    assert all(f.label_ar and f.short_ar for f in dataset.factions.values())
+    assert all(r.label_ar and r.short_ar for f in dataset.factions.values() for r in f.renames)
+    assert all(p.name_ar for p in dataset.periods)
+
+
+def test_hostile_text_stays_text_in_the_arabic_panels(hostile_dataset):
+    named = localized(hostile_dataset, "ar")
+    tl = Timeline(named)
+    html = "".join(present.changes_html(present.change_items(named, tl, d, "ar"), d, "ar") for d in tl.event_days)
+    html += "".join(present.history_html(named.places[p], present.history_rows(named, tl, p, "ar"), tl.last_day, "ar")
+                    for p in named.places)
+    assert "<img" not in html and "</script>" not in html and "&lt;img src=x" in html
