@@ -16,6 +16,7 @@ import streamlit as st
 
 from geo.app_files import HOST_JS
 from geo.atomic import write_bytes
+from geo.words import words
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 MAPS_DIR = STATIC_DIR / "maps"
@@ -48,7 +49,10 @@ def publish(digest: str, page: str, maps_dir: Path = MAPS_DIR) -> str:
     return f"app/static/maps/{name}"
 
 
-def show(url: str, view: dict, height: int, key: str, on_view: Callable[[], None], on_place: Callable[[], None]):
-    """Mount the map. `view`: day and compare (ISO dates), place, focus (bring the place into view), zones, fronts."""
-    return _HOST(key=key, data={"url": url, "height": height, **view}, height=height,
+def show(url: str, view: dict, height: int, key: str, on_view: Callable[[], None], on_place: Callable[[], None],
+         lang: str = "en"):
+    """Mount the map. `view`: day and compare (ISO dates), place, focus (bring the place into view), zones, fronts.
+    `lang`: the page's language (the host sets the document's lang and direction: Streamlit has no option for it)."""
+    data = {"url": url, "height": height, "lang": lang, "frameTitle": words(lang)["map_frame"], **view}
+    return _HOST(key=key, data=data, height=height,
                  on_view_change=on_view, on_place_change=on_place)

@@ -21,26 +21,32 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from geo import export, present
+from geo import day_table, export, present
+from geo.app_files import DASHBOARD_CSS, RTL_CSS
 from geo.charts import area_chart_spec, chart_spec, spec_for_day
 from geo.escape import esc
 from geo.gazetteer import DEFAULT_PLACES
 from geo.isolated import load as load_dataset_from_bytes  # a big events file is parsed in a child process
 from geo.loader import DEFAULT_EVENTS
+from geo.localize import localized
 from geo.look import day_label
 from geo.server_store import STORE, Version
 from geo.timeline import Timeline
+from geo.words import LANG_PARAM, lang_of, words
 
 if TYPE_CHECKING:
     from geo.territory import TerritoryModel
 
 MAP_HEIGHT = 740  # the map and its date control: the map proper gets ~2/3 of a 900-px-high screen
-STYLE = ("<style>[data-testid=stMainBlockContainer]{padding-top:1.5rem}.muted{color:#6b6b6b}"
-         ".syria-legend td{padding:.1rem .25rem}.syria-changes li,.syria-history li{line-height:1.35}"
-         "@media (max-width:640px){h1{font-size:1.7rem!important}}</style>")
 
-st.set_page_config(page_title="Syria control map", page_icon="🗺️", layout="wide")
+st.set_page_config(page_title=words("en")["page_title"], page_icon="🗺️", layout="wide")
 ss = st.session_state
+if "lang" not in ss:  # the language: from the link on a session's first run, then from the switch
+    ss.lang = lang_of(st.query_params.get(LANG_PARAM))
+lang = ss.lang
+w = words(lang)
+if lang != "en":
+    st.set_page_config(page_title=w["page_title"])
 
 
 PROJECT = Path(__file__).resolve().parent
@@ -75,20 +81,33 @@ def territory(version: Version) -> TerritoryModel:
 
     if version.has("territory"):
         return version.built("territory", build)
-    with st.spinner("Working out the approximate zones…"):
+    with st.spinner(w["zones_working"]):
         return version.built("territory", build)
 
 
+def named(version: Version) -> tuple:
+    """The dataset and its timeline named in the reader's language (geo.localize): the panels speak it."""
+    if lang == "en":
+        return version.dataset, version.timeline
+
+    def build():
+        dataset = localized(version.dataset, lang)
+        return dataset, Timeline(dataset)
+
+    return version.built(f"named {lang}", build)
+
+
 def map_url(version: Version, page_key: str, model: TerritoryModel) -> str:
-    """The map application's page for this version of the data (the whole timeline) and app version, written once
-    into static/maps/ (a failure to write it is not kept: the next run tries again)."""
+    """The map application's page for this version of the data (the whole timeline), language and app version, written
+    once into static/maps/ (a failure to write it is not kept: the next run tries again)."""
     def build():
         from geo.map_page import embedded_page
         from geo.map_payload import map_payload
         from geo.render import place_bounds
 
-        return map_component.publish(page_key, embedded_page(map_payload(version.dataset, version.timeline, model),
-                                                             place_bounds(version.dataset)))
+        dataset, timeline = named(version)
+        return map_component.publish(page_key, embedded_page(map_payload(dataset, timeline, model, lang=lang),
+                                                             place_bounds(dataset)))
 
     url = version.built(f"map_url {page_key}", build)
     if map_component.published(page_key) is None:  # removed since (newer pages, another server): written again
@@ -99,21 +118,47 @@ def map_url(version: Version, page_key: str, model: TerritoryModel) -> str:
 
 def show_map(url: str) -> None:
     map_component.show(url, present.map_view(ss.day, ss.compare, ss.place, ss.get("pan_to"), ss.zones, ss.fronts),
-                       MAP_HEIGHT, "map", on_map_view, on_map_place)
+                       MAP_HEIGHT, "map", on_map_view, on_map_place, lang)
+
+
+def search_labels(version: Version) -> tuple[list[str], dict[str, str]]:
+    dataset = version.dataset
+    return version.built(f"search labels {lang}", lambda: (present.place_options(named(version)[0]),
+                                                           {pid: present.place_label(p, lang) for pid, p in dataset.places.items()}))
+
+
+def static_html(version: Version) -> tuple[str, str]:
+    dataset = version.dataset  # every source of every event: once per version and language
+    return version.built(f"static html {lang}", lambda: (present.baseline_html(dataset, lang), present.attribution_html(dataset, lang)))
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def download(digest: str, kind: str, day, zones_on: bool, _dataset, _timeline, _territory) -> bytes:
+def download(digest: str, kind: str, day, zones_on: bool, lang: str, _dataset, _timeline, _territory) -> bytes:
     # made when the button is clicked (a callable's data is deferred), on Streamlit's download thread; a clear_cache
     # costs making the file again on the next click
-    return export.download_bytes(kind, _dataset, _timeline, day, _territory if zones_on else None)
+    return export.download_bytes(kind, _dataset, _timeline, day, _territory if zones_on else None, lang=lang)
 
 
 def chart(version: Version, what: str) -> dict:
-    dataset, timeline = version.dataset, version.timeline
+    dataset, timeline = named(version)
     if what == "area":
-        return version.built("chart area", lambda: area_chart_spec(dataset, territory(version).series(), timeline.last_day))
-    return version.built("chart places", lambda: chart_spec(dataset, timeline))
+        return version.built(f"chart area {lang}",
+                             lambda: area_chart_spec(dataset, territory(version).series(), timeline.last_day, lang))
+    return version.built(f"chart places {lang}", lambda: chart_spec(dataset, timeline, lang))
+
+
+def show_table(named_ds, named_tl, day) -> None:
+    """The day's state as a table (geo/day_table.py): sortable by its headers, filtered by the words typed."""
+    rows = day_table.day_rows(named_ds, named_tl, day, lang)
+    query = st.text_input(w["table_filter"], key="table_filter")
+    kept = day_table.filter_rows(rows, query)
+    st.caption(w["table_caption"].format(day=day_label(day, lang)) + " " + w["table_rows"].format(n=len(kept), total=len(rows)))
+    headers = day_table.headers(lang)
+    st.dataframe([{headers[c]: r[c] for c in day_table.COLUMNS} for r in kept], hide_index=True, width="stretch", height=320)
+
+
+def switch_language() -> None:
+    ss.lang = "en" if ss.lang == "ar" else "ar"  # the rest of the view stays (the link follows at the end of the run)
 
 
 events_path = Path(os.environ.get("SYRIA_MAP_EVENTS") or DEFAULT_EVENTS)
@@ -121,19 +166,22 @@ places_path = Path(os.environ.get("SYRIA_MAP_PLACES") or DEFAULT_PLACES)
 (events_bytes, events_sha), (places_bytes, places_sha) = STORE.snapshots.read(events_path), STORE.snapshots.read(places_path)
 digest = hashlib.sha256(f"{events_sha}\0{places_sha}\0{events_path}\0{places_path}".encode()).hexdigest()
 
-st.html(STYLE)
-st.markdown("### Syria: who controlled what, day by day")  # compact: the map gets most of the first screen
+st.html(f"<style>{DASHBOARD_CSS.read_text(encoding='utf-8')}</style>")
+if lang == "ar":
+    st.html(f"<style>{RTL_CSS.read_text(encoding='utf-8')}</style>")  # Streamlit has no page direction: the page's blocks right to left
+with st.container(horizontal=True, vertical_alignment="center"):
+    st.markdown(f"### {w['title']}", width="stretch")  # compact: the map gets most of the first screen
+    st.button(w["other_language"], on_click=switch_language, help=w["other_language_help"], key="language",
+              icon=":material/translate:")
 source = (str(events_path), str(places_path))
 version = load(digest, events_bytes, shown(events_path), places_bytes, shown(places_path))
 if version.ok:
     STORE.passed(source, version)
 else:
     kept = STORE.last_good(source)
-    st.error(f"The data files did not pass validation ({version.problem_count} problem(s)). "
-             + ("Below is the map of the last version that passed, until they are fixed. " if kept else
-                "The map comes back once they are fixed. ") + "Each line is FILE:LINE: field: message.")
+    st.error(w["data_failed"].format(n=version.problem_count) + (w["data_kept"] if kept else w["data_back"]) + w["data_lines"])
     more = version.problem_count - len(version.problem_lines)
-    st.code("\n".join(version.problem_lines + ([f"… and {more} more (python -m geo validate lists them all)"] if more else [])),
+    st.code("\n".join(version.problem_lines + ([w["more_problems"].format(n=more)] if more else [])),
             language=None, wrap_lines=True)
     if kept is None:
         st.stop()
@@ -143,7 +191,7 @@ digest, ds, tl = version.digest, version.dataset, version.timeline
 # --- the view: from the link on a session's first run, then from the widgets ----------------
 if "day" not in ss:  # a new session: the view comes from the link; afterwards the widgets own it
     params = {name: st.query_params.get_all(name) for name in st.query_params}  # every value: a repeat is ambiguous
-    view = present.parse_view_params(params, tl.first_day, tl.last_day, ds.places)
+    view = present.parse_view_params(params, tl.first_day, tl.last_day, ds.places, lang)
     ss.day, ss.place, ss.pan_to, ss.notices = view.day, view.place, view.place, view.notices
     ss.zones, ss.fronts, ss.notice_view, ss.compare = view.zones, view.fronts, (view.day, view.place), view.compare
 for toggle in ("zones", "fronts"):  # a session older than these toggles
@@ -177,36 +225,39 @@ def on_pick() -> None:
     ss.pan_to = ss.place  # a place picked in the search box: bring it into view (clicks on the map don't move it)
 
 
-st.markdown(f'<div class="muted">{esc(ds.title)}</div>', unsafe_allow_html=True)
-st.caption(present.as_of_caption(ds, tl))
+named_ds, named_tl = named(version)  # the places and factions named in the reader's language
+st.markdown(f'<div class="muted syria-data-title">{esc(named_ds.title)}</div>', unsafe_allow_html=True)
+st.caption(present.as_of_caption(ds, tl, lang))
 if ss.get("notices") and ss.get("notice_view") == (ss.day, ss.place):
     for notice in ss.notices:
         st.warning(notice, icon="⚠️")
 
 day, place, compare = ss.day, ss.place, ss.compare
-options, labels = version.built("search labels", lambda: (present.place_options(ds),
-                                                           {pid: present.place_label(p) for pid, p in ds.places.items()}))
+options, labels = search_labels(version)
 left, right = st.columns([3, 2], gap="medium")
 with left:
     map_slot = st.container(height=MAP_HEIGHT + 10, border=False)  # the map, drawn last (below); its room kept meanwhile
     with st.container(horizontal=True, gap="medium"):  # under the map, so the map does not move down the page
-        st.checkbox("Zones (approximate)", key="zones", help="Inferred from the places each side holds: not surveyed front lines.")
-        st.checkbox("Front lines", key="fronts", help="Where the approximate zones of two sides meet.")
-    what = st.segmented_control("Chart", ["Places held", "Zone area (km², approximate)"], default="Places held",
-                                key="chart", label_visibility="collapsed") or "Places held"
-    if what.startswith("Zone"):
+        st.checkbox(w["zones_toggle"], key="zones", help=w["zones_help"])
+        st.checkbox(w["fronts_toggle"], key="fronts", help=w["fronts_help"])
+    what = st.segmented_control(w["chart"], ["places", "area"], default="places", format_func=lambda k: w[f"chart_{k}"],
+                                key="chart", label_visibility="collapsed") or "places"
+    if what == "area":
         st.vega_lite_chart(spec_for_day(chart(version, "area"), day), width="stretch")
     else:
         st.vega_lite_chart(spec_for_day(chart(version, "places"), day), width="stretch")
-    st.selectbox("Find a place (or click one on the map) to see its history", options, index=None,
-                 key="place", on_change=on_pick, format_func=labels.__getitem__, placeholder="Name, Arabic name or alias")
+    st.selectbox(w["find_place"], options, index=None,
+                 key="place", on_change=on_pick, format_func=labels.__getitem__, placeholder=w["find_placeholder"])
     if place:
-        st.markdown("##### History of the place")
-        st.markdown(present.history_html(ds.places[place], present.history_rows(ds, tl, place), day), unsafe_allow_html=True)
+        st.markdown(f"##### {w['history']}")
+        st.markdown(present.history_html(named_ds.places[place], present.history_rows(named_ds, named_tl, place, lang), day, lang),
+                    unsafe_allow_html=True)
+    with st.expander(w["table_view"]):
+        show_table(named_ds, named_tl, day)
 
-baseline, attribution = version.built("static html", lambda: (present.baseline_html(ds), present.attribution_html(ds)))
-with st.expander("Data & method"):
-    st.markdown(present.METHOD_MD)
+baseline, attribution = static_html(version)
+with st.expander(w["data_method"]):
+    st.markdown(present.method_md(lang))
     st.markdown(baseline, unsafe_allow_html=True)
 st.markdown(attribution, unsafe_allow_html=True)
 
@@ -216,7 +267,7 @@ st.markdown(attribution, unsafe_allow_html=True)
 import map_component  # noqa: E402  (streamlit and the app's file names only)
 from geo.app_files import app_version  # noqa: E402
 
-page_key = hashlib.sha256(f"{digest}{app_version()}".encode()).hexdigest()
+page_key = hashlib.sha256(f"{digest}{app_version()}{lang}".encode()).hexdigest()
 ready_url = map_component.published(page_key)
 if ready_url is not None:
     with map_slot:
@@ -224,32 +275,33 @@ if ready_url is not None:
 with map_slot:
     model = territory(version)  # its spinner where the map will be
 with right:  # the legend needs the zones
-    st.subheader(f"{day_label(day)}", anchor=False)
+    st.subheader(f"{day_label(day, lang)}", anchor=False)
     if model.tessellation.unused_areas:
         st.warning(present.unused_areas_notice(model.tessellation.unused_areas), icon="⚠️")
-    st.markdown(present.legend_html(present.legend_rows(ds, tl, day, model.stats_on(day)), len(ds.places),
-                                    model.tessellation.nodata_km2, model.reach_km), unsafe_allow_html=True)
+    st.markdown(present.legend_html(present.legend_rows(named_ds, named_tl, day, model.stats_on(day)), len(ds.places),
+                                    model.tessellation.nodata_km2, model.reach_km, lang), unsafe_allow_html=True)
     if compare is not None:
-        groups = present.compare_groups(ds, tl, compare, day, model.stats_on(compare), model.stats_on(day))
-        st.markdown(present.compare_html(groups, compare, day), unsafe_allow_html=True)
-    st.markdown(present.symbols_html(present.symbol_rows(ds, ss.zones, ss.fronts)), unsafe_allow_html=True)
-    st.markdown("##### What changed on this day")
-    st.markdown(present.changes_html(present.change_items(ds, tl, day), day), unsafe_allow_html=True)
-    st.markdown("##### Download")
+        groups = present.compare_groups(named_ds, named_tl, compare, day, model.stats_on(compare), model.stats_on(day))
+        st.markdown(present.compare_html(groups, compare, day, lang), unsafe_allow_html=True)
+    st.markdown(present.symbols_html(present.symbol_rows(ds, ss.zones, ss.fronts, lang)), unsafe_allow_html=True)
+    st.markdown(f"##### {w['what_changed']}")
+    st.markdown(present.changes_html(present.change_items(named_ds, named_tl, day, lang), day, lang), unsafe_allow_html=True)
+    st.markdown(f"##### {w['download']}")
     with st.container(horizontal=True, gap="small"):
         for item in export.DOWNLOADS.values():
             file_day = None if item.every_day else day  # the whole-timeline file: one cache entry, not one per day
-            st.download_button(item.label, partial(download, digest, item.kind, file_day, ss.zones, ds, tl, model), item.file_name(day),
-                               item.mime, on_click="ignore", icon=":material/download:", key=f"download_{item.kind}")
-    st.caption(f"The picture, GeoJSON and CSV show {day_label(day)}{', zones included' if ss.zones else ''}; "
-               "the interactive map is one self-contained file with every day, to open or host anywhere.")
+            # the interactive map and the picture speak the reader's language; the data files keep the data's names
+            data, data_tl = (named_ds, named_tl) if item.kind in ("html", "png") else (ds, tl)
+            st.download_button(w[f"dl_{item.kind}"], partial(download, digest, item.kind, file_day, ss.zones, lang, data, data_tl, model),
+                               item.file_name(day), item.mime, on_click="ignore", icon=":material/download:", key=f"download_{item.kind}")
+    st.caption(w["download_caption"].format(day=day_label(day, lang), zones=w["zones_included"] if ss.zones else ""))
 
 if ready_url is None:
     with map_slot:
         try:
             show_map(map_url(version, page_key, model))
         except OSError as exc:  # e.g. a read-only app folder: say so rather than fail the page
-            st.error(f"The map's page could not be written to static/maps/ ({exc.strerror or exc}); the panels still work.")
+            st.error(w["map_unwritable"].format(error=exc.strerror or exc))
 ss.pan_to = None  # brought into view once
-st.query_params.from_dict(present.view_query(ss.day, ss.place, ss.zones, ss.fronts, ss.compare))
+st.query_params.from_dict(present.view_query(ss.day, ss.place, ss.zones, ss.fronts, ss.compare, lang))
 STORE.settle(version)  # once per version of the data, after its page is out: see geo/server_store.py

@@ -11,6 +11,8 @@ WEB_DIR = Path(__file__).resolve().parent / "web"
 APP_JS = WEB_DIR / "map_app.js"
 APP_CSS = WEB_DIR / "map_app.css"
 HOST_JS = WEB_DIR / "host.js"
+DASHBOARD_CSS = WEB_DIR / "dashboard.css"  # the dashboard's own look beside Streamlit's theme
+RTL_CSS = WEB_DIR / "dashboard_rtl.css"  # the dashboard in Arabic: its blocks right to left
 
 
 def app_files() -> tuple[str, str]:

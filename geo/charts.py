@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from geo.escape import safe_colour
 from geo.model import Dataset, Faction
 from geo.timeline import Timeline
+from geo.words import DEFAULT_LANG, MONTHS_AR, WEEKDAYS_AR, words
 
 if TYPE_CHECKING:  # altair takes a second to import: only when a chart is built (after the map on a first page)
     import altair as alt
@@ -119,7 +120,8 @@ def with_day(chart: alt.Chart, day: date) -> alt.LayerChart:
 VEGA_LITE_SCHEMA = "https://vega.github.io/schema/vega-lite/v6.4.1.json"  # what altair 6.3 writes
 
 
-def _spec(dataset: Dataset, rows: list[dict], field: str, title: str, day: date, height: int = 220, value_format: str = "") -> dict:
+def _spec(dataset: Dataset, rows: list[dict], field: str, title: str, day: date, height: int = 220, value_format: str = "",
+          lang: str = DEFAULT_LANG) -> dict:
     """The dict `with_day(_stacked(...), day).to_dict()` gives, built without altair.
 
     Altair takes ~0.4 s to import, on the dashboard's first run, while the first map is being sent
@@ -135,7 +137,8 @@ def _spec(dataset: Dataset, rows: list[dict], field: str, title: str, day: date,
                       "scale": {"domain": [series_name(f) for f in dataset.factions.values()],
                                 "range": [safe_colour(f.colour) for f in dataset.factions.values()]}},
             "order": {"field": "order", "type": "quantitative"},
-            "tooltip": [{**day_x, "format": "%-d %b %Y", "title": "day"}, {"field": "faction", "type": "nominal"},
+            "tooltip": [{**day_x, "format": "%-d %b %Y", "title": words(lang)["col_day"]},
+                        {"field": "faction", "type": "nominal", **({"title": words(lang)["col_holder"]} if lang != DEFAULT_LANG else {})},
                         {"field": field, "title": title, "type": "quantitative", **number}],
             "x": {**day_x, "axis": {"format": "%-d %b", "labelOverlap": True}, "title": None},
             "y": {"field": field, "stack": "zero", "title": title, "type": "quantitative", **({"axis": number} if number else {})},
@@ -147,21 +150,34 @@ def _spec(dataset: Dataset, rows: list[dict], field: str, title: str, day: date,
     }
     rule = {"data": {"values": [{"day": day.isoformat()}]},
             "mark": {"type": "rule", "color": "#111111", "strokeDash": [4, 2], "strokeWidth": 2}, "encoding": {"x": day_x}}
-    return {"config": {"view": {"continuousWidth": 300, "continuousHeight": 300, "strokeWidth": 0}}, "layer": [area, rule],
-            "height": height, "$schema": VEGA_LITE_SCHEMA}
+    config: dict = {"view": {"continuousWidth": 300, "continuousHeight": 300, "strokeWidth": 0}}
+    if lang != DEFAULT_LANG:  # Vega's own words for screen readers are English: the chart says what it is instead
+        config["aria"] = False
+    if lang == "ar":  # Arabic month names on the axis and in the tooltips
+        config["locale"] = {"time": {"dateTime": "%x %X", "date": "%d/%m/%Y", "time": "%H:%M:%S", "periods": ["ص", "م"],
+                                     "days": list(WEEKDAYS_AR[6:] + WEEKDAYS_AR[:6]), "shortDays": list(WEEKDAYS_AR[6:] + WEEKDAYS_AR[:6]),
+                                     "months": list(MONTHS_AR), "shortMonths": list(MONTHS_AR)}}
+    spec = {"config": config, "layer": [area, rule], "height": height, "$schema": VEGA_LITE_SCHEMA}
+    if lang != DEFAULT_LANG:
+        spec["description"] = words(lang)["chart_description"].format(what=title)
+        for layer in spec["layer"]:  # its marks out of the accessibility tree too (Vega would label them in English)
+            layer["mark"] = {**layer["mark"], "aria": False}
+            if "line" in layer["mark"]:  # the areas' edges are marks of their own
+                layer["mark"]["line"] = {**layer["mark"]["line"], "aria": False}
+    return spec
 
 
-def chart_spec(dataset: Dataset, timeline: Timeline) -> dict:
+def chart_spec(dataset: Dataset, timeline: Timeline, lang: str = DEFAULT_LANG) -> dict:
     """The Vega-Lite spec of `with_day(control_chart(...))`, once per dataset (without importing altair).
 
     A slider move only swaps the rule's day in a copy of this dict (`spec_for_day`).
     """
-    return _spec(dataset, series_rows(dataset, timeline), "places", "places held", timeline.last_day)
+    return _spec(dataset, series_rows(dataset, timeline), "places", words(lang)["chart_places_title"], timeline.last_day, lang=lang)
 
 
-def area_chart_spec(dataset: Dataset, series: Iterable[Mapping], last_day: date) -> dict:
+def area_chart_spec(dataset: Dataset, series: Iterable[Mapping], last_day: date, lang: str = DEFAULT_LANG) -> dict:
     """Like chart_spec, for the zone areas (`with_day(area_chart(...))`): built once per dataset, moved by `spec_for_day`."""
-    return _spec(dataset, area_rows(dataset, series), "km2", "km² of approximate zones", last_day, value_format=",.0f")
+    return _spec(dataset, area_rows(dataset, series), "km2", words(lang)["chart_area_title"], last_day, value_format=",.0f", lang=lang)
 
 
 def spec_for_day(spec: dict, day: date) -> dict:

@@ -186,7 +186,7 @@ DOWNLOADS = {d.kind: d for d in (
 
 
 def download_bytes(kind: str, dataset: Dataset, timeline: Timeline, day: date | None, territory=None,
-                   size: tuple[int, int] | None = None, link: str | None = None) -> bytes:
+                   size: tuple[int, int] | None = None, link: str | None = None, lang: str = "en") -> bytes:
     """The file of DOWNLOADS[kind] for `day` (None for a file of every day; zones and front lines included when
     `territory` is given).
     matplotlib and the page template are imported only when a picture or page is asked for."""
@@ -197,9 +197,9 @@ def download_bytes(kind: str, dataset: Dataset, timeline: Timeline, day: date | 
     if kind == "png":
         from geo import picture
 
-        return picture.png_bytes(dataset, timeline, day, territory, size or picture.LANDSCAPE, link=link)
+        return picture.png_bytes(dataset, timeline, day, territory, size or picture.LANDSCAPE, link=link, lang=lang)
     if kind == "html":
         from geo import static_html
 
-        return static_html.html_bytes(dataset, timeline, territory)
+        return static_html.html_bytes(dataset, timeline, territory, lang=lang)
     raise ValueError(f"unknown download {kind!r}: one of {', '.join(DOWNLOADS)}")

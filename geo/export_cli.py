@@ -24,7 +24,9 @@ from pathlib import Path
 from geo.atomic import write_bytes
 from geo.errors import DataError
 from geo.loader import DEFAULT_EVENTS, load_dataset
+from geo.localize import localized
 from geo.timeline import Timeline
+from geo.words import LANGS
 
 COMMANDS = ("export", "export-html", "export-animation")
 FORMATS = ("geojson", "csv", "png")
@@ -55,6 +57,7 @@ def _data_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--places", default=None, metavar="PATH", help="the gazetteer (default: geo/data/places.yaml)")
     p.add_argument("--no-zones", dest="zones", action="store_false",
                    help="leave out the approximate zones and front lines (faster; places only)")
+    p.add_argument("--lang", choices=LANGS, default="en", help="the language of the map's words and names (default: en)")
 
 
 def add_parser(subparsers) -> None:
@@ -115,6 +118,7 @@ def run(args: argparse.Namespace) -> int:
             print(problem, file=sys.stderr)
         print(f"{len(exc.problems)} problem(s): run `python -m geo validate` for details", file=sys.stderr)
         return 1
+    dataset = localized(dataset, args.lang)  # places and factions named in the reader's language
     timeline = Timeline(dataset)
     territory = None
     if args.zones:
@@ -155,7 +159,7 @@ def _export(dataset, timeline: Timeline, territory, args) -> int:
     if fmt is None:
         suffix = Path(args.output).suffix.lower().lstrip(".") if args.output and args.output != "-" else ""
         fmt = {"json": "geojson", "geojson": "geojson", "csv": "csv", "png": "png"}.get(suffix, "geojson")
-    data = export.download_bytes(fmt, dataset, timeline, day, territory, args.size, link=args.link)
+    data = export.download_bytes(fmt, dataset, timeline, day, territory, args.size, link=args.link, lang=args.lang)
     out = args.output or ("-" if fmt != "png" else f"{export.file_stem(day)}.png")
     if out == "-":
         if fmt == "png" and sys.stdout.isatty():
@@ -185,7 +189,8 @@ def _export_html(dataset, timeline: Timeline, territory, args) -> int:
     from geo import static_html
 
     try:
-        page = static_html.build_html(dataset, timeline, territory, tiles=args.tiles, leaflet="cdn" if args.cdn else "inline")
+        page = static_html.build_html(dataset, timeline, territory, tiles=args.tiles, leaflet="cdn" if args.cdn else "inline",
+                                      lang=args.lang)
     except static_html.AssetsMissing as exc:
         print(f"error: {exc}; or pass --cdn to link Leaflet from jsDelivr instead", file=sys.stderr)
         return 2
@@ -215,7 +220,7 @@ def _export_animation(dataset, timeline: Timeline, territory, args) -> int:
 
     try:
         stats = picture.write_animation(dataset, timeline, args.out, territory, args.size, args.frame_ms, args.hold_ms,
-                                        days, link=args.link, progress=progress)
+                                        days, link=args.link, progress=progress, lang=args.lang)
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

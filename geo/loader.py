@@ -39,6 +39,8 @@ TOP_FIELDS = ("title", "factions", "sources", "baseline", "events", "mergers", "
 PERIOD_FIELDS = ("name", "from", "to")
 FACTION_FIELDS = ("label", "short", "colour", "description")
 RENAME_FIELDS = ("from", "label", "short", "description", "sources")
+ARABIC_NAME_FIELDS = ("label_ar", "short_ar")  # optional, together: a faction's (or a rename's) names in Arabic
+ARABIC_LETTER = re.compile(r"[\u0600-\u06FF]")
 MERGER_FIELDS = ("date", "faction", "into", "summary", "sources", "note")
 SOURCE_FIELDS = ("outlet", "title", "date", "url", "seed")
 BASELINE_FIELDS = ("date", "sources", "control")
@@ -167,7 +169,7 @@ class _EventsReader:
             if self.r.identifier(key_node, "factions") is None:
                 continue
             where = f"factions.{fid}"
-            fields = self.r.mapping(value_node, where, allowed=(*FACTION_FIELDS, "renames"))
+            fields = self.r.mapping(value_node, where, allowed=(*FACTION_FIELDS, *ARABIC_NAME_FIELDS, "renames"))
             if fields is None:
                 continue
             if "renames" in fields:
@@ -186,7 +188,7 @@ class _EventsReader:
                 self.short_lines[fid] = fields["short"][1].line
                 self.factions[fid] = Faction(id=fid, colour=values["colour"].upper(), **{
                     k: values[k] for k in ("label", "short", "description")
-                })
+                }, **arabic_names(self.r, fields, value_node, where))
             else:
                 self.factions.setdefault(fid, None)  # known id, so references to it are not reported twice
         if not self.factions:
@@ -199,7 +201,7 @@ class _EventsReader:
             renames: list[FactionName] = []
             for i, item in enumerate(self.r.sequence(node, f"factions.{fid}.renames") or ()):
                 where = f"factions.{fid}.renames[{i}]"
-                fields = self.r.mapping(item, where, allowed=RENAME_FIELDS)
+                fields = self.r.mapping(item, where, allowed=(*RENAME_FIELDS, *ARABIC_NAME_FIELDS))
                 if fields is None:
                     continue
                 missing = [name for name in RENAME_FIELDS if name not in fields]
@@ -233,7 +235,8 @@ class _EventsReader:
                         f"'{fid}' merged into '{merger.into}' on {merger.date} (line {merger.line}): no rename after that",
                     )
                     continue
-                renames.append(FactionName(start, texts["label"], texts["short"], texts["description"], sources, item.line))
+                renames.append(FactionName(start, texts["label"], texts["short"], texts["description"], sources, item.line,
+                                           **arabic_names(self.r, fields, item, where)))
             if faction is not None and renames:
                 self.factions[fid] = replace(faction, renames=tuple(renames))
 
@@ -616,12 +619,32 @@ def _read_events(root: Node | None, reader: FieldReader, places: dict[str, Place
     )
 
 
+def arabic_text(reader: FieldReader, fields: dict, name: str, where: str, max_len: int = 300) -> str:
+    """An optional text in Arabic: '' when absent; a problem when it has no Arabic letter (a name left in English)."""
+    if name not in fields:
+        return ""
+    value = reader.text(fields[name][1], f"{where}.{name}", max_len=max_len)
+    if value is not None and not ARABIC_LETTER.search(value):
+        reader.problem(fields[name][1], f"{where}.{name}", f"'{value}' has no Arabic letter")
+        return ""
+    return value or ""
+
+
+def arabic_names(reader: FieldReader, fields: dict, node: Node, where: str) -> dict[str, str]:
+    """label_ar and short_ar, given together or not at all."""
+    given = [name for name in ARABIC_NAME_FIELDS if name in fields]
+    if len(given) == 1:
+        missing = next(name for name in ARABIC_NAME_FIELDS if name not in fields)
+        reader.problem(node, f"{where}.{missing}", f"missing: give it with {given[0]}")
+    return {name: arabic_text(reader, fields, name, where) for name in ARABIC_NAME_FIELDS}
+
+
 def _read_periods(node: Node, reader: FieldReader, baseline_day) -> tuple[Period, ...]:
     """The `periods` list: a name and a span of days each, in date order."""
     periods: list[Period] = []
     for i, item in enumerate(reader.sequence(node, "periods") or ()):
         where = f"periods[{i}]"
-        fields = reader.mapping(item, where, allowed=PERIOD_FIELDS)
+        fields = reader.mapping(item, where, allowed=(*PERIOD_FIELDS, "name_ar"))
         if fields is None:
             continue
         missing = [name for name in PERIOD_FIELDS if name not in fields]
@@ -640,5 +663,5 @@ def _read_periods(node: Node, reader: FieldReader, baseline_day) -> tuple[Period
         elif periods and start < periods[-1].start:
             reader.problem(fields["from"][1], f"{where}.from", f"periods out of order: {start} comes after {periods[-1].start}")
         else:
-            periods.append(Period(name, start, end, item.line))
+            periods.append(Period(name, start, end, item.line, arabic_text(reader, fields, "name_ar", where, 80)))
     return tuple(periods)

@@ -18,6 +18,8 @@ from functools import lru_cache
 from geo.escape import NEUTRAL_GREY, safe_colour
 from geo.model import Control, Faction
 from geo.symbols import SHAPES
+from geo.words import DEFAULT_LANG, words
+from geo.words import day_label as words_day_label
 
 # --- the places' icons -----------------------------------------------------------
 
@@ -144,9 +146,9 @@ def faction_colour(factions: dict[str, Faction], faction_id: str | None) -> str:
 # --- words ---------------------------------------------------------------------
 
 
-def day_label(day: date) -> str:
-    """'6 Dec 2024'."""
-    return f"{day.day} {day:%b %Y}"
+def day_label(day: date, lang: str = DEFAULT_LANG) -> str:
+    """'6 Dec 2024' (in Arabic with Syria's month names: geo.words)."""
+    return words_day_label(day, lang)
 
 
 def basis_words(basis: str) -> str:
@@ -164,14 +166,15 @@ def faction_name(factions: dict[str, Faction], faction_id: str | None, short: bo
     return faction.short if short else faction.label
 
 
-def control_words(control: Control, factions: dict[str, Faction]) -> str:
+def control_words(control: Control, factions: dict[str, Faction], lang: str = DEFAULT_LANG) -> str:
     """Plain text: 'HTS', 'Government, contested by HTS', 'SDF, part held by Government'."""
-    words = faction_name(factions, control.controller)
+    w = words(lang)
+    text = faction_name(factions, control.controller)
     if control.contested_with:
-        words += ", contested by " + " and ".join(faction_name(factions, f) for f in control.contested_with)
+        text += w["contested_by"].format(who=w["and"].join(faction_name(factions, f) for f in control.contested_with))
     if control.secondary:
-        words += ", part held by " + faction_name(factions, control.secondary)
-    return words
+        text += w["part_held_by"].format(who=faction_name(factions, control.secondary))
+    return text
 
 
 # --- the zones' look ----------------------------------------------------------

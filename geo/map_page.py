@@ -24,6 +24,7 @@ import folium
 
 from geo.app_files import app_files
 from geo.render import to_js_json
+from geo.words import DEFAULT_LANG, lang_of, text_dir, words
 
 TILES = {  # name -> (url, subdomains, max zoom, attribution HTML (fixed text), CSP host)
     "carto": ("https://{s}.basemaps.cartocdn.com/light_all/{z}/{x}/{y}{r}.png", "abcd", 19,
@@ -33,31 +34,37 @@ TILES = {  # name -> (url, subdomains, max zoom, attribution HTML (fixed text), 
             '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors', "https://tile.openstreetmap.org"),
 }
 CREDIT = "Border: Natural Earth · Places: GeoNames (CC BY 4.0) and hand sources · Control: sourced events"
-PANEL = """<div id="syria-timeline" role="group" aria-label="Date control"></div>
-<div id="panel">
+PANEL = """<div id="syria-timeline" role="group"></div>
+<main id="panel">
 <h1 id="title"></h1>
 <div id="caption" class="small muted"></div>
 <div id="zones-box"></div>
-<h2>Places held</h2>
+<h2 data-words="places_held"></h2>
 <table class="legend"><tbody id="legend"></tbody></table>
 <p id="inferred" class="small muted"></p>
 <div id="compare-list" hidden></div>
-<h2>What changed on this day</h2>
+<h2 data-words="what_changed"></h2>
 <div id="changes"></div>
-<h2>Symbols</h2>
+<h2 data-words="symbols"></h2>
 <div id="symbols" class="symbols"></div>
+<details id="table-box">
+<summary data-words="table_view"></summary>
+<p><label for="table-filter" data-words="table_filter"></label><br><input id="table-filter" type="search"></p>
+<p id="table-count" class="small muted" aria-live="polite"></p>
+<table id="day-table" class="day-table"><caption id="table-caption" class="small"></caption>
+<thead><tr id="table-head"></tr></thead><tbody id="table-body"></tbody></table>
+</details>
 <footer>
-<p>Keys: &larr;/&rarr; a day, Shift+&larr;/&rarr; the previous/next day with changes, Home/End, Space to play. Click a place
-for its history. The address holds the view (<code>#date=2024-12-06</code>): copy it to share this view.</p>
-<p>Sources: <span id="outlets"></span>. Every change of control is a sourced event; claims nobody has verified are drawn hollow.</p>
-<p>Coordinates: GeoNames (CC BY 4.0) and hand sources. Border: Natural Earth. Exported <span id="generated"></span>.</p>
+<p data-words="keys_help"></p>
+<p><span id="outlets"></span>. <span data-words="sources_footer"></span></p>
+<p data-words="credits_footer"></p>
 </footer>
-</div>
-<noscript><p style="padding:1rem">This map needs JavaScript.</p></noscript>"""
-EMBEDDED_BODY = '<div id="syria-timeline" role="group" aria-label="Date control"></div>'
+</main>
+<noscript><p style="padding:1rem">NEEDS_JS</p></noscript>"""
+EMBEDDED_BODY = '<div id="syria-timeline" role="group"></div>'
 
 
-def folium_map(bounds, tiles: str | None, outline: dict | None) -> folium.Map:
+def folium_map(bounds, tiles: str | None, outline: dict | None, lang: str = DEFAULT_LANG) -> folium.Map:
     """The base map: tiles (or none), the panes of the zones and front lines, Syria's outline, the view."""
     from geo.render import OUTLINE_OPTIONS_JS, PANES, SYRIA_CENTRE, FitBoundsNow, InlineGeoJson
 
@@ -65,7 +72,9 @@ def folium_map(bounds, tiles: str | None, outline: dict | None) -> folium.Map:
                    zoom_snap=0.25, zoom_delta=1, prefer_canvas=False)
     if tiles is not None:
         url, sub, max_zoom, attribution, _ = TILES[tiles]
-        folium.TileLayer(url, attr=attribution + " · " + CREDIT, name=tiles, max_zoom=max_zoom, subdomains=sub or "abc",
+        credit = html.escape(words(lang)["map_credit"]) if lang != DEFAULT_LANG else CREDIT
+        attribution = attribution.replace("</a> contributors", "</a> " + html.escape(words(lang)["contributors"]))
+        folium.TileLayer(url, attr=attribution + " · " + credit, name=tiles, max_zoom=max_zoom, subdomains=sub or "abc",
                          control=False).add_to(m)
     for pane, z_index in PANES:
         folium.map.CustomPane(pane, z_index=z_index, pointer_events=False).add_to(m)
@@ -82,6 +91,9 @@ def _assemble(m: folium.Map, payload: dict, config: dict, body: str, head: str, 
     head_html = f"{head}<style>{app_css}</style>\n"
     page = page.replace("<head>", "<head>\n" + head_html, 1)
     page = re.sub(r"<body>", f'<body class="syria-app {body_class}">', page, count=1)
+    lang = payload.get("lang", DEFAULT_LANG)
+    page = re.sub(r"<html>", f'<html lang="{lang_of(lang)}" dir="{text_dir(lang_of(lang))}">', page, count=1)
+    body = body.replace("NEEDS_JS", html.escape(words(lang_of(lang))["needs_js"]))
     page = page.replace("</body>", body + "\n</body>", 1)
     tail = (f'<script type="application/json" id="syria-data">{to_js_json(payload)}</script>\n'  # cannot end its element
             f'<script type="application/json" id="syria-config">{to_js_json(config)}</script>\n'
@@ -102,16 +114,17 @@ def embedded_page(payload: dict, bounds, leaflet_base: str = "../vendor/", view:
     """The dashboard's map page (served from static/maps/): Leaflet from static/vendor, no panels."""
     from geo.assets import asset_urls
 
-    m = folium_map(bounds, "carto", payload.get("outline"))
+    m = folium_map(bounds, "carto", payload.get("outline"), lang_of(payload.get("lang")))
     m.default_js, m.default_css = asset_urls(base_url=leaflet_base)
     config = {"embedded": True, "view": view, "zones": zones, "fronts": fronts}
-    return _assemble(m, payload, config, EMBEDDED_BODY, "", "syria-embedded")
+    title = f"<title>{html.escape(words(lang_of(payload.get('lang')))['map_frame'])}</title>\n"
+    return _assemble(m, payload, config, EMBEDDED_BODY, title, "syria-embedded")
 
 
 def standalone_page(payload: dict, bounds, title: str, tiles: str | None, leaflet_js: str | None, leaflet_css: str | None,
                     cdn: tuple[str, str, str, str] | None = None) -> str:
     """The self-contained page. Leaflet inline (leaflet_js/css) or, with `cdn` (js url, js SRI, css url, css SRI), linked."""
-    m = folium_map(bounds, tiles, payload.get("outline"))
+    m = folium_map(bounds, tiles, payload.get("outline"), lang_of(payload.get("lang")))
     m.default_js, m.default_css = [], []
     head = f"<title>{html.escape(title)}</title>\n"
     if leaflet_css is not None:

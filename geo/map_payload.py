@@ -38,18 +38,19 @@ from geo.look import (
 )
 from geo.model import Dataset, Event, Source
 from geo.outline import outline_geojson
-from geo.present import INFERRED_WORDS, change_headline, sentence, status_words, svg_uri, symbol_rows
+from geo.present import change_headline, sentence, status_words, svg_uri, symbol_rows
 from geo.render import marker_style, place_bounds
-from geo.symbols import KIND_SYMBOLS
 from geo.timeline import Timeline
+from geo.words import DEFAULT_LANG, kind_label, text_dir, weekday, words
 
-ZONES_NOTE = "Approximate zones inferred from held places, not surveyed front lines."
+ZONES_NOTE = words(DEFAULT_LANG)["zones_note"]
 SIMPLIFY_M = 1_000.0  # the cells' edges, simplified together once (about a pixel at zoom 7)
 DECIMALS = 4  # ~10 m
 
 
-def map_payload(dataset: Dataset, timeline: Timeline, territory=None, tiles: dict | None = None) -> dict:
-    """Everything the map application shows, for every day. `territory`: a TerritoryModel (zones), or None."""
+def map_payload(dataset: Dataset, timeline: Timeline, territory=None, tiles: dict | None = None, lang: str = DEFAULT_LANG) -> dict:
+    """Everything the map application shows, for every day, in `lang` (the dataset and timeline named in it:
+    geo.localize) with the interface's words (`ui`). `territory`: a TerritoryModel (zones), or None."""
     first = timeline.first_day
     days = timeline.days
     sources: list[dict] = []
@@ -59,7 +60,7 @@ def map_payload(dataset: Dataset, timeline: Timeline, territory=None, tiles: dic
         key = (s.outlet, s.title, s.date, s.url)
         if key not in source_index:
             source_index[key] = len(sources)
-            sources.append({"o": s.outlet, "t": s.title, "d": day_label(s.date), "u": safe_url(s.url)})
+            sources.append({"o": s.outlet, "t": s.title, "d": day_label(s.date, lang), "u": safe_url(s.url)})
         return source_index[key]
 
     icons: list[list] = []
@@ -93,7 +94,7 @@ def map_payload(dataset: Dataset, timeline: Timeline, territory=None, tiles: dic
             d = (state.since - first).days
             entry = {
                 "d": d, "c": state.controller, "k": list(state.control.contested_with), "s": state.control.secondary,
-                "st": state.status, "b": state.basis, "w": control_words(state.control, dataset.factions_on(state.since)),
+                "st": state.status, "b": state.basis, "w": control_words(state.control, dataset.factions_on(state.since), lang),
                 "e": event_id(e) if e is not None else -1,
                 "i": icon_id(marker_style(place, state, dataset.factions, False)),
                 "ih": icon_id(marker_style(place, state, dataset.factions, True)),
@@ -101,13 +102,14 @@ def map_payload(dataset: Dataset, timeline: Timeline, territory=None, tiles: dic
             history.append(entry)
             if e is not None:
                 events[entry["e"]] = {
-                    "d": d, "p": p_index, "hl": change_headline(dataset, e, previous), "st": e.status, "b": e.basis,
-                    "sw": sentence(status_words(e)), "sum": e.summary, "q": e.date_qualifier, "n": e.note,
+                    "d": d, "p": p_index, "hl": change_headline(dataset, e, previous, lang), "st": e.status, "b": e.basis,
+                    "sw": sentence(status_words(e, lang)), "who": [x for x in (e.claimed_by, e.denied_by) if x],
+                    "sum": e.summary, "q": e.date_qualifier, "n": e.note,
                     "c": e.control.controller, "m": e.merger is not None, "src": [source_id(s) for s in e.sources],
                 }
             previous = state
         places.append({
-            "id": place.id, "name": place.name, "ar": place.name_ar, "kind": KIND_SYMBOLS.get(place.kind, ("", 0, place.kind))[2],
+            "id": place.id, "name": place.name, "ar": place.name_ar, "kind": kind_label(place.kind, lang),
             "gov": place.governorate, "aka": list(place.aliases), "lat": round(place.lat, 5), "lon": round(place.lon, 5),
             "h": history,
         })
@@ -115,11 +117,14 @@ def map_payload(dataset: Dataset, timeline: Timeline, territory=None, tiles: dic
     changes = Counter((e["d"]) for e in events)
     return {
         "v": 2,
+        "lang": lang,
+        "dir": text_dir(lang),
+        "ui": words(lang),
         "title": dataset.title,
         "days": [d.isoformat() for d in days],
-        "labels": [day_label(d) for d in days],
-        "weekdays": [f"{d:%A}" for d in days],
-        "reportsTo": day_label(dataset.reports_to) if dataset.reports_to else None,
+        "labels": [day_label(d, lang) for d in days],
+        "weekdays": [weekday(d, lang) for d in days],
+        "reportsTo": day_label(dataset.reports_to, lang) if dataset.reports_to else None,
         "changes": [changes.get(i, 0) for i in range(len(days))],
         "periods": [
             {"name": p.name, "from": max(0, (p.start - first).days), "to": min(len(days) - 1, (p.end - first).days)}
@@ -134,22 +139,22 @@ def map_payload(dataset: Dataset, timeline: Timeline, territory=None, tiles: dic
         "places": places,
         "events": events,
         "sources": sources,
-        "baseline": {"d": day_label(dataset.baseline_date), "src": [source_id(s) for s in dataset.baseline_sources]},
+        "baseline": {"d": day_label(dataset.baseline_date, lang), "src": [source_id(s) for s in dataset.baseline_sources]},
         "outlets": sorted(outlets, key=lambda o: (-outlets[o], o.casefold())),
         "icons": icons,
-        "symbols": [[svg_uri(svg), text] for svg, text in symbol_rows(dataset, zones=territory is not None, fronts=territory is not None)],
-        "inferredWords": INFERRED_WORDS,
+        "symbols": [[svg_uri(svg), text] for svg, text in symbol_rows(dataset, territory is not None, territory is not None, lang)],
+        "inferredWords": words(lang)["sym_inferred"],
         "bounds": [list(b) for b in place_bounds(dataset)],
         "outline": outline_geojson(),
         "style": {"zoneOpacity": ZONE_OPACITY, "contestedOpacity": CONTESTED_OPACITY, "edgeOpacity": ZONE_EDGE_OPACITY,
                   "front": FRONT_STYLE, "noData": NO_DATA_STYLE},
-        "zones": zones_payload(territory) if territory is not None else None,
+        "zones": zones_payload(territory, lang) if territory is not None else None,
         "tiles": tiles,
-        "generated": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "generated": datetime.now(UTC).strftime("%Y-%m-%d %H:%M"),  # UTC (the page's words say so)
     }
 
 
-def zones_payload(territory) -> dict:
+def zones_payload(territory, lang: str = DEFAULT_LANG) -> dict:
     """The cells as fixed geometry (simplified together, so neighbours keep one common edge), their places,
     areas and shared edges, and the no-data ground. Array-wise: with 20,000 places there are ~60,000 edges,
     and one shapely or pyproj call per geometry costs minutes."""
@@ -179,7 +184,7 @@ def zones_payload(territory) -> dict:
     edges = [[int(ea), int(eb), found] for (ea, eb), found in zip(pairs, lonlat(lines), strict=True) if found is not None]
     nodata = shapely.simplify(tess.nodata, SIMPLIFY_M) if not tess.nodata.is_empty else None
     return {
-        "note": ZONES_NOTE,
+        "note": words(lang)["zones_note"],
         "reachKm": territory.reach_km,
         "cells": lonlat(simplified),
         "sites": [[index[p] for p in members] for members in tess.site_places],

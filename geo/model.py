@@ -36,6 +36,8 @@ class FactionName:
     description: str
     sources: tuple[Source, ...] = ()
     line: int = 0
+    label_ar: str = ""  # the names in Arabic (optional in the data; the Arabic view falls back to label/short)
+    short_ar: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +48,8 @@ class Faction:
     colour: str  # "#rrggbb"
     description: str
     renames: tuple[FactionName, ...] = ()  # later names, in date order; label/short/description above come first
+    label_ar: str = ""  # the names in Arabic (optional in the data; the Arabic view falls back to label/short)
+    short_ar: str = ""
 
     def on(self, day: date) -> Faction:
         """The faction as it was called on `day` (itself when no rename is in force)."""
@@ -56,7 +60,7 @@ class Faction:
             name = rename
         if name is None:
             return self
-        return Faction(self.id, name.label, name.short, self.colour, name.description, self.renames)
+        return Faction(self.id, name.label, name.short, self.colour, name.description, self.renames, name.label_ar, name.short_ar)
 
     def names(self) -> tuple[tuple[date | None, str, str], ...]:
         """(from, label, short) of every name, the first from None (always)."""
@@ -170,6 +174,7 @@ class Period:
     start: date
     end: date
     line: int = 0
+    name_ar: str = ""
 
 
 @dataclass(frozen=True, slots=True)

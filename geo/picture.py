@@ -48,13 +48,14 @@ from geo.model import Dataset, PlaceState
 from geo.outline import syria_outline
 from geo.symbols import DEFAULT_SYMBOL, KIND_SYMBOLS
 from geo.timeline import Timeline
+from geo.words import DEFAULT_LANG, day_label, kind_label, words
 
 LANDSCAPE = (1200, 675)
 SQUARE = (1080, 1080)
 SIZES = {"landscape": LANDSCAPE, "square": SQUARE}
 DPI = 100
-ATTRIBUTION = "Boundaries: Natural Earth; places: GeoNames (CC BY 4.0) and hand sources"
-ZONES_NOTE = "Shaded areas: approximate zones inferred from held places, not surveyed front lines."
+ATTRIBUTION = words(DEFAULT_LANG)["png_attribution"]
+ZONES_NOTE = words(DEFAULT_LANG)["png_zones_note"]
 
 # The web map's shape of each kind of place (geo/symbols.py) as a matplotlib marker; the sizes are the
 # picture's own (points, not the web map's pixels).
@@ -79,14 +80,25 @@ def _mix(colour: str, weight: float) -> tuple[float, float, float]:
     return tuple(1 - weight * (1 - x) for x in c)  # type: ignore[return-value]
 
 
-def _kind_marker(kind: str) -> tuple[str, float, str]:
+def _kind_marker(kind: str, lang: str = DEFAULT_LANG) -> tuple[str, float, str]:
     """(matplotlib marker, size in points, legend label) of a kind of place."""
-    shape, _, label = KIND_SYMBOLS.get(kind, DEFAULT_SYMBOL)
-    return MARKERS[shape], MARKER_POINTS.get(kind, DEFAULT_MARKER_POINTS), label
+    shape, _, _ = KIND_SYMBOLS.get(kind, DEFAULT_SYMBOL)
+    return MARKERS[shape], MARKER_POINTS.get(kind, DEFAULT_MARKER_POINTS), kind_label(kind, lang)
 
 
-def _day_words(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
+def _day_words(day: date, lang: str = DEFAULT_LANG) -> str:
+    return day_label(day, lang) if lang != DEFAULT_LANG else f"{day.day} {day:%B %Y}"
+
+
+def shaped(text: str, lang: str = DEFAULT_LANG) -> str:
+    """Text as matplotlib must be given it: matplotlib neither joins Arabic letters nor orders right-to-left text,
+    so Arabic is reshaped (arabic-reshaper: the letters' joined forms) and put in display order (python-bidi)."""
+    if lang != "ar":
+        return text
+    import arabic_reshaper
+    from bidi.algorithm import get_display  # python-bidi's full algorithm: it also mirrors brackets
+
+    return "\n".join(get_display(arabic_reshaper.reshape(line)) for line in text.split("\n"))
 
 
 def _outlet_name(outlet: str) -> str:
@@ -96,14 +108,15 @@ def _outlet_name(outlet: str) -> str:
     return " ".join(name.split()) or outlet
 
 
-def outlets_line(dataset: Dataset, day: date, budget: int) -> str:
+def outlets_line(dataset: Dataset, day: date, budget: int, lang: str = DEFAULT_LANG) -> str:
     """'Sources: events.yaml, N sourced events to this day — Reuters, AFP, ... and N more', at most about `budget` characters."""
     counts: Counter[str] = Counter()
     events = [e for e in dataset.events if e.date <= day]
     for source in (*dataset.baseline_sources, *(s for e in events for s in e.sources)):
         counts[_outlet_name(source.outlet)] += 1
     names = sorted(counts, key=lambda o: (-counts[o], o.casefold()))
-    head = f"Sources: events.yaml, {len(events)} sourced event{'s' if len(events) != 1 else ''} to this day — "
+    w = words(lang)
+    head = w["png_sources_one" if len(events) == 1 else "png_sources"].format(n=len(events))
     shown: list[str] = []
     used = len(head) + 14  # room for " and NN more"
     for name in names:
@@ -111,7 +124,7 @@ def outlets_line(dataset: Dataset, day: date, budget: int) -> str:
             shown.append(name)
             used += len(name) + 2
     rest = len(names) - len(shown)
-    return head + (", ".join(shown) or "none") + (f" and {rest} more" if rest else "")
+    return head + (", ".join(shown) or w["none"]) + (w["png_more"].format(n=rest) if rest else "")
 
 
 def _geometry_path(geometry: dict) -> MplPath | None:
@@ -170,11 +183,13 @@ class DayPicture:
     """A figure of the map for one dataset; `draw(day)` (re)draws one day's layers on it."""
 
     def __init__(self, dataset: Dataset, timeline: Timeline, territory=None, size: tuple[int, int] = LANDSCAPE,
-                 link: str | None = None, outline: dict | None = None):
+                 link: str | None = None, outline: dict | None = None, lang: str = DEFAULT_LANG):
+        """`dataset` and `timeline` named in `lang` (geo.localize) for a picture in that language."""
         width, height = size
         if not (200 <= width <= 4000 and 200 <= height <= 4000):
             raise ValueError(f"picture size {width}x{height} is out of range (200..4000 px a side)")
         self.dataset, self.timeline, self.territory, self.size, self.link = dataset, timeline, territory, size, link
+        self.lang, self.words = lang, words(lang)
         self.colours = {fid: safe_colour(f.colour) for fid, f in dataset.factions.items()}
         self.fig = Figure(figsize=(width / DPI, height / DPI), dpi=DPI, facecolor="white")
         self.canvas = FigureCanvasAgg(self.fig)
@@ -189,23 +204,26 @@ class DayPicture:
     # --- the parts that never change ------------------------------------------------
     def _text(self, x, y, s, **kw):
         kw.setdefault("family", FONT)
-        return self.fig.text(x, y, s, parse_math=False, **kw)
+        return self.fig.text(x, y, shaped(s, self.lang), parse_math=False, **kw)
 
-    def _fit(self, artist, width_px: float):
-        """Shorten a text artist (ending it with '…') until it is at most `width_px` wide; return it."""
+    def _say(self, key: str, **fields) -> str:
+        return self.words[key].format(**fields)
+
+    def _fit(self, artist, width_px: float, text: str):
+        """Shorten a text artist showing `text` (ending it with '…') until it is at most `width_px` wide; return it.
+        The cut is made in reading order, then the text is shaped again (Arabic is drawn reordered)."""
         renderer = self.canvas.get_renderer()
-        text = artist.get_text()
         if artist.get_window_extent(renderer).width <= width_px:
             return artist
         low, high = 0, len(text)  # the longest prefix that fits: binary search on its length
         while low < high:
             mid = (low + high + 1) // 2
-            artist.set_text(text[:mid].rstrip() + "…")
+            artist.set_text(shaped(text[:mid].rstrip() + "…", self.lang))
             if artist.get_window_extent(renderer).width <= width_px:
                 low = mid
             else:
                 high = mid - 1
-        artist.set_text(text[:low].rstrip() + "…")
+        artist.set_text(shaped(text[:low].rstrip() + "…", self.lang))
         return artist
 
     def _layout(self, outline: dict | None) -> None:
@@ -217,9 +235,11 @@ class DayPicture:
         else:
             map_box = (0.01, 0.085, 0.60, 0.775)
             self.legend_box = (0.625, 0.11, 0.36, 0.75)
-        self._text(0.015, 0.975, "Who controlled what in Syria", fontsize=19 * fs, weight="bold", va="top", color=DARK)
-        title = self._text(0.015, 0.925 if not self.square else 0.94, self.dataset.title, fontsize=9.5 * fs, va="top", color="#555555")
-        self._fit(title, 0.55 * w)  # left of the date's line
+        # the title where the reading starts (left, or right in Arabic), the day on the other side
+        x, ha = (0.985, "right") if self.lang == "ar" else (0.015, "left")
+        self._text(x, 0.975, self._say("png_title"), fontsize=19 * fs, weight="bold", va="top", color=DARK, ha=ha)
+        title = self._text(x, 0.925 if not self.square else 0.94, self.dataset.title, fontsize=9.5 * fs, va="top", color="#555555", ha=ha)
+        self._fit(title, 0.55 * w, self.dataset.title)  # clear of the day's line
         ax = self.ax = self.fig.add_axes(map_box)
         ax.set_facecolor(SEA)
         for side in ax.spines.values():
@@ -249,11 +269,11 @@ class DayPicture:
         ax.set_ylim(y0, y1)
         ax.set_aspect(k, adjustable="box")
         # the sources line and the attribution
-        chars = int(w / (6.3 * fs))
+        chars = int(w / (6.3 * fs) * (0.6 if self.lang == "ar" and not self.square else 1))  # Arabic letters run wider
         self.sources_chars = chars
         self.sources_y = 0.045
-        attribution = ATTRIBUTION + (f" · data and sources: {self.link}" if self.link else "")
-        self._fit(self._text(0.015, 0.012, attribution, fontsize=7.5 * fs, color="#666666", va="bottom"), 0.97 * w)
+        attribution = self._say("png_attribution") + (self._say("png_link", link=self.link) if self.link else "")
+        self._fit(self._text(0.015, 0.012, attribution, fontsize=7.5 * fs, color="#666666", va="bottom"), 0.97 * w, attribution)
         self._static_legend()
         self.named = self._named_places()
 
@@ -267,15 +287,16 @@ class DayPicture:
         lax.set_xlim(0, W)
         lax.set_ylim(0, H)
         kinds = [k for k in KIND_SYMBOLS if any(p.kind == k for p in self.dataset.places.values())]
-        sym = [(marker, size, "#9E9E9E", DARK, 0.7, "-", label) for marker, size, label in map(_kind_marker, kinds)]
+        sym = [(marker, size, "#9E9E9E", DARK, 0.7, "-", label) for marker, size, label in (_kind_marker(k, self.lang) for k in kinds)]
         ex, other = "#4477AA", "#DDAA33"
+        say = self._say
         sym += [
-            ("o", 8, ex, DARK, 0.7, "-", "Held (confirmed)"),
-            ("o", 8, _mix(ex, 0.3), ex, 1.6, "-", "Claimed: hollow"),
-            ("o", 8, _mix(ex, 0.3), ex, 1.6, ":", "Disputed: dotted edge"),
-            ("o", 8, ex, other, 2.0, "-", "Contested: attacker's edge"),
-            ("o", 8, "halo", DARK, 1.4, "-", "Changed this day: ring"),
-            ("o", 8, "inferred", DARK, 0.7, "-", "Inferred: white dot"),
+            ("o", 8, ex, DARK, 0.7, "-", say("png_sym_held")),
+            ("o", 8, _mix(ex, 0.3), ex, 1.6, "-", say("png_sym_claimed")),
+            ("o", 8, _mix(ex, 0.3), ex, 1.6, ":", say("png_sym_disputed")),
+            ("o", 8, ex, other, 2.0, "-", say("png_sym_contested")),
+            ("o", 8, "halo", DARK, 1.4, "-", say("png_sym_changed")),
+            ("o", 8, "inferred", DARK, 0.7, "-", say("png_sym_inferred")),
         ]
         row_h = 22 * fs
         if self.square:
@@ -283,7 +304,8 @@ class DayPicture:
         else:
             n_factions = self.legend_rows_max
             x0, top, col_w = 0.0, H - (n_factions + 1.6) * self.faction_row_h, W / 2
-        lax.text(x0, top, "Symbols", fontsize=9 * fs, weight="bold", va="top", color=DARK, parse_math=False, family=FONT)
+        lax.text(x0, top, shaped(say("png_symbols"), self.lang), fontsize=9 * fs, weight="bold", va="top", color=DARK, parse_math=False,
+                 family=FONT)
         rows_per_col = -(-len(sym) // 2)
         for i, (marker, size, face, edge, lwidth, ls, label) in enumerate(sym):
             col, row = divmod(i, rows_per_col)
@@ -300,13 +322,16 @@ class DayPicture:
             if dot:
                 lax.scatter([x], [y], s=(3.2 * fs) ** 2, marker="o", facecolors="white", edgecolors=DARK, linewidths=0.6 * fs,
                             clip_on=False, zorder=4)
-            lax.text(x + 16 * fs, y, label, fontsize=7.6 * fs, va="center", color="#333333", parse_math=False, family=FONT)
+            lax.text(x + 16 * fs, y, shaped(label, self.lang), fontsize=7.6 * fs, va="center", color="#333333", parse_math=False,
+                     family=FONT)
         if self.territory is not None:
             if self.square:
-                note, nx, ny = ZONES_NOTE, 0.0, -10 * fs
+                note, nx, ny = say("png_zones_note"), 0.0, -10 * fs
             else:
-                note, nx, ny = textwrap.fill(ZONES_NOTE, 60), 0.0, top - 18 * fs - rows_per_col * row_h - 10 * fs
-            lax.text(nx, ny, note, fontsize=7.4 * fs, va="top", color="#555555", style="italic", parse_math=False, family=FONT)
+                note, nx, ny = textwrap.fill(say("png_zones_note"), 60), 0.0, top - 18 * fs - rows_per_col * row_h - 10 * fs
+            style = "italic" if self.lang == DEFAULT_LANG else "normal"  # the font's oblique face has no Arabic letters
+            lax.text(nx, ny, shaped(note, self.lang), fontsize=7.4 * fs, va="top", color="#555555", style=style, parse_math=False,
+                     family=FONT)
 
     # --- the day's layers --------------------------------------------------------------
     def _clear(self) -> None:
@@ -365,15 +390,15 @@ class DayPicture:
         # names of the cities
         halo = [patheffects.withStroke(linewidth=2.4 * fs, foreground="white")]
         for place, name in self.named:
-            t = self.ax.text(place.lon + 0.07, place.lat + 0.05, name, fontsize=7 * fs, color="#222222", zorder=9,
-                             parse_math=False, family=FONT, clip_on=True)
+            t = self.ax.text(place.lon + 0.07, place.lat + 0.05, shaped(name, self.lang), fontsize=7 * fs, color="#222222",
+                             zorder=9, parse_math=False, family=FONT, clip_on=True)
             t.set_path_effects(halo)
             self._add(t)
         self._header(day)
         self._legend(day)
-        sources = self._text(0.015, self.sources_y, outlets_line(ds, day, self.sources_chars), fontsize=7.5 * fs,
-                             color="#444444", va="bottom")
-        self._add(self._fit(sources, 0.97 * self.size[0]))
+        line = outlets_line(ds, day, self.sources_chars, self.lang)
+        sources = self._text(0.015, self.sources_y, line, fontsize=7.5 * fs, color="#444444", va="bottom")
+        self._add(self._fit(sources, 0.97 * self.size[0], line))
 
     def _named_places(self) -> list[tuple]:
         """(place, name) of the cities named on the map: the MAX_NAMED_PLACES most populous (then heaviest), names shortened."""
@@ -408,13 +433,13 @@ class DayPicture:
 
     def _header(self, day: date) -> None:
         fs = self.scale
-        if self.square:
-            self._add(self._text(0.985, 0.975, _day_words(day), fontsize=22 * fs, weight="bold", ha="right", va="top", color="#1565C0"))
-        else:
-            self._add(self._text(0.985, 0.975, _day_words(day), fontsize=24 * fs, weight="bold", ha="right", va="top", color="#1565C0"))
+        size = 22 if self.square else 24
+        x, ha = (0.015, "left") if self.lang == "ar" else (0.985, "right")
+        self._add(self._text(x, 0.975, _day_words(day, self.lang), fontsize=size * fs, weight="bold", ha=ha, va="top",
+                             color="#1565C0"))
         n = len(self.timeline.events_on(day)) if self.timeline.first_day <= day <= self.timeline.last_day else 0
-        words = f"{n} change{'s' if n != 1 else ''} of control this day" if n else "No recorded change this day"
-        self._add(self._text(0.985, 0.90 if not self.square else 0.93, f"End of day · {words}", fontsize=9 * fs, ha="right",
+        said = self._say("png_changes_one" if n == 1 else "png_changes", n=n) if n else self._say("png_no_change")
+        self._add(self._text(x, 0.90 if not self.square else 0.93, self._say("png_end_of_day", words=said), fontsize=9 * fs, ha=ha,
                              va="top", color="#555555"))
 
     def _legend(self, day: date) -> None:
@@ -431,8 +456,8 @@ class DayPicture:
             per_col, col_w, label_chars = max(1, -(-len(rows) // 2)), W * 0.26, 0
         else:
             per_col, col_w, label_chars = max(1, len(rows)), W, 34
-        of = f"Places held, of {len(self.dataset.places)}" + (f" ({inferred} inferred)" if inferred else "")
-        self._add(lax.text(0, H, of, fontsize=9 * fs, weight="bold", va="top",
+        of = self._say("png_places_of", n=len(self.dataset.places)) + (self._say("png_inferred", n=inferred) if inferred else "")
+        self._add(lax.text(0, H, shaped(of, self.lang), fontsize=9 * fs, weight="bold", va="top",
                            color=DARK, parse_math=False, family=FONT))
         for i, (fid, faction) in enumerate(rows):
             col, row = divmod(i, per_col)
@@ -442,14 +467,14 @@ class DayPicture:
                                   linewidths=0.6 * fs, clip_on=False))
             right = col * col_w + col_w - 8 * fs
             room = right - 44 * fs - (x + 16 * fs)  # up to the count and its change
-            short = lax.text(x + 16 * fs, y, faction.short, fontsize=9 * fs, weight="bold", va="center", color="#222222",
+            short = lax.text(x + 16 * fs, y, shaped(faction.short, self.lang), fontsize=9 * fs, weight="bold", va="center", color="#222222",
                              parse_math=False, family=FONT)
-            self._add(self._fit(short, room * (0.45 if label_chars else 1.0)))
+            self._add(self._fit(short, room * (0.45 if label_chars else 1.0), faction.short))
             if label_chars and faction.label != faction.short:
                 label = faction.label if len(faction.label) <= label_chars else faction.label[: label_chars - 1].rstrip() + "…"
                 offset = 16 * fs + short.get_window_extent(self.canvas.get_renderer()).width + 6 * fs
-                self._add(self._fit(lax.text(x + offset, y, label, fontsize=7.6 * fs, va="center", color="#666666",
-                                             parse_math=False, family=FONT), room - offset + 16 * fs))
+                self._add(self._fit(lax.text(x + offset, y, shaped(label, self.lang), fontsize=7.6 * fs, va="center", color="#666666",
+                                             parse_math=False, family=FONT), room - offset + 16 * fs, label))
             n, delta = counts.get(fid, 0), counts.get(fid, 0) - before.get(fid, 0)
             self._add(lax.text(right, y, str(n), fontsize=9.5 * fs, weight="bold", va="center", ha="right", color="#222222",
                                family=FONT))
@@ -493,9 +518,9 @@ def parse_size(text: str) -> tuple[int, int]:
 
 
 def png_bytes(dataset: Dataset, timeline: Timeline, day: date, territory=None, size: tuple[int, int] = LANDSCAPE,
-              link: str | None = None) -> bytes:
-    """A PNG of the map at the end of `day` (image/png), `size` pixels."""
-    picture = DayPicture(dataset, timeline, territory, size, link)
+              link: str | None = None, lang: str = DEFAULT_LANG) -> bytes:
+    """A PNG of the map at the end of `day` (image/png), `size` pixels, in `lang` (the dataset named in it)."""
+    picture = DayPicture(dataset, timeline, territory, size, link, lang=lang)
     try:
         picture.draw(day)
         return picture.png()
@@ -520,7 +545,7 @@ def _palette_image(frames: list[np.ndarray]) -> Image.Image:
 
 def write_animation(dataset: Dataset, timeline: Timeline, path: str | Path, territory=None, size: tuple[int, int] = LANDSCAPE,
                     frame_ms: int = 700, hold_ms: int = 2500, days: Iterable[date] | None = None, link: str | None = None,
-                    progress: Callable[[int, int], None] | None = None) -> AnimationStats:
+                    progress: Callable[[int, int], None] | None = None, lang: str = DEFAULT_LANG) -> AnimationStats:
     """A timelapse, one frame per day (the date in the caption), to OUT.gif (Pillow) or OUT.mp4 (ffmpeg, when installed).
 
     The last frame is held `hold_ms`; every other frame shows `frame_ms`."""
@@ -536,7 +561,7 @@ def write_animation(dataset: Dataset, timeline: Timeline, path: str | Path, terr
     if not days:
         raise ValueError("no days to animate")
     started = time.perf_counter()
-    picture = DayPicture(dataset, timeline, territory, size, link)
+    picture = DayPicture(dataset, timeline, territory, size, link, lang=lang)
     try:
         with replacing(path) as temporary:  # a failure part-way leaves an earlier file as it was
             if kind == ".gif":

@@ -29,6 +29,7 @@ from geo.look import (
 from geo.model import STATUSES, Dataset, Event, Place, PlaceState, Source
 from geo.symbols import KIND_SYMBOLS
 from geo.timeline import Rename, Timeline
+from geo.words import DEFAULT_LANG, LANG_PARAM, governorate, kind_label, words
 
 DATE_PARAM = "date"
 PLACE_PARAM = "place"
@@ -79,8 +80,8 @@ def iso_day(text: str) -> date | None:
         return None
 
 
-def _repeated(name: str, count: int, fallback: str) -> str:
-    return f"The link gives {name} {count} different values: {fallback}."
+def _repeated(name: str, count: int, fallback: str, w: Mapping[str, str] | None = None) -> str:
+    return (w or words(DEFAULT_LANG))["link_repeated"].format(name=name, count=count, fallback=fallback)
 
 
 def parse_flag(raw: object) -> bool | None:
@@ -91,51 +92,53 @@ def parse_flag(raw: object) -> bool | None:
 
 
 def parse_view_params(
-    params: Mapping[str, str | list[str]], first_day: date, last_day: date, place_ids: Mapping | frozenset | set
+    params: Mapping[str, str | list[str]], first_day: date, last_day: date, place_ids: Mapping | frozenset | set,
+    lang: str = DEFAULT_LANG,
 ) -> ViewParams:
     """The view a URL asks for. Missing: the default (last day, no place). Invalid, out of range or
-    repeated with different values: the default too, with a notice saying what was ignored; never an exception."""
+    repeated with different values: the default too, with a notice (in `lang`) saying what was ignored; never an exception."""
+    w = words(lang)
     notices = []
     day = last_day
-    latest = f"showing the latest day, {day_label(last_day)}"
+    latest = w["link_latest"].format(day=day_label(last_day, lang))
     text, count = _single(params, DATE_PARAM)
     if count > 1:
-        notices.append(_repeated(DATE_PARAM, count, latest))
+        notices.append(_repeated(DATE_PARAM, count, latest, w))
     elif text:
         asked = iso_day(text)
         if asked is None:
-            notices.append(f"The link's date `{shown_value(text)}` is not a date like {last_day.isoformat()}: {latest}.")
+            notices.append(w["link_bad_date"].format(text=shown_value(text), like=last_day.isoformat(), fallback=latest))
         elif not first_day <= asked <= last_day:
-            notices.append(f"The link's date {asked.isoformat()} is outside the data "
-                           f"({first_day.isoformat()} to {last_day.isoformat()}): {latest}.")
+            notices.append(w["link_date_outside"].format(day=asked.isoformat(), first=first_day.isoformat(), last=last_day.isoformat(),
+                                                         fallback=latest))
         else:
             day = asked
     place = None
     text, count = _single(params, PLACE_PARAM)
     if count > 1:
-        notices.append(_repeated(PLACE_PARAM, count, "no place is selected"))
+        notices.append(_repeated(PLACE_PARAM, count, w["link_no_place"], w))
     elif text:
         if _PLACE_ID.fullmatch(text) and text in place_ids:
             place = text
         else:
-            notices.append(f"The link's place `{shown_value(text)}` is not in the gazetteer: no place is selected.")
+            notices.append(w["link_bad_place"].format(text=shown_value(text), fallback=w["link_no_place"]))
     layers = []
-    for name, what in ((ZONES_PARAM, "zones"), (FRONTS_PARAM, "front lines")):
+    for name, what in ((ZONES_PARAM, "link_zones"), (FRONTS_PARAM, "link_fronts")):
         text, count = _single(params, name)
         flag = parse_flag(text)
         if count > 1:
-            notices.append(_repeated(name, count, f"showing the {what}"))
+            notices.append(_repeated(name, count, w[what], w))
         elif flag is None and text:
-            notices.append(f"The link's {name} value is not 0 or 1: showing the {what}.")
+            notices.append(w["link_bad_flag"].format(name=name, fallback=w[what]))
         layers.append(flag is not False)
     compare = None
     text, count = _single(params, COMPARE_PARAM)
     if count > 1:
-        notices.append(_repeated(COMPARE_PARAM, count, "no comparison is shown"))
+        notices.append(_repeated(COMPARE_PARAM, count, w["link_no_compare"], w))
     elif text:
         asked = iso_day(text)
         if asked is None or not first_day <= asked <= last_day:
-            notices.append(f"The link's comparison date `{shown_value(text)}` is not a day of the data: no comparison is shown.")
+            notices.append(w["link_bad_compare"].format(text=shown_value(text), fallback=w["link_no_compare"]))
         else:
             compare = asked
     return ViewParams(day, place, tuple(notices), *layers, compare=compare)
@@ -147,8 +150,10 @@ def map_view(day: date, compare: date | None, place: str | None, focus: str | No
             "focus": focus is not None and focus == place, "zones": zones, "fronts": fronts}
 
 
-def view_query(day: date, place: str | None, zones: bool = True, fronts: bool = True, compare: date | None = None) -> dict[str, str]:
-    """The query parameters that reopen this view; the date is always there, zones and front lines only when off."""
+def view_query(day: date, place: str | None, zones: bool = True, fronts: bool = True, compare: date | None = None,
+               lang: str = DEFAULT_LANG) -> dict[str, str]:
+    """The query parameters that reopen this view; the date is always there, zones and front lines only when off,
+    the language only when not the default."""
     query = {DATE_PARAM: day.isoformat()}
     if place:
         query[PLACE_PARAM] = place
@@ -158,6 +163,8 @@ def view_query(day: date, place: str | None, zones: bool = True, fronts: bool = 
         query[ZONES_PARAM] = "0"
     if not fronts:
         query[FRONTS_PARAM] = "0"
+    if lang != DEFAULT_LANG:
+        query[LANG_PARAM] = lang
     return query
 
 
@@ -218,8 +225,7 @@ class LegendRow:
     inferred: int = 0  # of `count`, places whose state rests on inference
 
 
-ZONES_CAPTION = ("Areas are approximate zones inferred from held places, not surveyed front lines; "
-                 "population counts the listed towns (GeoNames), not the zones.")
+ZONES_CAPTION = words(DEFAULT_LANG)["zones_caption"]
 
 
 def legend_rows(dataset: Dataset, timeline: Timeline, day: date, stats: list[Mapping] | None = None) -> list[LegendRow]:
@@ -253,45 +259,51 @@ def inferred_counts(timeline: Timeline, day: date) -> dict[str, int]:
     return counts
 
 
-def km2_text(km2: float) -> str:
+def km2_text(km2: float, lang: str = DEFAULT_LANG) -> str:
     """'12,300 km²': to 100 km² from 1,000 km², to 10 below; an estimate, so no false precision."""
+    unit = words(lang)["km2"]
     if km2 <= 0:
-        return "0 km²"
+        return unit.format(n="0")
     if km2 < 10:
-        return "<10 km²"
-    return f"{round(km2, -2 if km2 >= 1000 else -1):,.0f} km²"
+        return unit.format(n="<10")
+    return unit.format(n=f"{round(km2, -2 if km2 >= 1000 else -1):,.0f}")
 
 
-def people_text(people: int) -> str:
+def people_text(people: int, lang: str = DEFAULT_LANG) -> str:
     """'2.1 M', '850 k', '9,500': a head count to two or three figures."""
+    w = words(lang)
     if people >= 1_000_000:
-        return f"{people / 1e6:.1f} M"
+        return w["millions"].format(n=f"{people / 1e6:.1f}")
     if people >= 10_000:
-        return f"{people / 1e3:,.0f} k"
+        return w["thousands"].format(n=f"{people / 1e3:,.0f}")
     return f"{people:,}"
 
 
-def legend_html(rows: list[LegendRow], total: int, nodata_km2: float | None = None, reach_km: float | None = None) -> str:
+def legend_html(rows: list[LegendRow], total: int, nodata_km2: float | None = None, reach_km: float | None = None,
+                lang: str = DEFAULT_LANG) -> str:
     """The legend table: places held (and the change), and when the rows have them, zone km² and listed population;
     with `nodata_km2`, the ground too far from every listed place to be anyone's (counted apart, in the total)."""
+    w = words(lang)
     figures = any(row.area_km2 is not None for row in rows)
-    right = 'style="text-align:right;white-space:nowrap"'
+    right = 'style="text-align:end;white-space:nowrap"'
     items = []
     if figures:
-        items.append(f'<tr class="muted" style="font-size:.8rem"><td></td><td></td><td {right}>places</td>'
-                     f'<td {right}>zone area*</td><td {right}>population*</td></tr>')
+        items.append(f'<tr class="muted" style="font-size:.8rem"><td></td><td></td><td {right}>{w["places_col"]}</td>'
+                     f'<td {right}>{w["area_col"]}</td><td {right}>{w["population_col"]}</td></tr>')
     for row in rows:
         # a coloured box, not an SVG image: the legend is sent on every settle
         swatch = (f'<span class="syria-swatch" title="{esc(row.short)}" style="display:inline-block;width:13px;height:13px;'
                   f'background:{row.colour};border:1px solid #222;border-radius:2px;vertical-align:middle"></span>')
         delta = f' <span class="delta">({row.change:+d})</span>' if row.change else ""
         if row.inferred:
-            delta += f' <span class="muted inferred" title="of which inferred from wider reports">{row.inferred} inf.</span>'
+            delta += (f' <span class="muted inferred" title="{w["inferred_of"]}">'
+                      f'{w["inf_short"].format(n=row.inferred)}</span>')
         extra = ""
         if figures:
-            contested = f"of which {km2_text(row.contested_km2)} contested" if row.contested_km2 > 0 else "none contested"
-            extra = (f'<td {right} data-area="{esc(row.faction)}" title="{contested}">{km2_text(row.area_km2 or 0.0)}</td>'
-                     f'<td {right} data-population="{esc(row.faction)}">{people_text(row.population or 0)}</td>')
+            contested = (w["contested_km2"].format(km2=km2_text(row.contested_km2, lang)) if row.contested_km2 > 0
+                         else w["none_contested"])
+            extra = (f'<td {right} data-area="{esc(row.faction)}" title="{contested}">{km2_text(row.area_km2 or 0.0, lang)}</td>'
+                     f'<td {right} data-population="{esc(row.faction)}">{people_text(row.population or 0, lang)}</td>')
         items.append(
             f'<tr><td style="min-width:22px">{swatch}</td><td title="{esc(row.label)}"><b>{esc(row.short)}</b> '
             f'<span class="muted">{esc(row.label)}</span></td>'
@@ -299,61 +311,59 @@ def legend_html(rows: list[LegendRow], total: int, nodata_km2: float | None = No
         )
     totals = ""
     if figures and nodata_km2:
-        items.append(f'<tr class="muted"><td></td><td>No data <span style="font-size:.8rem">(farther than {reach_km or 0:g} km from '
-                     f'every listed place)</span></td><td></td><td {right} data-area="nodata">{km2_text(nodata_km2)}</td><td></td></tr>')
+        reach = w["no_data_reach"].format(km=f"{reach_km or 0:g}")
+        items.append(f'<tr class="muted"><td></td><td>{w["no_data_row"]} <span style="font-size:.8rem">{reach}</span></td><td></td>'
+                     f'<td {right} data-area="nodata">{km2_text(nodata_km2, lang)}</td><td></td></tr>')
     if figures:
-        totals = (f'<td {right}>{km2_text(sum(r.area_km2 or 0.0 for r in rows) + (nodata_km2 or 0.0))}</td>'
-                  f'<td {right}>{people_text(sum(r.population or 0 for r in rows))}</td>')
-    caption = f'<p class="muted syria-zones-caption" style="font-size:.8rem;margin:.3rem 0 0">* {ZONES_CAPTION}</p>' if figures else ""
+        totals = (f'<td {right}>{km2_text(sum(r.area_km2 or 0.0 for r in rows) + (nodata_km2 or 0.0), lang)}</td>'
+                  f'<td {right}>{people_text(sum(r.population or 0 for r in rows), lang)}</td>')
+    caption = (f'<p class="muted syria-zones-caption" style="font-size:.8rem;margin:.3rem 0 0">* {w["zones_caption"]}</p>'
+               if figures else "")
     return (
         '<div class="syria-legend"><table style="width:100%;border-collapse:collapse">'
         + "".join(items)
-        + f'<tr><td></td><td class="muted">All places</td><td style="text-align:right">{total}</td>{totals}</tr></table>'
-        + _inferred_line(sum(row.inferred for row in rows)) + caption + "</div>"
+        + f'<tr><td></td><td class="muted">{w["all_places"]}</td><td style="text-align:end">{total}</td>{totals}</tr></table>'
+        + _inferred_line(sum(row.inferred for row in rows), lang) + caption + "</div>"
     )
 
 
-def _inferred_line(inferred: int) -> str:
-    if not inferred:
-        return '<p class="muted syria-inferred" style="font-size:.8rem;margin:.3rem 0 0">No place rests on inference this day.</p>'
-    places = "place rests" if inferred == 1 else "places rest"
-    return (f'<p class="muted syria-inferred" style="font-size:.8rem;margin:.3rem 0 0">{inferred} {places} on inference from a '
-            "wider report (no source names the place; white centre dot).</p>")
+def _inferred_line(inferred: int, lang: str = DEFAULT_LANG) -> str:
+    w = words(lang)
+    text = w["no_inference"] if not inferred else w["inference_one" if inferred == 1 else "inference_many"].format(n=inferred)
+    return f'<p class="muted syria-inferred" style="font-size:.8rem;margin:.3rem 0 0">{text}</p>'
 
 
-def symbol_rows(dataset: Dataset, zones: bool = True, fronts: bool = True) -> list[tuple[str, str]]:
+def symbol_rows(dataset: Dataset, zones: bool = True, fronts: bool = True, lang: str = DEFAULT_LANG) -> list[tuple[str, str]]:
     """(svg, explanation) for every symbol the map can show: shapes by kind (those in the data), then modes,
     statuses, changes, and the zones and front lines when they are shown."""
     grey = "#9E9E9E"
     example = "#4477AA"
     other = "#DDAA33"
+    w = words(lang)
     kinds_present = {p.kind for p in dataset.places.values()}
     rows = [
-        (icon_svg(MarkerStyle(shape, radius, grey)), label)
-        for kind, (shape, radius, label) in KIND_SYMBOLS.items()
+        (icon_svg(MarkerStyle(shape, radius, grey)), kind_label(kind, lang))
+        for kind, (shape, radius, _) in KIND_SYMBOLS.items()
         if kind in kinds_present
     ]
     rows += [
-        (icon_svg(MarkerStyle("circle", 7.5, example)), "Held (confirmed): holder's colour"),
-        (icon_svg(MarkerStyle("circle", 7.5, example, ring=other)), "Contested: striped edge in the attacker's colour"),
-        (icon_svg(MarkerStyle("circle", 7.5, example, fill2=other)), "Split: right half in the second holder's colour"),
-        (icon_svg(MarkerStyle("circle", 7.5, example, outline="claimed")), "Claimed, not confirmed: hollow"),
-        (icon_svg(MarkerStyle("circle", 7.5, example, outline="disputed")), "Disputed (denied): hollow, dotted edge"),
-        (icon_svg(MarkerStyle("circle", 7.5, example, inferred=True)), INFERRED_WORDS),
-        (icon_svg(MarkerStyle("circle", 7.5, example, halo=True)), "Changed on this day: black ring"),
-        (icon_svg(MarkerStyle("circle", 7.5, example, selected=True)), "Selected place: blue dashed ring"),
+        (icon_svg(MarkerStyle("circle", 7.5, example)), w["sym_held"]),
+        (icon_svg(MarkerStyle("circle", 7.5, example, ring=other)), w["sym_contested"]),
+        (icon_svg(MarkerStyle("circle", 7.5, example, fill2=other)), w["sym_split"]),
+        (icon_svg(MarkerStyle("circle", 7.5, example, outline="claimed")), w["sym_claimed"]),
+        (icon_svg(MarkerStyle("circle", 7.5, example, outline="disputed")), w["sym_disputed"]),
+        (icon_svg(MarkerStyle("circle", 7.5, example, inferred=True)), w["sym_inferred"]),
+        (icon_svg(MarkerStyle("circle", 7.5, example, halo=True)), w["sym_changed"]),
+        (icon_svg(MarkerStyle("circle", 7.5, example, selected=True)), w["sym_selected"]),
     ]
     if zones:
-        rows += [
-            (zone_swatch_svg(example), "Zone (approximate): the ground nearest the places a side holds"),
-            (zone_swatch_svg(example, other), "Contested zone: stripes in the attacker's colour, dashed edge"),
-        ]
+        rows += [(zone_swatch_svg(example), w["sym_zone"]), (zone_swatch_svg(example, other), w["sym_zone_contested"])]
     if fronts:
-        rows.append((front_swatch_svg(), "Front line (approximate): where two sides' zones meet"))
+        rows.append((front_swatch_svg(), w["sym_front"]))
     return rows
 
 
-INFERRED_WORDS = "Inferred from a wider report (no source names the place): white centre dot"
+INFERRED_WORDS = words(DEFAULT_LANG)["sym_inferred"]
 
 
 def symbols_html(rows: list[tuple[str, str]]) -> str:
@@ -379,50 +389,66 @@ def sentence(text: str) -> str:
     return text[0].upper() + text[1:] + ("" if text.endswith((".", "!", "?")) else ".")
 
 
-def status_words(event: Event) -> str:
+def status_words(event: Event, lang: str = DEFAULT_LANG) -> str:
     """Plain text: 'confirmed', 'claimed by HTS', 'disputed: claimed by X, denied by Y', '…; inferred'."""
-    words = _status_only(event)
-    return f"{words}; inferred from a wider report" if event.basis == "inferred" else words
+    return _status_text(event, lang, str, str)
 
 
-def _status_only(event: Event) -> str:
+def status_html(event: Event, lang: str = DEFAULT_LANG) -> str:
+    """status_words as escaped HTML, who claimed and denied (data text) marked as English in another language."""
+    return _status_text(event, lang, _template_html, lambda who: data_text(who, lang))
+
+
+def _template_html(text: str) -> str:
+    """One of our words with {fields}, escaped for HTML (the fields kept, to be filled with HTML)."""
+    return esc(text).replace("&#x7B;", "{").replace("&#x7D;", "}")
+
+
+def _status_text(event: Event, lang: str, text, who) -> str:
+    """The status in words: `text` turns our words into the output's form, `who` the data's claimants."""
+    w = words(lang)
+    status = _status_only(event, lambda key: text(w.get(key, key)), who)
+    return text(w["inferred_tail"]).format(words=status) if event.basis == "inferred" else status
+
+
+def _status_only(event: Event, t, who) -> str:
     if event.merger is not None:
-        return f"merger of factions (the place keeps its status: {event.status})"
+        return t("merger_status").format(status=t(event.status))
     if event.status == "claimed":
-        return f"claimed by {event.claimed_by}" if event.claimed_by else "claimed"
+        return t("claimed_by").format(who=who(event.claimed_by)) if event.claimed_by else t("claimed")
     if event.status == "disputed":
-        words = "disputed"
+        text = t("disputed")
         if event.claimed_by:
-            words += f": claimed by {event.claimed_by}"
+            text += ": " + t("claimed_by").format(who=who(event.claimed_by))
         if event.denied_by:
-            words += f", denied by {event.denied_by}"
-        return words
-    return "confirmed"
+            text += ", " + t("denied_by").format(who=who(event.denied_by))
+        return text
+    return t("confirmed")
 
 
-def change_headline(dataset: Dataset, event: Event, before: PlaceState | None) -> str:
+def change_headline(dataset: Dataset, event: Event, before: PlaceState | None, lang: str = DEFAULT_LANG) -> str:
     """Plain text: what the event did to the place, e.g. 'HTS took Aleppo from Government'."""
+    w = words(lang)
     place = dataset.places[event.place].name if event.place in dataset.places else event.place
     f = dataset.factions_on(event.date)
     new, ctl = faction_name(f, event.control.controller), event.control
     if event.merger is not None:
         gone = faction_name(dataset.factions_on(event.date - timedelta(days=1)), event.merger.faction)
-        return f"{place} passes to {new} as {gone} merges into it"
+        return w["hl_merger"].format(place=place, new=new, gone=gone)
     old = faction_name(f, before.controller) if before is not None else None
     if ctl.contested_with:
-        attackers = " and ".join(faction_name(f, x) for x in ctl.contested_with)
-        verb = "contest" if len(ctl.contested_with) > 1 else "contests"
-        return f"{attackers} {verb} {place}, held by {new}"
+        attackers = w["and"].join(faction_name(f, x) for x in ctl.contested_with)
+        return w["hl_contest" if len(ctl.contested_with) > 1 else "hl_contest1"].format(attackers=attackers, place=place, new=new)
     if before is not None and before.controller != ctl.controller:
-        text = f"{new} took {place} from {old}"
+        text = w["hl_took"].format(new=new, place=place, old=old)
         if ctl.secondary:
-            text += f"; {faction_name(f, ctl.secondary)} holds part of it"
+            text += w["hl_part"].format(part=faction_name(f, ctl.secondary))
         return text
     if ctl.secondary:
-        return f"{place} is split: {new} holds it, {faction_name(f, ctl.secondary)} holds part"
+        return w["hl_split"].format(place=place, new=new, part=faction_name(f, ctl.secondary))
     if before is not None and before.control.contested_with:
-        return f"{new} holds {place}; the fighting is over"
-    return f"{new} holds {place}"
+        return w["hl_over"].format(new=new, place=place)
+    return w["hl_holds"].format(new=new, place=place)
 
 
 @dataclass(frozen=True, slots=True)
@@ -443,7 +469,7 @@ def _state_before(timeline: Timeline, event: Event) -> PlaceState | None:
     return None
 
 
-def change_items(dataset: Dataset, timeline: Timeline, day: date) -> list[ChangeItem]:
+def change_items(dataset: Dataset, timeline: Timeline, day: date, lang: str = DEFAULT_LANG) -> list[ChangeItem]:
     """The events of `day`, in file order, each with the state it replaced."""
     if not timeline.first_day <= day <= timeline.last_day:
         return []
@@ -451,47 +477,56 @@ def change_items(dataset: Dataset, timeline: Timeline, day: date) -> list[Change
     for event in timeline.events_on(day):
         before = _state_before(timeline, event)
         colour = faction_colour(dataset.factions, event.control.controller)
-        headline = change_headline(dataset, event, before)
+        headline = change_headline(dataset, event, before, lang)
         items.append(ChangeItem(event, dataset.places.get(event.place), headline, before, colour, event.sources))
     return items
 
 
-def sources_html(sources: tuple[Source, ...]) -> str:
-    """'Reuters, “Headline” (6 Dec 2024); ...' with the headline linked when the source has an http(s) URL."""
-    return "; ".join(f"{esc(s.outlet)}, “{link(s.url, s.title)}” ({day_label(s.date)})" for s in sources)
+def sources_html(sources: tuple[Source, ...], lang: str = DEFAULT_LANG) -> str:
+    """'Reuters, “Headline” (6 Dec 2024); ...' with the headline linked when the source has an http(s) URL.
+    Outlets and titles stay as published: marked as English in the Arabic view."""
+    mark = ' lang="en" dir="ltr"' if lang != "en" else ""
+    return "; ".join(f"<span{mark}>{esc(s.outlet)}, “{link(s.url, s.title)}”</span> ({day_label(s.date, lang)})" for s in sources)
 
 
-def _status_badge(status: str) -> str:
-    colours = {"confirmed": "#2E7D32", "claimed": "#B26A00", "disputed": "#C62828"}
+def data_text(text: str, lang: str = DEFAULT_LANG) -> str:
+    """Escaped prose from the data files (written in English): marked so in the Arabic view."""
+    return f'<span lang="en" dir="ltr">{esc(text)}</span>' if lang != "en" else esc(text)
+
+
+def _status_badge(status: str, lang: str = DEFAULT_LANG) -> str:
+    colours = {"confirmed": "#2E7D32", "claimed": "#9A5B00", "disputed": "#C62828"}
     colour = colours.get(status, "#555555")
-    label = esc(status if status in STATUSES else "unknown")
-    return (f'<span class="status status-{label}" style="border:1px solid {colour};color:{colour};'
-            f'border-radius:.6rem;padding:0 .4rem;font-size:.8rem;white-space:nowrap">{label}</span>')
+    known = status if status in STATUSES else "unknown"
+    return (f'<span class="status status-{esc(known)}" style="border:1px solid {colour};color:{colour};'
+            f'border-radius:.6rem;padding:0 .4rem;font-size:.8rem;white-space:nowrap">{words(lang)[known]}</span>')
 
 
-def _basis_badge(basis: str) -> str:
+def _basis_badge(basis: str, lang: str = DEFAULT_LANG) -> str:
     if basis != "inferred":
         return ""
+    w = words(lang)
     return (' <span class="basis basis-inferred" style="border:1px dashed #555555;color:#555555;border-radius:.6rem;'
-            'padding:0 .4rem;font-size:.8rem;white-space:nowrap" title="no source names the place">inferred</span>')
+            f'padding:0 .4rem;font-size:.8rem;white-space:nowrap" title="{w["no_source_names"]}">{w["inferred"]}</span>')
 
 
-def changes_html(items: list[ChangeItem], day: date) -> str:
+def changes_html(items: list[ChangeItem], day: date, lang: str = DEFAULT_LANG) -> str:
+    w = words(lang)
     if not items:
-        return f'<div class="syria-changes"><p class="muted">No recorded change of control on {day_label(day)}.</p></div>'
+        return f'<div class="syria-changes"><p class="muted">{w["no_change"].format(day=day_label(day, lang))}</p></div>'
     blocks = []
     for item in items:
         e = item.event
-        when = f" ({esc(e.date_qualifier)})" if e.date_qualifier else ""
-        note = f'<br><span class="muted">Note: {esc(e.note)}</span>' if e.note else ""
+        when = f" ({data_text(e.date_qualifier, lang)})" if e.date_qualifier else ""
+        note = f'<br><span class="muted">{w["note"].format(text=data_text(e.note, lang))}</span>' if e.note else ""
         blocks.append(
-            f'<li style="margin-bottom:.5rem;border-left:4px solid {item.colour};padding-left:.5rem;list-style:none">'
-            f'<b>{esc(item.headline)}</b>{when} {_status_badge(e.status)}{_basis_badge(e.basis)}'
-            f'<br>{esc(e.summary)}'
-            f'<br><span class="muted">{esc(sentence(status_words(e)))}</span>{note}'
-            f'<br><span style="font-size:.85rem">Sources: {sources_html(e.sources)}</span></li>'
+            f'<li style="margin-bottom:.5rem;border-inline-start:4px solid {item.colour};padding-inline-start:.5rem;list-style:none">'
+            f'<b>{esc(item.headline)}</b>{when} {_status_badge(e.status, lang)}{_basis_badge(e.basis, lang)}'
+            f'<br>{data_text(e.summary, lang)}'
+            f'<br><span class="muted">{sentence(status_html(e, lang))}</span>{note}'
+            f'<br><span style="font-size:.85rem">{w["sources"].format(list=sources_html(e.sources, lang))}</span></li>'
         )
-    return f'<div class="syria-changes"><ul style="padding-left:0">{"".join(blocks)}</ul></div>'
+    return f'<div class="syria-changes"><ul style="padding-inline-start:0">{"".join(blocks)}</ul></div>'
 
 
 # --- comparing two days ---------------------------------------------------------------
@@ -529,27 +564,28 @@ def compare_groups(dataset: Dataset, timeline: Timeline, a: date, b: date, stats
     return groups
 
 
-def compare_html(groups: list[CompareGroup], a: date, b: date) -> str:
-    head = f'<p><b>Changed hands between {day_label(a)} and {day_label(b)}</b></p>'
+def compare_html(groups: list[CompareGroup], a: date, b: date, lang: str = DEFAULT_LANG) -> str:
+    w = words(lang)
+    head = f'<p><b>{w["changed_between"].format(a=day_label(a, lang), b=day_label(b, lang))}</b></p>'
     if not any(g.places for g in groups):
-        head += '<p class="muted">No place changed hands.</p>'
+        head += f'<p class="muted">{w["no_place_changed"]}</p>'
     items = []
     for g in groups:
-        area = f' <span class="muted">zone area {km2_delta(g.net_km2)}</span>' if g.net_km2 is not None else ""
-        names = ", ".join(f"{name} (from {old})" for name, old in g.places)
-        count = f"gained {len(g.places)}" if g.places else "no place gained"
-        items.append(f'<li style="border-left:4px solid {g.colour};padding-left:.5rem;list-style:none;margin-bottom:.4rem" '
+        area = f' <span class="muted">{w["zone_area"].format(km2=km2_delta(g.net_km2, lang))}</span>' if g.net_km2 is not None else ""
+        names = w["list_sep"].join(w["from_holder"].format(place=name, old=old) for name, old in g.places)
+        count = w["gained"].format(n=len(g.places)) if g.places else w["gained_none"]
+        items.append(f'<li style="border-inline-start:4px solid {g.colour};padding-inline-start:.5rem;list-style:none;margin-bottom:.4rem" '
                      f'data-compare="{esc(g.faction)}"><b>{esc(g.short)}</b> {count}{area}'
                      + (f'<br><span style="font-size:.85rem">{esc(names)}</span>' if names else "") + "</li>")
-    return f'<div class="syria-compare">{head}<ul style="padding-left:0">{"".join(items)}</ul></div>'
+    return f'<div class="syria-compare">{head}<ul style="padding-inline-start:0">{"".join(items)}</ul></div>'
 
 
-def km2_delta(km2: float | None) -> str:
+def km2_delta(km2: float | None, lang: str = DEFAULT_LANG) -> str:
     """'+1,200 km²' / '−300 km²' (approximate zones)."""
     if km2 is None:
         return ""
     sign = "+" if km2 >= 0 else "−"
-    return f"{sign}{km2_text(abs(km2))}"
+    return f"{sign}{km2_text(abs(km2), lang)}"
 
 
 # --- a place's history -------------------------------------------------------------
@@ -563,16 +599,18 @@ class HistoryRow:
     sources: tuple[Source, ...]
     baseline: bool
     qualifier: str | None = None
+    event: Event | None = None  # the change (its status words are built as HTML from it)
 
 
-def history_rows(dataset: Dataset, timeline: Timeline, place_id: str) -> list[HistoryRow]:
+def history_rows(dataset: Dataset, timeline: Timeline, place_id: str, lang: str = DEFAULT_LANG) -> list[HistoryRow]:
     """The baseline state of a place and every event that changed it, oldest first."""
+    w = words(lang)
     rows = []
     for state in timeline.history_entries(place_id):
         if isinstance(state, Rename):
             rows.append(HistoryRow(
                 since=state.since, control=state.name.label, colour=faction_colour(dataset.factions, state.faction),
-                status="renamed", summary=f"{state.old_label} is now called {state.name.label}.",
+                status=w["renamed"], summary=w["renamed_summary"].format(old=state.old_label, new=state.name.label),
                 sources=state.name.sources, baseline=False,
             ))
             continue
@@ -580,35 +618,40 @@ def history_rows(dataset: Dataset, timeline: Timeline, place_id: str) -> list[Hi
         colour = faction_colour(dataset.factions, state.controller)
         rows.append(HistoryRow(
             since=state.since,
-            control=control_words(state.control, dataset.factions_on(state.since)),
+            control=control_words(state.control, dataset.factions_on(state.since), lang),
             colour=colour,
-            status=state.status if e is None else status_words(e),
-            summary=e.summary if e is not None else "Baseline: the state the timeline starts from.",
+            status=w.get(state.status, state.status) if e is None else status_words(e, lang),
+            summary=e.summary if e is not None else w["baseline_summary"],
             sources=e.sources if e is not None else dataset.baseline_sources,
             baseline=e is None,
             qualifier=e.date_qualifier if e is not None else None,
+            event=e,
         ))
     return rows
 
 
-def history_html(place: Place, rows: list[HistoryRow], day: date | None = None) -> str:
+def history_html(place: Place, rows: list[HistoryRow], day: date | None = None, lang: str = DEFAULT_LANG) -> str:
+    """A place's history. In the Arabic view `place` is the localized one (geo.localize): its name is the Arabic name."""
+    w = words(lang)
+    other = (f' <span dir="rtl" lang="ar">{esc(place.name_ar)}</span>' if lang == "en" and place.name_ar else "")
+    also = w["also"].format(names=data_text(", ".join(place.aliases), lang)) if place.aliases and lang == "en" else ""
     head = (
-        f'<div class="syria-history"><p><b>{esc(place.name)}</b> <span dir="rtl">{esc(place.name_ar)}</span>'
-        f'<br><span class="muted">{esc(KIND_SYMBOLS.get(place.kind, ("", 0, place.kind))[2])}, '
-        f'{esc(place.governorate)} governorate'
-        + (f"; also {esc(', '.join(place.aliases))}" if place.aliases else "")
-        + "</span></p><ol style=\"padding-left:1.1rem\">"
+        f'<div class="syria-history"><p><b>{esc(place.name)}</b>{other}'
+        f'<br><span class="muted">{esc(kind_label(place.kind, lang))}, '
+        f'{esc(w["governorate"].format(gov=governorate(place.governorate, lang)))}'
+        + also + "</span></p><ol style=\"padding-inline-start:1.1rem\">"
     )
     items = []
     for row in rows:
         current = day is not None and row.since <= day
-        when = day_label(row.since) + (f" ({esc(row.qualifier)})" if row.qualifier else "")
-        label = "From" if row.baseline else "On"
+        when = day_label(row.since, lang) + (f" ({data_text(row.qualifier, lang)})" if row.qualifier else "")
+        label = w["from_day" if row.baseline else "on_day"].format(day=when)
+        summary = esc(row.summary) if row.baseline or row.status == w["renamed"] else data_text(row.summary, lang)
         items.append(
             f'<li style="margin-bottom:.4rem{";opacity:.55" if not current else ""}">'
-            f'{label} {when}: <b style="border-bottom:3px solid {row.colour}">{esc(row.control)}</b> '
-            f'<span class="muted">({esc(row.status)})</span><br>{esc(row.summary)}'
-            f'<br><span style="font-size:.85rem">Sources: {sources_html(row.sources)}</span></li>'
+            f'{label}: <b style="border-bottom:3px solid {row.colour}">{esc(row.control)}</b> '
+            f'<span class="muted">({status_html(row.event, lang) if row.event is not None else esc(row.status)})</span><br>{summary}'
+            f'<br><span style="font-size:.85rem">{w["sources"].format(list=sources_html(row.sources, lang))}</span></li>'
         )
     return head + "".join(items) + "</ol></div>"
 
@@ -619,15 +662,15 @@ def place_options(dataset: Dataset) -> list[str]:
     return sorted(dataset.places, key=lambda pid: (dataset.places[pid].name.casefold(), pid))
 
 
-def place_label(place: Place) -> str:
-    """Plain text (the search box shows it as text): name, Arabic name, aliases and kind, all searchable."""
-    label = place.name
-    if place.name_ar:
-        label += f" · {place.name_ar}"
+def place_label(place: Place, lang: str = DEFAULT_LANG) -> str:
+    """Plain text (the search box shows it as text): name, Arabic name, aliases and kind, all searchable;
+    in Arabic the Arabic name first. `place`: as in the data (not localized)."""
+    names = [place.name_ar, place.name] if lang == "ar" and place.name_ar else [place.name, place.name_ar]
+    label = " · ".join(n for n in names if n)
     if place.aliases:
         label += f" ({', '.join(place.aliases)})"
-    kind = KIND_SYMBOLS.get(place.kind, ("", 0, place.kind))[2].lower()
-    return f"{label}, {kind}"
+    kind = kind_label(place.kind, lang)
+    return f"{label}{words(lang)['list_sep']}{kind.lower() if lang == 'en' else kind}"
 
 
 def centre_of(dataset: Dataset, place_id: str | None) -> tuple[float, float] | None:
@@ -668,16 +711,13 @@ def map_bounds(value: object) -> dict | None:
 
 
 # --- captions --------------------------------------------------------------------------
-def as_of_caption(dataset: Dataset, timeline: Timeline) -> str:
+def as_of_caption(dataset: Dataset, timeline: Timeline, lang: str = DEFAULT_LANG) -> str:
     """One line (Markdown-safe: no data strings): how current the data is."""
+    w = words(lang)
     last_change = timeline.event_days[-1] if timeline.event_days else timeline.first_day
-    reports = (f" Reports were read up to {day_label(dataset.reports_to)}; later reports are not yet included."
-               if dataset.reports_to is not None else "")
-    return (
-        f"As of {day_label(timeline.last_day)}: {len(dataset.places)} places, {len(dataset.events)} sourced events "
-        f"since {day_label(timeline.first_day)}. The latest change of control is of {day_label(last_change)}.{reports} "
-        "The map shows who held each place at the end of the chosen day."
-    )
+    reports = w["reports_read"].format(day=day_label(dataset.reports_to, lang)) if dataset.reports_to is not None else ""
+    return w["as_of"].format(last=day_label(timeline.last_day, lang), places=len(dataset.places), events=len(dataset.events),
+                             first=day_label(timeline.first_day, lang), change=day_label(last_change, lang), reports=reports)
 
 
 def unused_areas_notice(place_ids: tuple[str, ...]) -> str:
@@ -695,8 +735,12 @@ def outlets(dataset: Dataset) -> list[str]:
     return sorted(counts, key=lambda o: (-counts[o], o.casefold()))
 
 
-def attribution_html(dataset: Dataset) -> str:
+def attribution_html(dataset: Dataset, lang: str = DEFAULT_LANG) -> str:
     names = outlets(dataset)
+    w = words(lang)
+    if lang != "en":
+        listed = data_text(", ".join(names), lang) if names else w["none"]
+        return f'<div class="syria-attribution" style="font-size:.85rem">{w["sources"].format(list=listed)}. {w["attribution"]}</div>'
     return (
         '<div class="syria-attribution" style="font-size:.85rem">'
         f"Sources: {esc(', '.join(names)) if names else 'none'}. "
@@ -745,9 +789,40 @@ open a pull request.
 """
 
 
-def baseline_html(dataset: Dataset) -> str:
+def baseline_html(dataset: Dataset, lang: str = DEFAULT_LANG) -> str:
     """The baseline's date and sources (escaped)."""
+    w = words(lang)
     return (
-        f'<div class="syria-baseline" style="font-size:.9rem">Baseline: {day_label(dataset.baseline_date)}. '
-        f"Sources: {sources_html(dataset.baseline_sources) or 'none'}.</div>"
+        f'<div class="syria-baseline" style="font-size:.9rem">{w["baseline"].format(day=day_label(dataset.baseline_date, lang))} '
+        f'{w["sources"].format(list=sources_html(dataset.baseline_sources, lang) or w["none"])}.</div>'
     )
+
+
+def method_md(lang: str = DEFAULT_LANG) -> str:
+    """'Data & method' in Markdown (no data strings)."""
+    return METHOD_MD_AR if lang == "ar" else METHOD_MD
+
+
+METHOD_MD_AR = """\
+**ما تُظهره الخريطة.** كل موقع في المعجم الجغرافي، ملوَّنًا بلون الفصيل الذي سيطر عليه في **نهاية** اليوم المختار.
+يبدأ الخط الزمني من وضع أولي موثَّق بمصادر (أدناه) ويطبّق الأحداث المنسَّقة يدويًا في `events.yaml` بالترتيب؛ ولا يُستنتَج شيء
+بين الأحداث.
+
+**الحالات.** *مؤكَّد*: مصدر مستقل يؤكد التغيير. *ادّعاء*: يقول به طرف ولم يتحقق منه أحد بعد. *متنازَع عليه*: يقول به طرف
+وينفيه الآخر. تُرسَم الادعاءات مفرَّغة حتى لا تُحسَب وقائع.
+
+**المواقع.** الإحداثيات من معجم GeoNames الجغرافي؛ والمعابر والقواعد التي لا يعرفها GeoNames لها إحداثيات يدوية بمصدر موثَّق.
+الرمز نقطة لا خط جبهة: السيطرة على مدينة لا تقول شيئًا عن الريف حولها.
+
+**المناطق تقريبية.** المساحات الملوَّنة مستنتَجة من المواقع المسيطَر عليها، لا خطوط جبهة مَسوحة: يأخذ كل موقع الأرض الأقرب إليه
+(خلية فورونوي، تُقاس بإسقاط متساوي المساحة وتُقصّ بحدود سوريا)، ومناطق اليوم هي هذه الخلايا مجمَّعة بحسب من سيطر على كل موقع في
+نهاية اليوم. الموقع محلّ القتال يعطي منطقة مخطَّطة، وخطوط الجبهة المتقطعة هي حيث تلتقي مناطق أطراف مختلفة. لذلك المساحات (كم²)
+تقديرات، والسكان مجموع أرقام GeoNames للمواقع المُدرجة التي يسيطر عليها كل طرف، لا سكان المناطق. المنهج كاملًا في `docs/zones.md`.
+
+**مشاركة العرض.** يحفظ شريط العنوان دائمًا اليوم والموقع المحدَّد واللغة (`?date=2024-12-06&place=homs&lang=ar`): انسخه لمشاركة
+هذا العرض بعينه.
+
+**التصحيحات.** عدّل `events.yaml` (كل حدث يحتاج مصدرًا)، وشغّل `python -m geo validate`، وافتح طلب دمج.
+
+نصوص الأحداث (الملخصات والملاحظات) وأسماء وسائل الإعلام وعناوين المصادر تبقى كما نُشرت، بالإنجليزية.
+"""

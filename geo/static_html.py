@@ -92,9 +92,11 @@ def _inline_leaflet(folder: Path) -> tuple[str, str]:
 
 
 # --- the page --------------------------------------------------------------------------------
-def build_html(dataset: Dataset, timeline: Timeline, territory=None, tiles: str = "carto", leaflet: str = "inline") -> str:
+def build_html(dataset: Dataset, timeline: Timeline, territory=None, tiles: str = "carto", leaflet: str = "inline",
+               lang: str = "en") -> str:
     """The standalone page (text/html). tiles: "carto", "osm" or "none"; leaflet: "inline" (fail if Leaflet's
-    files are missing: AssetsMissing), "cdn" (link jsDelivr with SRI) or "auto" (inline when installed, else cdn)."""
+    files are missing: AssetsMissing), "cdn" (link jsDelivr with SRI) or "auto" (inline when installed, else cdn).
+    lang: the page's language; the dataset and timeline are named in it (geo.localize)."""
     if tiles not in (*TILES, "none"):
         raise ValueError(f"tiles must be one of {', '.join((*TILES, 'none'))}")
     if leaflet not in ("inline", "cdn", "auto"):
@@ -102,7 +104,7 @@ def build_html(dataset: Dataset, timeline: Timeline, territory=None, tiles: str 
     folder = leaflet_dir() if leaflet != "cdn" else None
     if folder is None and leaflet == "inline":
         raise AssetsMissing("Leaflet's files are missing from static/vendor/ and node_modules/: run ./scripts/setup_assets.sh")
-    payload = map_payload(dataset, timeline, territory)
+    payload = map_payload(dataset, timeline, territory, lang=lang)
     bounds = place_bounds(dataset)
     tile_name = tiles if tiles != "none" else None
     if folder is not None:
@@ -112,9 +114,10 @@ def build_html(dataset: Dataset, timeline: Timeline, territory=None, tiles: str 
     return standalone_page(payload, bounds, dataset.title, tile_name, None, None, cdn)
 
 
-def html_bytes(dataset: Dataset, timeline: Timeline, territory=None, tiles: str = "carto", leaflet: str = "auto") -> bytes:
+def html_bytes(dataset: Dataset, timeline: Timeline, territory=None, tiles: str = "carto", leaflet: str = "auto",
+               lang: str = "en") -> bytes:
     """`build_html` as UTF-8 bytes, for a download button (falls back to the CDN when Leaflet is not installed)."""
-    return build_html(dataset, timeline, territory, tiles, leaflet).encode("utf-8")
+    return build_html(dataset, timeline, territory, tiles, leaflet, lang).encode("utf-8")
 
 
 __all__ = ["LEAFLET_CDN", "LEAFLET_SRI", "AssetsMissing", "build_html", "embedded_data", "html_bytes", "leaflet_dir", "sri"]

@@ -12,6 +12,10 @@ export default function (component) {
   const host = parentElement.querySelector(".syria-map-host") || parentElement;
   let frame = host.querySelector("iframe.syria-map");
   const url = String(data.url || "");
+  // the page's language and direction (Streamlit has no option for them): screen readers read Arabic as Arabic
+  const lang = data.lang === "ar" ? "ar" : "en";
+  document.documentElement.lang = lang;
+  document.documentElement.dir = lang === "ar" ? "rtl" : "ltr";
   if (!/^app\/static\/maps\/[0-9a-f]{16}\.html$/.test(url)) {
     return;  // only the app's own generated page
   }
@@ -28,12 +32,13 @@ export default function (component) {
     frame = document.createElement("iframe");
     frame.className = "syria-map";
     frame.dataset.url = url;
-    frame.title = "Map of Syria with its date control";
+    frame.title = String(data.frameTitle || "Map of Syria with its date control");
     frame.setAttribute("loading", "eager");
     frame.style.width = "100%";
-    // on a phone the map and its date control fit one screen, so the control stays within reach of a thumb
+    // on a phone the map and its date control fit the first screen, so the control stays within reach of a thumb
     const phone = window.innerWidth < 700;
-    frame.style.height = (phone ? Math.round(window.innerHeight * 0.68) : (Number(data.height) || 640)) + "px";
+    const room = window.innerHeight - Math.max(0, host.getBoundingClientRect().top + window.scrollY) - 8;
+    frame.style.height = (phone ? Math.round(Math.max(360, Math.min(window.innerHeight * 0.8, room))) : (Number(data.height) || 640)) + "px";
     frame.style.border = "0";
     // the first view travels in the fragment, so the map paints the right day at once
     const first = ["date=" + encodeURIComponent(data.day)];
@@ -61,6 +66,7 @@ export default function (component) {
         const params = new URLSearchParams(window.location.search);
         params.set("date", m.day);
         if (m.compare && /^\d{4}-\d{2}-\d{2}$/.test(m.compare)) { params.set("compare", m.compare); } else { params.delete("compare"); }
+        if (h.data.lang === "ar") { params.set("lang", "ar"); } else { params.delete("lang"); }
         const next = "?" + params.toString();
         if (next !== window.location.search) {
           window.history.pushState({ syria: true }, "", next + window.location.hash);

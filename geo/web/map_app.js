@@ -14,13 +14,25 @@
   var SETTLE_MS = 350;
   var SPEEDS = {"1": 1000, "7": 1000 / 7, "30": 1000 / 30, "changes": 800};
   var COLOUR = /^#[0-9A-Fa-f]{6}$/;
-  var STATUS_COLOURS = {confirmed: "#2E7D32", claimed: "#B26A00", disputed: "#C62828"};
+  var STATUS_COLOURS = {confirmed: "#2E7D32", claimed: "#9A5B00", disputed: "#C62828"};
 
   var DATA = JSON.parse(document.getElementById("syria-data").textContent);
   var CONFIG = JSON.parse(document.getElementById("syria-config").textContent);
   var N = DATA.days.length;
   var EMBEDDED = !!CONFIG.embedded;
   var $ = function (id) { return document.getElementById(id); };
+  var UI = DATA.ui || {};
+  function t(key, params) {  // the interface's words (geo/words.py, in the payload), {name} fields filled in
+    var text = String(UI[key] === undefined ? key : UI[key]);
+    return text.replace(/\{(\w+)\}/g, function (all, name) { return params && params[name] !== undefined ? String(params[name]) : all; });
+  }
+  document.documentElement.lang = DATA.lang || "en";
+  document.documentElement.dir = DATA.dir || "ltr";
+  function english(text) {  // data prose (summaries, notes, outlets, titles) is in English: said so in another language
+    var span = el("span", {text: text});
+    if (DATA.lang && DATA.lang !== "en") { span.lang = "en"; span.dir = "ltr"; }
+    return span;
+  }
 
   // --- small helpers -----------------------------------------------------------------------------
   function el(tag, attrs, children) {
@@ -53,20 +65,34 @@
     (f.names || []).forEach(function (n) { if (n[0] <= d) { name = {short: n[1], label: n[2], about: n[3]}; } });
     return name;
   }
-  function badge(text, cls) {
-    var b = el("span", {"class": "badge " + (cls || ""), text: text});
-    if (STATUS_COLOURS[text]) { b.style.color = b.style.borderColor = STATUS_COLOURS[text]; }
+  function badge(status, cls) {
+    var b = el("span", {"class": "badge " + (cls || ""), text: t(status)});
+    if (STATUS_COLOURS[status]) { b.style.color = b.style.borderColor = STATUS_COLOURS[status]; }
     return b;
   }
+  function statusNode(ev, cls, bare) {  // an event's status words, who claimed or denied it (data text) marked as English
+    var span = el("span", {"class": cls}), rest = bare ? ev.sw.replace(/\.$/, "") : ev.sw;
+    (ev.who || []).forEach(function (who) {
+      var at = rest.indexOf(who);
+      if (at < 0) { return; }
+      span.appendChild(document.createTextNode(rest.slice(0, at)));
+      span.appendChild(english(who));
+      rest = rest.slice(at + who.length);
+    });
+    span.appendChild(document.createTextNode(rest));
+    return span;
+  }
   function sourcesNode(ids) {
-    var span = el("span", {"class": "small"}, ["Sources: "]);
+    var span = el("span", {"class": "small"}, [t("sources", {list: ""})]);
     ids.forEach(function (i, n) {
       var s = DATA.sources[i];
       if (!s) { return; }
       if (n) { span.appendChild(document.createTextNode("; ")); }
-      span.appendChild(document.createTextNode(s.o + ", \u201c"));
-      span.appendChild(link(s.u, s.t));
-      span.appendChild(document.createTextNode("\u201d (" + s.d + ")"));
+      var published = english(s.o + ", \u201c");
+      published.appendChild(link(s.u, s.t));
+      published.appendChild(document.createTextNode("\u201d"));
+      span.appendChild(published);
+      span.appendChild(document.createTextNode(" (" + s.d + ")"));
     });
     return span;
   }
@@ -97,6 +123,11 @@
   var map = window[CONFIG.mapName];
   if (!map || !window.L) { document.documentElement.setAttribute("data-error", "no map"); return; }
   window.syriaMap = map;
+  if (map.attributionControl) { map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>'); }  // no English title
+  [["in", "zoom_in"], ["out", "zoom_out"]].forEach(function (z) {  // Leaflet's zoom buttons, in the page's language
+    var button = map.getContainer().querySelector(".leaflet-control-zoom-" + z[0]);
+    if (button) { button.title = t(z[1]); button.setAttribute("aria-label", t(z[1])); }
+  });
   var ICONS = DATA.icons.map(function (spec) {
     var doc = new DOMParser().parseFromString(spec[0], "image/svg+xml");
     var root = doc.documentElement;
@@ -190,6 +221,10 @@
       m.on("popupclose", function () { if (openPlace === i) { openPlace = -1; settleSoon(); } });
     }
     m.on("click", function () { if (EMBEDDED) { openPlace = i; post({type: "place", place: p.id}); } });
+    m.on("popupopen", function (ev) {  // Leaflet's close button, in the page's language
+      var close = ev.popup.getElement() && ev.popup.getElement().querySelector(".leaflet-popup-close-button");
+      if (close) { close.setAttribute("aria-label", t("close")); close.title = t("close"); }
+    });
     m.addTo(map);
     return m;
   });
@@ -198,15 +233,15 @@
   function tooltipNode(i) {
     var p = DATA.places[i], e = entryOn(p, day);
     var node = el("div", null, [el("b", {text: p.name})]);
-    if (p.ar) { node.appendChild(document.createTextNode(" ")); node.appendChild(el("span", {dir: "rtl", text: p.ar})); }
+    if (p.ar && p.ar !== p.name) { node.appendChild(document.createTextNode(" ")); node.appendChild(el("span", {dir: "rtl", lang: "ar", text: p.ar})); }
     node.appendChild(el("br"));
-    var words = [e.st !== "confirmed" ? e.st : "", e.b === "inferred" ? "inferred" : ""].filter(Boolean);
-    node.appendChild(document.createTextNode(e.w + (words.length ? " (" + words.join(", ") + ")" : "") +
-      (e.e >= 0 ? " since " + DATA.labels[e.d] : "")));
-    if (e.d === day && e.e >= 0) { node.appendChild(el("br")); node.appendChild(el("i", {text: "changed this day"})); }
+    var words = [e.st !== "confirmed" ? t(e.st) : "", e.b === "inferred" ? t("inferred") : ""].filter(Boolean);
+    node.appendChild(document.createTextNode(e.w + (words.length ? " (" + words.join(t("list_sep")) + ")" : "") +
+      (e.e >= 0 ? t("since", {day: DATA.labels[e.d]}) : "")));
+    if (e.d === day && e.e >= 0) { node.appendChild(el("br")); node.appendChild(el("i", {text: t("changed_this_day")})); }
     if (compare >= 0) {
       var a = entryOn(p, compare);
-      if (a.c !== e.c) { node.appendChild(el("br")); node.appendChild(el("i", {text: "on " + DATA.labels[compare] + ": " + a.w})); }
+      if (a.c !== e.c) { node.appendChild(el("br")); node.appendChild(el("i", {text: t("on_was", {day: DATA.labels[compare], words: a.w})})); }
     }
     return node;
   }
@@ -214,21 +249,26 @@
     var p = DATA.places[i];
     var box = el("div", {"class": "history", "data-history": p.id});
     var head = el("p", {style: "margin:0 0 4px"}, [el("b", {text: p.name})]);
-    if (p.ar) { head.appendChild(document.createTextNode(" ")); head.appendChild(el("span", {dir: "rtl", text: p.ar})); }
+    if (p.ar && p.ar !== p.name) { head.appendChild(document.createTextNode(" ")); head.appendChild(el("span", {dir: "rtl", lang: "ar", text: p.ar})); }
     head.appendChild(el("br"));
-    head.appendChild(el("span", {"class": "muted", text: p.kind + ", " + p.gov + " governorate" + (p.aka.length ? "; also " + p.aka.join(", ") : "")}));
+    var about = el("span", {"class": "muted", text: p.kind + t("list_sep") + t("governorate", {gov: p.gov})});
+    if (p.aka.length && DATA.lang === "en") { about.appendChild(document.createTextNode(t("also", {names: p.aka.join(", ")}))); }
+    head.appendChild(about);
     box.appendChild(head);
     var list = el("ol");
     p.h.forEach(function (h) {
       var ev = h.e >= 0 ? DATA.events[h.e] : null;
       var item = el("li", {"class": h.d <= day ? "" : "later"});
-      item.appendChild(document.createTextNode((ev ? "On " : "From ") + DATA.labels[h.d] + (ev && ev.q ? " (" + ev.q + ")" : "") + ": "));
+      item.appendChild(document.createTextNode(t(ev ? "on_day" : "from_day", {day: DATA.labels[h.d]}) + " "));
+      if (ev && ev.q) { item.appendChild(english("(" + ev.q + ")")); }
+      item.appendChild(document.createTextNode(": "));
       var who = el("b", {text: h.w});
       who.style.borderBottom = "3px solid " + factionColour(h.c);
       item.appendChild(who);
-      item.appendChild(el("span", {"class": "muted", text: " (" + (ev ? ev.sw.replace(/\.$/, "") : h.st) + ")"}));
+      var status = el("span", {"class": "muted"}, [" (", ev ? statusNode(ev, "", true) : t(h.st), ")"]);
+      item.appendChild(status);
       item.appendChild(el("br"));
-      item.appendChild(document.createTextNode(ev ? ev.sum : "Baseline: the state the timeline starts from."));
+      item.appendChild(ev ? english(ev.sum) : document.createTextNode(t("baseline_summary")));
       item.appendChild(el("br"));
       item.appendChild(sourcesNode(ev ? ev.src : DATA.baseline.src));
       list.appendChild(item);
@@ -302,41 +342,43 @@
 
   // --- the date control -----------------------------------------------------------------------
   var ctl = $("syria-timeline");
+  ctl.setAttribute("aria-label", t("date_control"));
   var slider = el("input", {type: "range", id: "syria-day", min: "0", max: String(Math.max(0, N - 1)), step: "1",
-                            "aria-label": "Day (the map shows the end of the day)"});
-  var dayLabel = el("span", {"class": "day-label", id: "syria-day-label", "aria-live": "polite"});
-  var prev = el("button", {type: "button", id: "syria-prev", title: "Previous day (\u2190)", "aria-label": "Previous day", text: "\u2039"});
-  var next = el("button", {type: "button", id: "syria-next", title: "Next day (\u2192)", "aria-label": "Next day", text: "\u203a"});
-  var playBtn = el("button", {type: "button", id: "syria-play", "aria-pressed": "false", title: "Play (Space)", text: "\u25b6 Play"});
-  var speed = el("select", {id: "syria-speed", "aria-label": "Play speed"}, [
-    el("option", {value: "1", text: "1 day/s"}), el("option", {value: "7", text: "7 days/s"}),
-    el("option", {value: "30", text: "30 days/s"}), el("option", {value: "changes", text: "changes only"})]);
+                            "aria-label": t("day_slider")});
+  var dayLabel = el("span", {"class": "day-label", id: "syria-day-label", "aria-live": "polite", "aria-atomic": "true"});
+  var RTL = DATA.dir === "rtl";  // the buttons point the way time runs on the page
+  var prev = el("button", {type: "button", id: "syria-prev", title: t("prev_key"), "aria-label": t("prev_day"), text: RTL ? "\u203a" : "\u2039"});
+  var next = el("button", {type: "button", id: "syria-next", title: t("next_key"), "aria-label": t("next_day"), text: RTL ? "\u2039" : "\u203a"});
+  var playBtn = el("button", {type: "button", id: "syria-play", "aria-pressed": "false", title: t("play_key"), text: t("play")});
+  var speed = el("select", {id: "syria-speed", "aria-label": t("play_speed")}, [
+    el("option", {value: "1", text: t("speed_1")}), el("option", {value: "7", text: t("speed_7")}),
+    el("option", {value: "30", text: t("speed_30")}), el("option", {value: "changes", text: t("speed_changes")})]);
   speed.value = "7";
-  var periods = el("select", {id: "syria-periods", "aria-label": "Jump to a period"}, [el("option", {value: "", text: "Periods\u2026"})]);
+  var periods = el("select", {id: "syria-periods", "aria-label": t("jump_period")}, [el("option", {value: "", text: t("periods")})]);
   DATA.periods.forEach(function (p, i) { periods.appendChild(el("option", {value: String(i), text: p.name})); });
   var compareSel = el("input", {type: "date", id: "syria-compare", min: DATA.days[0], max: DATA.days[N - 1],
-                                 "aria-label": "Compare with the day"});
-  var compareClear = el("button", {type: "button", id: "syria-compare-clear", text: "\u00d7", title: "Stop comparing", "aria-label": "Stop comparing"});
-  var histogram = el("div", {"class": "histogram", id: "syria-histogram", role: "group", "aria-label": "Changes of control per day"});
+                                 "aria-label": t("compare_day")});
+  var compareClear = el("button", {type: "button", id: "syria-compare-clear", text: "\u00d7", title: t("stop_compare"), "aria-label": t("stop_compare")});
+  var histogram = el("div", {"class": "histogram", id: "syria-histogram", role: "group", "aria-label": t("changes_per_day")});
   var marks = el("div", {"class": "period-marks", id: "syria-period-marks"});
   var maxChanges = Math.max.apply(null, DATA.changes.concat([1]));
   DATA.changes.forEach(function (n, i) {
     if (!n) { return; }
     var bar = el("button", {type: "button", "class": "bar", "data-day": DATA.days[i], tabindex: "-1",
-                            title: DATA.labels[i] + ": " + n + " change" + (n === 1 ? "" : "s"), "aria-label": DATA.labels[i]});
-    bar.style.left = (100 * i / Math.max(1, N - 1)) + "%";
+                            title: t(n === 1 ? "n_changes_one" : "n_changes", {day: DATA.labels[i], n: n}), "aria-label": DATA.labels[i]});
+    bar.style[RTL ? "right" : "left"] = (100 * i / Math.max(1, N - 1)) + "%";
     bar.style.height = Math.max(12, 100 * Math.sqrt(n / maxChanges)) + "%";
     bar.addEventListener("click", function () { stop(); setDay(i); settleSoon(0); });
     histogram.appendChild(bar);
   });
   DATA.periods.forEach(function (p) {
     var mark = el("span", {"class": "mark", title: p.name, text: p.name});
-    mark.style.left = (100 * p.from / Math.max(1, N - 1)) + "%";
+    mark.style[RTL ? "right" : "left"] = (100 * p.from / Math.max(1, N - 1)) + "%";
     mark.style.width = Math.max(0.6, 100 * (p.to - p.from + 1) / Math.max(1, N)) + "%";
     marks.appendChild(mark);
   });
   var row1 = el("div", {"class": "row"}, [prev, dayLabel, next, playBtn, speed, periods,
-    el("span", {"class": "compare small"}, [el("label", {"for": "syria-compare", text: "Compare with "}), compareSel, compareClear])]);
+    el("span", {"class": "compare small"}, [el("label", {"for": "syria-compare", text: t("compare_with")}), compareSel, compareClear])]);
   var row2 = el("div", {"class": "track"}, [marks, histogram, slider]);
   var row3 = el("div", {"class": "row small muted", id: "syria-compare-words"});
   [row1, row2, row3].forEach(function (r) { ctl.appendChild(r); });
@@ -357,7 +399,7 @@
   function setCompare(c) {
     compare = (c === null || c === undefined || c < 0 || c >= N) ? -1 : c;
     compareSel.value = compare >= 0 ? DATA.days[compare] : "";
-    $("syria-compare-words").textContent = compare >= 0 ? "rings: places that changed hands since " + DATA.labels[compare] : "";
+    $("syria-compare-words").textContent = compare >= 0 ? t("rings_since", {day: DATA.labels[compare]}) : "";
     document.documentElement.setAttribute("data-compare", compare >= 0 ? DATA.days[compare] : "");
     paint(day);
     if (!EMBEDDED) { renderPanels(day); }
@@ -368,14 +410,16 @@
       timer = null;
       settleSoon(0);
     }
-    playBtn.textContent = "\u25b6 Play";
+    playBtn.textContent = t("play");
     playBtn.setAttribute("aria-pressed", "false");
+    dayLabel.setAttribute("aria-live", "polite");  // the day is announced again once playing stops
   }
   function play() {
     if (timer !== null) { stop(); return; }
     if (day >= N - 1) { setDay(0); }
-    playBtn.textContent = "\u275a\u275a Pause";
+    playBtn.textContent = t("pause");
     playBtn.setAttribute("aria-pressed", "true");
+    dayLabel.setAttribute("aria-live", "off");  // not thirty days a second read out
     if (speed.value === "changes") {  // a change a beat
       timer = {interval: setInterval(function () {
         var target = nextChange(day);
@@ -414,6 +458,7 @@
   function settle() {
     settleTimer = null;
     if (timer !== null) { return; }
+    renderTable(day);
     var view = viewHash();
     if (view === settled) { return; }
     settled = view;
@@ -467,8 +512,9 @@
     var t = ev.target, tag = t && t.tagName;
     if (tag === "INPUT" && t !== slider || tag === "SELECT" || tag === "TEXTAREA" || (t && t.isContentEditable)) { return; }
     var target = null;
-    if (ev.key === "ArrowLeft") { target = ev.shiftKey ? prevChange(day) : day - 1; }
-    else if (ev.key === "ArrowRight") { target = ev.shiftKey ? nextChange(day) : day + 1; }
+    var back = RTL ? "ArrowRight" : "ArrowLeft", forward = RTL ? "ArrowLeft" : "ArrowRight";  // as the slider runs
+    if (ev.key === back) { target = ev.shiftKey ? prevChange(day) : day - 1; }
+    else if (ev.key === forward) { target = ev.shiftKey ? nextChange(day) : day + 1; }
     else if (ev.key === "Home") { target = 0; }
     else if (ev.key === "End") { target = N - 1; }
     else if (ev.key === " " && tag !== "BUTTON") { ev.preventDefault(); play(); return; }
@@ -520,40 +566,78 @@
       body.appendChild(el("tr", null, [el("td", null, [sw]), el("td", {title: name.about || name.label},
         [el("b", {text: name.short}), " ", el("span", {"class": "muted small", text: name.label})]), num]));
     });
-    body.appendChild(el("tr", null, [el("td"), el("td", {"class": "muted", text: "All places"}),
+    body.appendChild(el("tr", null, [el("td"), el("td", {"class": "muted", text: t("all_places")}),
       el("td", {"class": "num", text: String(DATA.places.length)})]));
-    $("inferred").textContent = now.inferred ? now.inferred + (now.inferred === 1 ? " place rests" : " places rest") +
-      " on inference from a wider report (no source names the place; white centre dot)." : "No place rests on inference this day.";
+    $("inferred").textContent = now.inferred ? t(now.inferred === 1 ? "inference_one" : "inference_many", {n: now.inferred}) : t("no_inference");
   }
   function renderChanges(d) {
     var box = $("changes");
     if (!box) { return; }
     clear(box);
     var ids = EVENTS_BY_DAY[d] || [];
-    if (!ids.length) { box.appendChild(el("p", {"class": "muted", text: "No recorded change of control on " + DATA.labels[d] + "."})); return; }
+    if (!ids.length) { box.appendChild(el("p", {"class": "muted", text: t("no_change", {day: DATA.labels[d]})})); return; }
     var list = el("ul", {"class": "changes"});
     ids.forEach(function (i) {
       var e = DATA.events[i];
       var item = el("li", {"data-place": DATA.places[e.p].id});
       item.style.borderLeftColor = factionColour(e.c);
       item.appendChild(el("b", {text: e.hl}));
-      if (e.q) { item.appendChild(document.createTextNode(" (" + e.q + ")")); }
+      if (e.q) { item.appendChild(document.createTextNode(" ")); item.appendChild(english("(" + e.q + ")")); }
       item.appendChild(document.createTextNode(" "));
       item.appendChild(badge(e.st));
       if (e.b === "inferred") { item.appendChild(document.createTextNode(" ")); item.appendChild(badge("inferred", "inferred")); }
       item.appendChild(el("br"));
-      item.appendChild(document.createTextNode(e.sum));
+      item.appendChild(english(e.sum));
       item.appendChild(el("br"));
-      item.appendChild(el("span", {"class": "muted", text: e.sw}));
-      if (e.n) { item.appendChild(el("br")); item.appendChild(el("span", {"class": "muted", text: "Note: " + e.n})); }
+      item.appendChild(statusNode(e, "muted"));
+      if (e.n) { item.appendChild(el("br")); item.appendChild(el("span", {"class": "muted"}, [t("note", {text: ""}), english(e.n)])); }
       item.appendChild(el("br"));
       item.appendChild(sourcesNode(e.src));
-      var show = el("button", {type: "button", "class": "small", text: "Show on map"});
+      var show = el("button", {type: "button", "class": "small", text: t("show_on_map")});
       show.addEventListener("click", function () { focusPlace(e.p); });
       item.appendChild(show);
       list.appendChild(item);
     });
     box.appendChild(list);
+  }
+  // the table of the day (standalone page): sortable by its headers, filtered by the words typed; drawn when settled
+  var TABLE_COLS = ["place", "kind", "governorate", "holder", "since", "status", "basis"], sortCol = 0, sortUp = true;
+  function tableRows(d) {
+    return DATA.places.map(function (p) {
+      var e = entryOn(p, d);
+      var since = e.e >= 0 ? DATA.labels[e.d] : t("baseline", {day: DATA.labels[e.d]}).replace(/\.$/, "");
+      return [p.name, p.kind, p.gov, e.w, since, t(e.st), t(e.b === "inferred" ? "inferred" : "reported"), e.d];
+    });
+  }
+  function renderTable(d) {
+    var box = $("table-box");
+    if (!box || !box.open) { return; }
+    var needles = $("table-filter").value.toLocaleLowerCase().split(/\s+/).filter(Boolean);
+    var rows = tableRows(d).filter(function (r) {
+      return needles.every(function (n) { return r.slice(0, 7).some(function (c) { return c.toLocaleLowerCase().indexOf(n) >= 0; }); });
+    });
+    rows.sort(function (a, b) {
+      var x = sortCol === 4 ? a[7] - b[7] : a[sortCol].localeCompare(b[sortCol], DATA.lang);
+      return (sortUp ? x : -x) || a[0].localeCompare(b[0], DATA.lang);
+    });
+    $("table-caption").textContent = t("table_caption", {day: DATA.labels[d]});
+    $("table-count").textContent = t("table_rows", {n: rows.length, total: DATA.places.length});
+    var head = $("table-head"), body = $("table-body");
+    clear(head);
+    TABLE_COLS.forEach(function (c, i) {
+      var button = el("button", {type: "button", "class": "sort", text: t("col_" + c)});
+      button.addEventListener("click", function () { sortUp = sortCol === i ? !sortUp : true; sortCol = i; renderTable(day); });
+      var th = el("th", {scope: "col", "aria-sort": sortCol === i ? (sortUp ? "ascending" : "descending") : "none"}, [button]);
+      head.appendChild(th);
+    });
+    clear(body);
+    rows.forEach(function (r) {
+      body.appendChild(el("tr", null, r.slice(0, 7).map(function (c, i) { return el(i ? "td" : "th", i ? {text: c} : {scope: "row", text: c}); })));
+    });
+  }
+  if (!EMBEDDED && $("table-box")) {
+    $("table-box").addEventListener("toggle", function () { renderTable(day); });
+    $("table-filter").addEventListener("input", function () { renderTable(day); });
   }
   function renderCompare(d) {
     var box = $("compare-list");
@@ -562,32 +646,34 @@
     box.hidden = compare < 0;
     if (compare < 0) { return; }
     var sum = compareSummary(compare, d);
-    box.appendChild(el("h2", {text: "Changed hands between " + DATA.labels[compare] + " and " + DATA.labels[d]}));
+    box.appendChild(el("h2", {text: t("changed_between", {a: DATA.labels[compare], b: DATA.labels[d]})}));
     var holders = Object.keys(sum.byHolder);
-    if (!holders.length) { box.appendChild(el("p", {"class": "muted", text: "No place changed hands."})); }
+    if (!holders.length) { box.appendChild(el("p", {"class": "muted", text: t("no_place_changed")})); }
     holders.forEach(function (h) {
       var name = named(h, d), items = sum.byHolder[h];
-      var head = el("p", null, [el("b", {text: name.short + " gained " + items.length})]);
-      head.style.borderLeft = "4px solid " + factionColour(h);
-      head.style.paddingLeft = "6px";
+      var head = el("p", null, [el("b", {text: t("holder_gained", {holder: name.short, n: items.length})})]);
+      head.style.borderInlineStart = "4px solid " + factionColour(h);
+      head.style.paddingInlineStart = "6px";
       box.appendChild(head);
-      box.appendChild(el("p", {"class": "small"}, [items.map(function (x) { return DATA.places[x[0]].name + " (from " + named(x[1], compare).short + ")"; }).join(", ")]));
+      box.appendChild(el("p", {"class": "small"}, [items.map(function (x) { return t("from_holder", {place: DATA.places[x[0]].name, old: named(x[1], compare).short}); }).join(t("list_sep"))]));
     });
     if (Z) {
       var parts = [];
       Object.keys(sum.gained).concat(Object.keys(sum.lost)).filter(function (v, i, a) { return a.indexOf(v) === i; }).forEach(function (f) {
         var net = Math.round((sum.gained[f] || 0) - (sum.lost[f] || 0));
-        parts.push(named(f, d).short + " " + (net >= 0 ? "+" : "") + net.toLocaleString("en") + " km\u00b2");
+        parts.push(named(f, d).short + " " + (net >= 0 ? "+" : "") + t("km2", {n: net.toLocaleString("en")}));
       });
-      box.appendChild(el("p", {"class": "small muted", id: "compare-area", text: "Zone area, approximate: " + (parts.join(", ") || "no change")}));
+      box.appendChild(el("p", {"class": "small muted", id: "compare-area", text: t("zone_area_approx", {list: parts.join(t("list_sep")) || t("no_change_short")})}));
     }
   }
   if (!EMBEDDED) {
     $("title").textContent = DATA.title;
     document.title = DATA.title;
-    $("caption").textContent = DATA.places.length + " places, " + DATA.events.length + " changes of control, " + DATA.labels[0] +
-      " to " + DATA.labels[N - 1] + (DATA.reportsTo ? " (reports read up to " + DATA.reportsTo + ")" : "") +
-      ". The map shows who held each place at the end of the chosen day.";
+    $("caption").textContent = t("static_caption", {places: DATA.places.length, events: DATA.events.length, first: DATA.labels[0],
+      last: DATA.labels[N - 1], reports: DATA.reportsTo ? t("static_reports", {day: DATA.reportsTo}) : ""});
+    Array.prototype.forEach.call(document.querySelectorAll("[data-words]"), function (node) {
+      node.textContent = t(node.getAttribute("data-words"), {when: DATA.generated});
+    });
     DATA.symbols.forEach(function (s) {
       var img = el("img", {alt: ""});
       if (/^data:image\/svg\+xml;base64,[A-Za-z0-9+\/=]+$/.test(s[0])) { img.src = s[0]; }
@@ -597,11 +683,12 @@
       var zt = el("input", {type: "checkbox", id: "zones"});
       zt.checked = showZones;
       zt.addEventListener("change", function () { showZones = zt.checked; if (showZones) { zonesGroup.addTo(map); frontsGroup.addTo(map); } else { map.removeLayer(zonesGroup); map.removeLayer(frontsGroup); } });
-      $("zones-box").appendChild(el("label", {"class": "toggle"}, [zt, " Shaded zones and front lines (approximate)"]));
-      $("zones-box").appendChild(el("p", {"class": "small muted", text: Z.note + (Z.reachKm ? " Grey: farther than " + Z.reachKm + " km from every listed place (no data)." : "")}));
+      $("zones-box").appendChild(el("label", {"class": "toggle"}, [zt, t("zones_box")]));
+      $("zones-box").appendChild(el("p", {"class": "small muted", text: Z.note + (Z.reachKm ? t("nodata_note", {km: Z.reachKm}) : "")}));
     }
-    $("outlets").textContent = DATA.outlets.join(", ") || "none";
-    $("generated").textContent = DATA.generated;
+    var outlets = $("outlets");
+    outlets.textContent = t("sources", {list: ""});
+    outlets.appendChild(DATA.outlets.length ? english(DATA.outlets.join(", ")) : document.createTextNode(t("none")));
   }
 
   // --- start ---------------------------------------------------------------------------------------
