@@ -407,4 +407,4 @@ def test_two_factions_with_one_short_label_are_refused(short):
     bad = edit(EVENTS, "    short: SDF\n", f"    short: {short}\n")
     p = only(problems(bad), "factions.sdf.short")
     assert p.line == line_of(bad, f"    short: {short}", 2 if short == "HTS" else 1)
-    assert p.message.startswith(f"'{short}' is already the short label of 'hts' (line 10)")
+    assert p.message.startswith(f"'{short}' is already the short label of 'hts' (line 12)")
