@@ -225,6 +225,10 @@ def on_pick() -> None:
     ss.pan_to = ss.place  # a place picked in the search box: bring it into view (clicks on the map don't move it)
 
 
+# the address bar follows the view now, not at the end of the run: a Back pressed while the rest of the page is
+# still being drawn would otherwise get this run's address pushed over it, losing Forward
+st.query_params.from_dict(present.view_query(ss.day, ss.place, ss.zones, ss.fronts, ss.compare, lang))
+
 named_ds, named_tl = named(version)  # the places and factions named in the reader's language
 st.markdown(f'<div class="muted syria-data-title">{esc(named_ds.title)}</div>', unsafe_allow_html=True)
 st.caption(present.as_of_caption(ds, tl, lang))
@@ -303,5 +307,4 @@ if ready_url is None:
         except OSError as exc:  # e.g. a read-only app folder: say so rather than fail the page
             st.error(w["map_unwritable"].format(error=exc.strerror or exc))
 ss.pan_to = None  # brought into view once
-st.query_params.from_dict(present.view_query(ss.day, ss.place, ss.zones, ss.fronts, ss.compare, lang))
 STORE.settle(version)  # once per version of the data, after its page is out: see geo/server_store.py
