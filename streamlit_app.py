@@ -194,6 +194,13 @@ if "day" not in ss:  # a new session: the view comes from the link; afterwards t
     view = present.parse_view_params(params, tl.first_day, tl.last_day, ds.places, lang)
     ss.day, ss.place, ss.pan_to, ss.notices = view.day, view.place, view.place, view.notices
     ss.zones, ss.fronts, ss.notice_view, ss.compare = view.zones, view.fronts, (view.day, view.place), view.compare
+elif ss.get("address") is not None and st.query_params.to_dict() != ss.address:
+    # The address bar changed under the page (Back/Forward): Streamlit reruns on it before the map reports the day, and
+    # writing this session's older view back would replace that history entry and push another, losing Forward.
+    params = {name: st.query_params.get_all(name) for name in st.query_params}
+    view = present.parse_view_params(params, tl.first_day, tl.last_day, ds.places, lang)
+    if not view.notices:
+        ss.day, ss.compare, ss.place = view.day, view.compare, view.place
 for toggle in ("zones", "fronts"):  # a session older than these toggles
     ss.setdefault(toggle, True)
 ss.setdefault("compare", None)
@@ -227,7 +234,8 @@ def on_pick() -> None:
 
 # the address bar follows the view now, not at the end of the run: a Back pressed while the rest of the page is
 # still being drawn would otherwise get this run's address pushed over it, losing Forward
-st.query_params.from_dict(present.view_query(ss.day, ss.place, ss.zones, ss.fronts, ss.compare, lang))
+ss.address = present.view_query(ss.day, ss.place, ss.zones, ss.fronts, ss.compare, lang)
+st.query_params.from_dict(ss.address)
 
 named_ds, named_tl = named(version)  # the places and factions named in the reader's language
 st.markdown(f'<div class="muted syria-data-title">{esc(named_ds.title)}</div>', unsafe_allow_html=True)
