@@ -181,7 +181,8 @@ def test_the_date_control_by_keyboard(browser, server, lang):
         view.page.keyboard.press(" ")  # Space plays: the day is not read out thirty times a second
         assert frame.locator("#syria-play").get_attribute("aria-pressed") == "true"
         assert frame.locator("#syria-day-label").get_attribute("aria-live") == "off"
-        view.page.keyboard.press(" ")
+        view.page.keyboard.press(" ")  # stops it (or, had play already reached the end, plays once more to the end)
+        frame.wait_for_function("document.getElementById('syria-play').getAttribute('aria-pressed') === 'false'")
         assert frame.locator("#syria-day-label").get_attribute("aria-live") == "polite"
     finally:
         view.close()
