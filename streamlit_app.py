@@ -3,10 +3,10 @@
 Run: streamlit run streamlit_app.py. Layout and widgets only; the logic is in geo/ (present.py: view
 model, look.py: icons and words, map_payload.py + map_page.py: the map application's data and page,
 territory.py: the zones, charts.py: the charts). The map moves through the days in the browser
-(geo/web/map_app.js, shown by map_component.py): dragging the date control repaints the map at once
+(geo/map/web/map_app.js, shown by map_component.py): dragging the date control repaints the map at once
 and sends nothing; when the gesture settles, the day comes back here as the map component's state
 and the panels (legend, what changed, history, chart, link) follow. Everything that costs time is
-built once per version of the data and kept in the server's own bounded store (geo/server_store.py), shared by all
+built once per version of the data and kept in the server's own bounded store (dashboard/store.py), shared by all
 sessions and out of reach of Streamlit's clear_cache message, which any visitor may send. SYRIA_MAP_EVENTS and
 SYRIA_MAP_PLACES point the app at other data files (the tests use them).
 """
@@ -21,21 +21,22 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from geo import day_table, export, present
-from geo.app_files import DASHBOARD_CSS, RTL_CSS
-from geo.charts import area_chart_spec, chart_spec, spec_for_day
-from geo.escape import esc
-from geo.gazetteer import DEFAULT_PLACES
-from geo.isolated import load as load_dataset_from_bytes  # a big events file is parsed in a child process
-from geo.loader import DEFAULT_EVENTS
-from geo.localize import localized
-from geo.look import day_label
-from geo.server_store import STORE, Version
-from geo.timeline import Timeline
-from geo.words import LANG_PARAM, lang_of, words
+from dashboard.store import STORE, Version
+from dashboard.web_files import DASHBOARD_CSS, RTL_CSS
+from geo.export import files as export
+from geo.reading.gazetteer import DEFAULT_PLACES
+from geo.reading.isolated import load as load_dataset_from_bytes  # a big events file is parsed in a child process
+from geo.reading.loader import DEFAULT_EVENTS
+from geo.timeline.control import Timeline
+from geo.view import day_table, present
+from geo.view.charts import area_chart_spec, chart_spec, spec_for_day
+from geo.view.escape import esc
+from geo.view.localize import localized
+from geo.view.look import day_label
+from geo.view.words import LANG_PARAM, lang_of, words
 
 if TYPE_CHECKING:
-    from geo.territory import TerritoryModel
+    from geo.territory.model import TerritoryModel
 
 MAP_HEIGHT = 740  # the map and its date control: the map proper gets ~2/3 of a 900-px-high screen
 
@@ -75,7 +76,7 @@ def shown(path: Path) -> str:
 def territory(version: Version) -> TerritoryModel:
     """The zones' cells once per version of the data, every day's holders and zone statistics (~1 s, more on big data)."""
     def build():
-        from geo.territory import map_territory  # shapely, pyproj: imported once the page's first elements are out
+        from geo.territory.model import map_territory  # shapely, pyproj: imported once the page's first elements are out
 
         return map_territory(version.timeline)
 
@@ -86,7 +87,7 @@ def territory(version: Version) -> TerritoryModel:
 
 
 def named(version: Version) -> tuple:
-    """The dataset and its timeline named in the reader's language (geo.localize): the panels speak it."""
+    """The dataset and its timeline named in the reader's language (geo.view.localize): the panels speak it."""
     if lang == "en":
         return version.dataset, version.timeline
 
@@ -101,9 +102,9 @@ def map_url(version: Version, page_key: str, model: TerritoryModel) -> str:
     """The map application's page for this version of the data (the whole timeline), language and app version, written
     once into static/maps/ (a failure to write it is not kept: the next run tries again)."""
     def build():
-        from geo.map_page import embedded_page
-        from geo.map_payload import map_payload
-        from geo.render import place_bounds
+        from geo.map.page import embedded_page
+        from geo.map.payload import map_payload
+        from geo.map.render import place_bounds
 
         dataset, timeline = named(version)
         return map_component.publish(page_key, embedded_page(map_payload(dataset, timeline, model, lang=lang),
@@ -148,7 +149,7 @@ def chart(version: Version, what: str) -> dict:
 
 
 def show_table(named_ds, named_tl, day) -> None:
-    """The day's state as a table (geo/day_table.py): sortable by its headers, filtered by the words typed."""
+    """The day's state as a table (geo/view/day_table.py): sortable by its headers, filtered by the words typed."""
     rows = day_table.day_rows(named_ds, named_tl, day, lang)
     query = st.text_input(w["table_filter"], key="table_filter")
     kept = day_table.filter_rows(rows, query)
@@ -276,8 +277,8 @@ st.markdown(attribution, unsafe_allow_html=True)
 # --- last, what takes time on a server's first run: the zones' cells (~1 s, shapely and pyproj to import first) and
 # the map's page (folium, which imports pandas: ~0.5 s, and the timeline's data). The browser draws the rest of the page
 # meanwhile; a map page made before (by an earlier server too) is shown at once, before the zones. ----------------------
-import map_component  # noqa: E402  (streamlit and the app's file names only)
-from geo.app_files import app_version  # noqa: E402
+from dashboard import map_component  # noqa: E402  (streamlit and the app's file names only)
+from geo.map.app_files import app_version  # noqa: E402
 
 page_key = hashlib.sha256(f"{digest}{app_version()}{lang}".encode()).hexdigest()
 ready_url = map_component.published(page_key)
@@ -315,4 +316,4 @@ if ready_url is None:
         except OSError as exc:  # e.g. a read-only app folder: say so rather than fail the page
             st.error(w["map_unwritable"].format(error=exc.strerror or exc))
 ss.pan_to = None  # brought into view once
-STORE.settle(version)  # once per version of the data, after its page is out: see geo/server_store.py
+STORE.settle(version)  # once per version of the data, after its page is out: see dashboard/store.py

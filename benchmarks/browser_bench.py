@@ -108,8 +108,8 @@ def _drag(page, box: dict, moves: int, start_frac: float, end_frac: float) -> No
 
 
 def bench_app(files, result, runs: int, say: Callable[[str], None], timeout_s: float, offline_args) -> None:
-    from geo.loader import load_dataset
-    from geo.timeline import Timeline
+    from geo.reading.loader import load_dataset
+    from geo.timeline.control import Timeline
 
     days = len(Timeline(load_dataset(files.events, files.places)).days)
     rng = random.Random(11)
@@ -185,7 +185,7 @@ def bench_app(files, result, runs: int, say: Callable[[str], None], timeout_s: f
 
 
 def bench_baseline(files, result, runs: int, moves: int, say: Callable[[str], None], timeout_s: float, offline_args) -> None:
-    from geo.loader import load_dataset
+    from geo.reading.loader import load_dataset
 
     first_day = load_dataset(files.events, files.places).baseline_date
     with headless_chromium(offline_args) as browser:
@@ -234,8 +234,8 @@ def choropleth_html(territory) -> str:
     from folium.plugins import TimeSliderChoropleth
     from shapely.geometry import mapping
 
-    from geo.look import faction_colour
-    from geo.zones import to_lonlat
+    from geo.territory.zones import to_lonlat
+    from geo.view.look import faction_colour
 
     tess, timeline, dataset = territory.tessellation, territory.timeline, territory.dataset
     cells = list(shapely.coverage_simplify(list(tess.cells), 1000.0))

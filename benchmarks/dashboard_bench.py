@@ -53,8 +53,8 @@ def main() -> None:
 
     from streamlit.testing.v1 import AppTest
 
-    from geo.loader import load_dataset
-    from geo.timeline import Timeline
+    from geo.reading.loader import load_dataset
+    from geo.timeline.control import Timeline
 
     timeline = Timeline(load_dataset())
     started = time.perf_counter()

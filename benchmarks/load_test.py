@@ -10,7 +10,7 @@ Starts one `streamlit run streamlit_app.py` on a free localhost port and then, o
    browser context, like tabs, but each is its own Streamlit session), each opening `?date=<a different
    day>`; once all are open, they all make `--moves` moves at the same time
    (Next day, Previous day, Next day with events, the slider's arrow keys). After every move each waits
-   until the page shows the day the engine (geo.timeline.Timeline) says it must, then checks the
+   until the page shows the day the engine (geo.timeline.control.Timeline) says it must, then checks the
    link, the heading, the legend counts and every marker on the map (count, place ids and the
    holder's colour) against the engine; a mismatch or a timeout is an error.
    Latency: click -> the whole view correct, as the viewer sees it.
@@ -53,12 +53,12 @@ sys.path.insert(0, str(REPO))
 
 from benchmarks.chromium import LOCAL_SCHEMES, MAP_FRAME, MAP_FRAME_URL, launch  # noqa: E402
 from benchmarks.streamlit_server import Server  # noqa: E402
-from geo import present  # noqa: E402
-from geo.errors import DataError  # noqa: E402
-from geo.loader import DEFAULT_EVENTS, load_dataset  # noqa: E402
-from geo.model import Dataset  # noqa: E402
-from geo.render import day_label, faction_colour  # noqa: E402
-from geo.timeline import Timeline  # noqa: E402
+from geo.base.errors import DataError  # noqa: E402
+from geo.base.model import Dataset  # noqa: E402
+from geo.map.render import day_label, faction_colour  # noqa: E402
+from geo.reading.loader import DEFAULT_EVENTS, load_dataset  # noqa: E402
+from geo.timeline.control import Timeline  # noqa: E402
+from geo.view import present  # noqa: E402
 
 ARTIFACTS = REPO / "test-artifacts"
 FIXTURE_EVENTS = REPO / "tests" / "fixtures" / "events.yaml"
@@ -152,7 +152,7 @@ class View:
         return [c.code_text for c in self.of_type("code")]
 
     def map_view(self) -> dict | None:
-        """What the run told the map component (geo/web/host.js): the page's URL and the view."""
+        """What the run told the map component (dashboard/web/host.js): the page's URL and the view."""
         found = [c for c in self.of_type("bidi_component") if c.component_name == "syria_map"]
         return json.loads(found[0].json) if found else None
 
@@ -184,7 +184,7 @@ def check_view(view: View, exp: Expected) -> list[str]:
 
 class WsViewer:
     """One browser tab's worth of Streamlit protocol: open a link, then move the day as the map does when a gesture
-    settles (geo/web/host.js sets the map component's "view" state).
+    settles (dashboard/web/host.js sets the map component's "view" state).
 
     Every call returns the View of the script run it caused (all its elements, the link it left)."""
 

@@ -24,19 +24,20 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from geo import export, present
-from geo.charts import area_chart_spec, chart_spec, spec_for_day
-from geo.errors import DataError
-from geo.escape import esc
-from geo.gazetteer import DEFAULT_PLACES
-from geo.isolated import load as load_dataset_from_bytes  # a big events file is parsed in a child process
-from geo.loader import DEFAULT_EVENTS
-from geo.look import day_label
-from geo.snapshot import Snapshots
-from geo.timeline import Timeline
+from geo.base.errors import DataError
+from geo.export import files as export
+from geo.reading.gazetteer import DEFAULT_PLACES
+from geo.reading.isolated import load as load_dataset_from_bytes  # a big events file is parsed in a child process
+from geo.reading.loader import DEFAULT_EVENTS
+from geo.reading.snapshot import Snapshots
+from geo.timeline.control import Timeline
+from geo.view import present
+from geo.view.charts import area_chart_spec, chart_spec, spec_for_day
+from geo.view.escape import esc
+from geo.view.look import day_label
 
 if TYPE_CHECKING:
-    from geo.territory import TerritoryModel
+    from geo.territory.model import TerritoryModel
 
 PLAY_SECONDS = 1.2
 MAP_HEIGHT = 520
@@ -49,7 +50,7 @@ ss = st.session_state
 
 @st.cache_resource(show_spinner=False)
 def snapshots() -> Snapshots:
-    return Snapshots()  # the data files, read again only when they change (geo/snapshot.py)
+    return Snapshots()  # the data files, read again only when they change (geo/reading/snapshot.py)
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
@@ -81,7 +82,7 @@ def places(digest: str, _dataset, _timeline) -> place_layer.PlaceLayers:
 
 @st.cache_resource(max_entries=4, show_spinner="Working out the approximate zones…")
 def territory(digest: str, _timeline) -> TerritoryModel:
-    from geo.territory import map_territory  # shapely, pyproj: imported once the page's first elements are out
+    from geo.territory.model import map_territory  # shapely, pyproj: imported once the page's first elements are out
 
     return map_territory(_timeline)  # the zones' cells once per dataset, every day's holders and zone statistics
 
@@ -251,8 +252,8 @@ with right:  # the legend needs the zones
 
 import roundtrip_map_component as map_component  # noqa: E402  (the round-trip map, kept as the baseline)
 
-from geo import place_layer, render, zone_layer  # noqa: E402
-from geo.assets import vendored_complete  # noqa: E402
+from geo.map import place_layer, render, zone_layer  # noqa: E402
+from geo.map.assets import vendored_complete  # noqa: E402
 
 zl, pl = zones(digest, tl), places(digest, ds, tl)
 with map_slot:

@@ -21,14 +21,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from geo.errors import DataError
-from geo.gazetteer import geonames_syria
-from geo.loader import load_dataset
-from geo.model import BaselineEntry, Control, Dataset, Event, Faction, Place, Source
-from geo.outline import is_in_syria
-from geo.territory import TerritoryModel, tolerance_for_zoom
-from geo.timeline import Timeline
-from geo.zones import build_tessellation
+from geo.base.errors import DataError
+from geo.base.model import BaselineEntry, Control, Dataset, Event, Faction, Place, Source
+from geo.reading.gazetteer import geonames_syria
+from geo.reading.loader import load_dataset
+from geo.territory.model import TerritoryModel, tolerance_for_zoom
+from geo.territory.outline import is_in_syria
+from geo.territory.zones import build_tessellation
+from geo.timeline.control import Timeline
 
 CAPITALS = {"gov": (36.29, 33.51), "hts": (36.63, 35.93), "sdf": (41.23, 37.05), "sna": (37.05, 36.59), "south": (36.57, 32.71)}
 SOURCE = Source("Synthetic", "Benchmark data", date(2024, 12, 1))

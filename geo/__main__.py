@@ -1,5 +1,5 @@
 import sys
 
-from geo.cli import run
+from geo.cli.main import run
 
 sys.exit(run())

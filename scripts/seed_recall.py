@@ -14,9 +14,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from geo.drafter import Drafter, Source
-from geo.loader import load_dataset
-from geo.model import Dataset, Event
+from geo.base.model import Dataset, Event
+from geo.editing.drafter import Drafter, Source
+from geo.reading.loader import load_dataset
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_SEEDS = REPO.parent / "shared" / "seeds"

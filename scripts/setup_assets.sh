@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install the map's browser assets from the npm registry and copy them into static/vendor/,
-# where the dashboard serves them itself (no CDN needed; see geo/assets.py).
+# where the dashboard serves them itself (no CDN needed; see geo/map/assets.py).
 # Idempotent: does nothing when static/vendor is complete and package-lock.json is unchanged.
 # Needs node + npm (Debian: apt-get install -y nodejs npm) and the project's .venv.
 set -euo pipefail
@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 PYTHON="${PYTHON:-.venv/bin/python}"
 stamp="static/vendor/.package-lock.sha256"  # also covers node_modules: npm ci reruns when the lock changes
 want="$(sha256sum package-lock.json | cut -d' ' -f1)"
-if [[ -f "$stamp" && "$(cat "$stamp")" == "$want" ]] && "$PYTHON" -c 'import sys; from geo.assets import vendored_complete; sys.exit(0 if vendored_complete() else 1)'; then
+if [[ -f "$stamp" && "$(cat "$stamp")" == "$want" ]] && "$PYTHON" -c 'import sys; from geo.map.assets import vendored_complete; sys.exit(0 if vendored_complete() else 1)'; then
     exit 0
 fi
 if ! command -v npm >/dev/null 2>&1; then

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Copy the map's JS/CSS from node_modules/ (installed by `npm ci`) into static/vendor/.
 
-The list of files is geo/assets.py's ASSETS (plus EXTRA_FILES); the versions must be
+The list of files is geo/map/assets.py's ASSETS (plus EXTRA_FILES); the versions must be
 the ones installed. static/vendor/ is gitignored: third-party files are never
 committed, they come from the npm registry at setup time.
 
@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from geo.assets import ASSETS, EXTRA_FILES, REPO_ROOT, VENDOR_DIR
+from geo.map.assets import ASSETS, EXTRA_FILES, REPO_ROOT, VENDOR_DIR
 
 
 def vendor(node_modules: Path, dest: Path) -> list[str]:
@@ -35,10 +35,10 @@ def vendor(node_modules: Path, dest: Path) -> list[str]:
             problems.append(f"{package} is not installed in {node_modules} (run `npm ci`)")
             continue
         if installed not in versions:
-            problems.append(f"{package} {installed} is installed but geo/assets.py wants {', '.join(sorted(versions))}")
+            problems.append(f"{package} {installed} is installed but geo/map/assets.py wants {', '.join(sorted(versions))}")
     if problems:
         return problems
-    if dest.is_symlink():  # Streamlit serves nothing whose real path leaves static/ (see geo/assets.py): a real folder
+    if dest.is_symlink():  # Streamlit serves nothing whose real path leaves static/ (see geo/map/assets.py): a real folder
         dest.unlink()
     dest.mkdir(parents=True, exist_ok=True)
     copies = [(a.package, a.path) for a in ASSETS]

@@ -10,8 +10,8 @@ import pytest
 
 from benchmarks.chromium import ChromiumUnavailable, headless_chromium
 from benchmarks.streamlit_server import Server
-from geo.loader import load_dataset
-from geo.timeline import Timeline
+from geo.reading.loader import load_dataset
+from geo.timeline.control import Timeline
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "tests" / "fixtures"
@@ -131,7 +131,7 @@ def live_server_factory():
 def live_browser(chromium):
     """The `chromium` fixture, for pages of a live server: also FAILS when the map's Leaflet is not
     vendored (scripts/setup_assets.sh), as the map could not paint offline."""
-    from geo.assets import VENDOR_DIR, vendored_complete
+    from geo.map.assets import VENDOR_DIR, vendored_complete
 
     if not vendored_complete():
         pytest.fail(f"the map's Leaflet is not in {VENDOR_DIR}: run scripts/setup_assets.sh")

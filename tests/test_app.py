@@ -13,7 +13,7 @@ import pytest
 from conftest import FIXTURE_PLACES, REPO
 from streamlit.testing.v1 import AppTest
 
-from geo.map_page import embedded_data
+from geo.map.page import embedded_data
 
 APP = str(REPO / "streamlit_app.py")
 LAST = date(2024, 12, 6)
@@ -26,7 +26,7 @@ def app(fixture_app):
 
 
 def map_data(at: AppTest) -> dict:
-    """What the dashboard tells the map component (geo/web/host.js): the page's URL and the view."""
+    """What the dashboard tells the map component (dashboard/web/host.js): the page's URL and the view."""
     (component,) = [c for c in at.get("bidi_component") if c.proto.component_name == "syria_map"]
     return json.loads(component.proto.json)
 

@@ -1,4 +1,4 @@
-"""Files are written whole or not at all (geo/atomic.py): a failure part-way keeps the earlier file."""
+"""Files are written whole or not at all (geo/base/atomic.py): a failure part-way keeps the earlier file."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURE_EVENTS, FIXTURE_PLACES, REPO
 
-from geo.atomic import replacing, write_bytes
+from geo.base.atomic import replacing, write_bytes
 
 GOOD = b"the good file of yesterday\n"
 
@@ -53,7 +53,7 @@ def test_an_export_on_a_disk_that_fills_up_keeps_the_old_file(tmp_path, name, co
         "import resource, signal, sys\n"
         "signal.signal(signal.SIGXFSZ, signal.SIG_IGN)\n"
         "resource.setrlimit(resource.RLIMIT_FSIZE, (16384, 16384))\n"
-        "from geo.cli import main\n"
+        "from geo.cli.main import main\n"
         "sys.exit(main(sys.argv[1:]))\n"
     )
     args = [arg.format(out=target) for arg in command]

@@ -15,11 +15,12 @@ from pathlib import Path
 import pytest
 from test_fuzz_loader import FIX_EVENTS, FIX_PLACES, FIXTURE, Base, mutate
 
-from geo import synth, yamlread
-from geo.errors import DataError
-from geo.gazetteer import DEFAULT_PLACES
-from geo.loader import DEFAULT_EVENTS, load_dataset_from_bytes
-from geo.yamlread import MappingNode, ScalarNode, SequenceNode, YamlFailure, _compose_block, _compose_events
+from geo.base.errors import DataError
+from geo.cli import synth
+from geo.reading import yamlread
+from geo.reading.gazetteer import DEFAULT_PLACES
+from geo.reading.loader import DEFAULT_EVENTS, load_dataset_from_bytes
+from geo.reading.yamlread import MappingNode, ScalarNode, SequenceNode, YamlFailure, _compose_block, _compose_events
 
 
 def tree(node) -> tuple | None:

@@ -375,8 +375,8 @@ def test_hostile_data_stays_text_in_the_browser(browser, tmp_path):
 
 def test_readme_screenshot_of_the_real_data(browser):
     """The real dataset (events.yaml, geo/data/places.yaml): the dashboard, or the validator's messages."""
-    from geo.errors import DataError
-    from geo.loader import DEFAULT_EVENTS, load_dataset
+    from geo.base.errors import DataError
+    from geo.reading.loader import DEFAULT_EVENTS, load_dataset
 
     try:
         dataset = load_dataset(DEFAULT_EVENTS)

@@ -22,9 +22,9 @@ import pytest
 from conftest import ARTIFACTS, FIXTURE_EVENTS, FIXTURE_PLACES, REPO, running_server
 
 from benchmarks.chromium import MAP_FRAME, OfflinePage, map_frame
-from geo import static_html
-from geo.localize import localized
-from geo.timeline import Timeline
+from geo.export import static_html
+from geo.timeline.control import Timeline
+from geo.view.localize import localized
 
 pytestmark = pytest.mark.browser
 
@@ -252,7 +252,7 @@ def test_the_static_export_in_both_languages(browser, fixture_dataset, tmp_path,
 
 
 def test_readme_screenshot_in_arabic(browser):
-    from geo.loader import DEFAULT_EVENTS
+    from geo.reading.loader import DEFAULT_EVENTS
 
     with running_server(DEFAULT_EVENTS, REPO / "geo" / "data" / "places.yaml", "real-data-ar") as live:
         view = Offline(browser, (live.url,), width=1440, height=900)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from geo.cli import main
+from geo.cli.main import main
 
 ROOT = Path(__file__).parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -142,8 +142,8 @@ def escaping_data(monkeypatch):
     """The fixture data with terminal escapes in a name and a summary, as if it had bypassed the validator."""
     import dataclasses
 
-    from geo import cli
-    from geo.loader import load_dataset
+    from geo.cli import main as cli
+    from geo.reading.loader import load_dataset
 
     ds = load_dataset(FIXTURES / "events.yaml", FIXTURES / "places.yaml")
     places = dict(ds.places, hama=dataclasses.replace(ds.places["hama"], name="Hama" + ESCAPES))

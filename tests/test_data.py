@@ -9,8 +9,8 @@ import pytest
 import yaml
 from colorspacious import cspace_convert, deltaE
 
-from geo.loader import DEFAULT_EVENTS, load_dataset
-from geo.timeline import Timeline
+from geo.reading.loader import DEFAULT_EVENTS, load_dataset
+from geo.timeline.control import Timeline
 
 REQUIRED_FACTIONS = {"gov", "hts", "sna", "sdf", "south", "sfa", "isis", "israel"}
 # Smallest CAM02-UCS colour difference between any two factions, for normal vision and
@@ -96,7 +96,7 @@ def test_every_place_that_changes_hands_has_a_history_from_the_baseline(dataset,
 
 
 def test_the_rules_of_evidence_hold(dataset):
-    from geo.outlets import distinct_outlets
+    from geo.reading.outlets import distinct_outlets
 
     for event in dataset.events:
         if event.status == "confirmed":

@@ -270,7 +270,7 @@ def test_community_cloud_finds_what_it_needs():
     assert config["client"]["showErrorDetails"] == "none"
     assert config["server"]["fileWatcherType"] == "none"
     # Cloud runs no `npm ci`: without static/vendor the map falls back to Leaflet's CDN
-    from geo.assets import asset_urls
+    from geo.map.assets import asset_urls
 
     js, css = asset_urls(vendor_dir=Path("/nonexistent"))
     assert all(url.startswith("https://cdn.jsdelivr.net/npm/leaflet@") for _, url in (*js, *css))

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from geo.cli import main
-from geo.diff_cli import VersionError, read_version
-from geo.loader import load_dataset_from_bytes
-from geo.mapdiff import diff_datasets
+from geo.cli.diff_cli import VersionError, read_version
+from geo.cli.main import main
+from geo.editing.mapdiff import diff_datasets
+from geo.reading.loader import load_dataset_from_bytes
 
 FIXTURES = Path(__file__).parent / "fixtures"
 EVENTS = (FIXTURES / "events.yaml").read_text(encoding="utf-8")

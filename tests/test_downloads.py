@@ -22,9 +22,9 @@ from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest, app_test
 
 from benchmarks.chromium import MAP_FRAME
-from geo import static_html
-from geo.loader import load_dataset
-from geo.timeline import Timeline
+from geo.export import static_html
+from geo.reading.loader import load_dataset
+from geo.timeline.control import Timeline
 
 LABELS = ["Picture (PNG)", "GeoJSON", "CSV", "Interactive map (HTML)"]
 

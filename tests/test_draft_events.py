@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from geo.article import read_article, sentences
-from geo.article_dates import event_day
-from geo.cli import main
-from geo.drafter import Drafter, Source, render
-from geo.loader import load_dataset, load_dataset_from_bytes
+from geo.cli.main import main
+from geo.editing.article import read_article, sentences
+from geo.editing.article_dates import event_day
+from geo.editing.drafter import Drafter, Source, render
+from geo.reading.loader import load_dataset, load_dataset_from_bytes
 
 FIXTURES = Path(__file__).parent / "fixtures"
 EVENTS = (FIXTURES / "events.yaml").read_text(encoding="utf-8")

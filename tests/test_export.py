@@ -15,11 +15,11 @@ from conftest import FIXTURE_EVENTS, FIXTURE_PLACES, HOSTILE
 from PIL import Image
 from shapely.geometry import shape
 
-from geo import export
-from geo.cli import main
-from geo.errors import DateOutOfRange
-from geo.tables import STATE_COLUMNS, state_rows
-from geo.territory import TerritoryModel
+from geo.base.errors import DateOutOfRange
+from geo.cli.main import main
+from geo.export import files as export
+from geo.territory.model import TerritoryModel
+from geo.view.tables import STATE_COLUMNS, state_rows
 
 DATA = ["--events", str(FIXTURE_EVENTS), "--places", str(FIXTURE_PLACES)]
 GEOMETRY_TYPES = {"Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon", "GeometryCollection"}
@@ -159,7 +159,7 @@ def test_geojson_round_trips_through_geopandas(fixture_dataset, fixture_timeline
 
 
 def test_geojson_keeps_hostile_text_as_data(hostile_dataset):
-    from geo.timeline import Timeline
+    from geo.timeline.control import Timeline
 
     tl = Timeline(hostile_dataset)
     fc = json.loads(export.geojson_bytes(hostile_dataset, tl, date(2024, 12, 6)))
@@ -239,7 +239,7 @@ def test_cli_export_errors(capsys, invalid_events):
 
 
 def test_export_commands_are_registered_once_each():
-    from geo.cli import build_parser
+    from geo.cli.main import build_parser
 
     parser = build_parser()
     for command in ("export", "export-html", "export-animation"):

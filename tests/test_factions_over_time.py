@@ -13,12 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from geo import cli, present
-from geo.errors import DataError, Problem
-from geo.loader import load_dataset_from_bytes
-from geo.model import Control, Source
-from geo.outlets import distinct_outlets, outlet_key
-from geo.timeline import Rename, Timeline
+from geo.base.errors import DataError, Problem
+from geo.base.model import Control, Source
+from geo.cli import main as cli
+from geo.reading.loader import load_dataset_from_bytes
+from geo.reading.outlets import distinct_outlets, outlet_key
+from geo.timeline.control import Rename, Timeline
+from geo.view import present
 
 FIXTURES = Path(__file__).parent / "fixtures"
 BASE = (FIXTURES / "events.yaml").read_text(encoding="utf-8")
@@ -168,7 +169,7 @@ def test_changes_and_history_explain_the_merger_and_the_rename(ds, tl):
 def test_symbol_key_and_marker_show_inference():
     rows = present.symbol_rows(load(BASE))
     assert any("Inferred" in text for _, text in rows)
-    from geo.look import MarkerStyle, icon_svg
+    from geo.view.look import MarkerStyle, icon_svg
 
     plain, inferred = icon_svg(MarkerStyle("circle", 7, "#112233")), icon_svg(MarkerStyle("circle", 7, "#112233", inferred=True))
     assert inferred.count("<circle") == plain.count("<circle") + 1

@@ -39,12 +39,12 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from geo.errors import DataError
-from geo.gazetteer import DEFAULT_PLACES, geonames_syria
-from geo.loader import DEFAULT_EVENTS, MAX_SPAN_DAYS, _EventsReader, load_dataset, load_dataset_from_bytes
-from geo.model import Dataset
-from geo.timeline import Timeline
-from geo.yamlread import Node, SequenceNode
+from geo.base.errors import DataError
+from geo.base.model import Dataset
+from geo.reading.gazetteer import DEFAULT_PLACES, geonames_syria
+from geo.reading.loader import DEFAULT_EVENTS, MAX_SPAN_DAYS, _EventsReader, load_dataset, load_dataset_from_bytes
+from geo.reading.yamlread import Node, SequenceNode
+from geo.timeline.control import Timeline
 
 FIXTURES = Path(__file__).parent / "fixtures"
 FIX_EVENTS = (FIXTURES / "events.yaml").read_bytes()
@@ -803,7 +803,7 @@ def test_deep_nesting_is_refused_quickly_without_crashing():
     Run in a child process, so a regression shows as a failed test, not a dead test run.
     """
     code = (
-        "import time\nfrom geo.loader import load_dataset_from_bytes\nfrom geo.errors import DataError\n"
+        "import time\nfrom geo.reading.loader import load_dataset_from_bytes\nfrom geo.base.errors import DataError\n"
         f"events = open({str(FIXTURES / 'events.yaml')!r}).read()\nplaces = open({str(FIXTURES / 'places.yaml')!r}, 'rb').read()\n"
         + "load_dataset_from_bytes(events, 'events.yaml', places, 'places.yaml')  # GeoNames loads once, untimed\n"
         + DEEP_CASES

@@ -38,7 +38,7 @@ def app(fixture_app):
 
 @pytest.fixture(scope="module")
 def engine():
-    from geo.loader import load_dataset
+    from geo.reading.loader import load_dataset
 
     return Engine(load_dataset(FIXTURE_EVENTS, FIXTURE_PLACES))
 

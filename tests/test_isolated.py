@@ -1,4 +1,4 @@
-"""Big events files are loaded in a child process (geo.isolated), with the same result as in-process."""
+"""Big events files are loaded in a child process (geo.reading.isolated), with the same result as in-process."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import pickle
 import pytest
 from conftest import FIXTURE_EVENTS, FIXTURE_PLACES
 
-from geo import isolated
-from geo.errors import DataError, Problem
-from geo.loader import load_dataset_from_bytes
+from geo.base.errors import DataError, Problem
+from geo.reading import isolated
+from geo.reading.loader import load_dataset_from_bytes
 
 
 def args(events: bytes | None = None) -> tuple:

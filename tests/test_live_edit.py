@@ -32,9 +32,9 @@ from conftest import FIXTURE_EVENTS, FIXTURE_PLACES, REPO
 from streamlit.testing.v1 import AppTest
 
 from benchmarks.load_test import Engine, WsViewer, run_async
-from geo.loader import load_dataset
-from geo.map_page import embedded_data
-from geo.timeline import Timeline
+from geo.map.page import embedded_data
+from geo.reading.loader import load_dataset
+from geo.timeline.control import Timeline
 
 APP = str(REPO / "streamlit_app.py")
 LAST = date(2024, 12, 6)
@@ -209,17 +209,17 @@ def test_a_broken_edit_shows_the_errors_then_the_fix_brings_back_the_same_view(d
 def test_a_broken_file_is_parsed_once_per_version(data, monkeypatch):
     """A failed load is kept like a good one (per version of the files' bytes): reruns and other sessions do not parse
     a broken file again (a 4 MB one took 2.3 s per rerun and per viewer); the next edit of it is parsed, once."""
-    import geo.isolated
+    import geo.reading.isolated
 
     events, _ = data
     parses: list[int] = []
-    real = geo.isolated.load
+    real = geo.reading.isolated.load
 
     def counted(events_data, *args, **kwargs):
         parses.append(len(events_data) if isinstance(events_data, bytes) else -1)
         return real(events_data, *args, **kwargs)
 
-    monkeypatch.setattr(geo.isolated, "load", counted)
+    monkeypatch.setattr(geo.reading.isolated, "load", counted)
     one, two = session(), session(date="2024-11-30")
     write(events, INVALID)
     for at in (one, two, one, two):
@@ -339,7 +339,7 @@ def test_a_live_server_picks_up_edits_and_survives_a_broken_one(tmp_path, live_s
     shutil.copy(FIXTURE_PLACES, places)
     server = live_server_factory(events, places, "live-edit")
 
-    def loads() -> int:  # the server logs every parse of the data files (geo/server_store.py)
+    def loads() -> int:  # the server logs every parse of the data files (dashboard/store.py)
         return len(re.findall(r"data: parsed ", server.log.read_text(errors="replace")))
 
     good, edited = Engine(load_dataset(events, places)), None

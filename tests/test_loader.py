@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from geo.errors import DataError, Problem
-from geo.loader import load_dataset, load_dataset_from_bytes
+from geo.base.errors import DataError, Problem
+from geo.reading.loader import load_dataset, load_dataset_from_bytes
 
 FIXTURES = Path(__file__).parent / "fixtures"
 EVENTS = (FIXTURES / "events.yaml").read_text(encoding="utf-8")

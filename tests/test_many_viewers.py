@@ -4,7 +4,7 @@ One `streamlit run` on the fixture data serves, in turn:
 
 - 20 pages in one headless Chromium, each opening a different day, then all making 3 moves (Next
   day, Previous day, Next day with events, the slider's arrow keys) at the same time;
-  after every move the link, heading, legend and every marker must be what geo.timeline says;
+  after every move the link, heading, legend and every marker must be what geo.timeline.control says;
 - 20 raw Streamlit websocket clients at once (the browser's protocol), 6 moves each, every script
   run checked the same way;
 - 20 warm-up sessions, then 100 sessions one after another: the server's RSS must stay flat and
@@ -45,7 +45,7 @@ REPORT = ARTIFACTS / "load-test.json"
 
 @pytest.fixture(scope="module")
 def engine():
-    from geo.loader import load_dataset
+    from geo.reading.loader import load_dataset
 
     return Engine(load_dataset(FIXTURE_EVENTS, FIXTURE_PLACES))
 

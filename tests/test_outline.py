@@ -1,4 +1,4 @@
-"""Syria's outline (geo/data/syria.geojson), geo.outline and scripts/build_outline.py."""
+"""Syria's outline (geo/data/syria.geojson), geo.territory.outline and scripts/build_outline.py."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import shapely
 from pyproj import Geod, Transformer
 from shapely.geometry import Polygon, box, shape
 
-from geo.outline import OUTLINE_PATH, distance_outside_km, is_in_syria, syria_outline
+from geo.territory.outline import OUTLINE_PATH, distance_outside_km, is_in_syria, syria_outline
 
 REPO = Path(__file__).resolve().parent.parent
 GEOD = Geod(ellps="WGS84")
@@ -283,7 +283,7 @@ def test_committed_outline_matches_a_fresh_build(tmp_path):
 
 
 def test_distance_to_border_from_both_sides():
-    from geo.outline import distance_to_border_km
+    from geo.territory.outline import distance_to_border_km
 
     # Damascus lies about 25-40 km from the Lebanese border; Beirut about 46 km on the other side
     assert 15 < distance_to_border_km(36.29128, 33.5102) < 45

@@ -15,10 +15,10 @@ import pytest
 from conftest import ARTIFACTS, FIXTURE_EVENTS, FIXTURE_PLACES
 from PIL import Image
 
-from geo import picture
-from geo.cli import main
-from geo.territory import TerritoryModel
-from geo.timeline import Timeline
+from geo.cli.main import main
+from geo.export import picture
+from geo.territory.model import TerritoryModel
+from geo.timeline.control import Timeline
 
 GOV, HTS = (0xD5, 0x5E, 0x00), (0x00, 0x9E, 0x73)
 
@@ -169,7 +169,7 @@ LONG = "Al-" + "Ghouta " * 70  # 500 characters
 @pytest.fixture(scope="module")
 def long_texts_dataset():
     """The fixture data with 500-character texts: the title, a faction's short and long label, a city, an outlet."""
-    from geo.loader import load_dataset_from_bytes
+    from geo.reading.loader import load_dataset_from_bytes
 
     events = FIXTURE_EVENTS.read_text(encoding="utf-8")
     events = events.replace("    short: SDF\n", f"    short: SDF {LONG[:290]}\n", 1)
@@ -213,8 +213,8 @@ def test_long_texts_stay_inside_the_picture(long_texts_dataset, size):
 
 
 def test_only_the_most_populous_cities_are_named(tmp_path):
-    from geo import synth
-    from geo.loader import load_dataset
+    from geo.cli import synth
+    from geo.reading.loader import load_dataset
 
     events, places = synth.write(tmp_path / "many.yaml", 1200, 200, 30)
     ds = load_dataset(events, places)

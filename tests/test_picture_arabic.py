@@ -10,11 +10,11 @@ import numpy as np
 from matplotlib import font_manager, ft2font
 from PIL import Image
 
-from geo import picture
-from geo.cli import main
-from geo.localize import localized
-from geo.timeline import Timeline
-from geo.words import AR
+from geo.cli.main import main
+from geo.export import picture
+from geo.timeline.control import Timeline
+from geo.view.localize import localized
+from geo.view.words import AR
 
 
 def test_arabic_is_joined_and_put_in_display_order():

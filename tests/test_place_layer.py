@@ -1,4 +1,4 @@
-"""Which places the map draws (geo.place_layer): every place for small data, thinned by zoom and cut to the view for big data."""
+"""Which places the map draws (geo.map.place_layer): every place for small data, thinned by zoom and cut to the view for big data."""
 
 from __future__ import annotations
 
@@ -8,11 +8,11 @@ from datetime import date
 
 import pytest
 
-from geo import synth
-from geo.loader import load_dataset
-from geo.place_layer import CULL_FROM_ZOOM, PlaceLayers, view_box, zoom_level
-from geo.render import layer_data, places_features, places_wire
-from geo.timeline import Timeline
+from geo.cli import synth
+from geo.map.place_layer import CULL_FROM_ZOOM, PlaceLayers, view_box, zoom_level
+from geo.map.render import layer_data, places_features, places_wire
+from geo.reading.loader import load_dataset
+from geo.timeline.control import Timeline
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""The dashboard's view model (geo.present) and chart (geo.charts): pure functions."""
+"""The dashboard's view model (geo.view.present) and chart (geo.view.charts): pure functions."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ from conftest import HOSTILE
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from geo import present
-from geo.charts import area_chart_spec, area_rows, chart_spec, control_chart, series_rows, spec_for_day, with_day
-from geo.escape import esc
+from geo.view import present
+from geo.view.charts import area_chart_spec, area_rows, chart_spec, control_chart, series_rows, spec_for_day, with_day
+from geo.view.escape import esc
 
 FIRST, LAST = date(2024, 11, 26), date(2024, 12, 6)
 PLACES = {"aleppo", "hama", "deir_ez_zor", "nassib_crossing"}
@@ -271,7 +271,7 @@ def test_history_of_a_place(fixture_dataset, fixture_timeline):
 
 
 def test_hostile_data_is_escaped_everywhere(hostile_dataset):
-    from geo.timeline import Timeline
+    from geo.timeline.control import Timeline
 
     tl = Timeline(hostile_dataset)
     blobs = [
@@ -362,19 +362,19 @@ def test_chart_spec_is_built_once_and_moved_by_day(fixture_dataset, fixture_time
 
 def test_chart_specs_are_what_altair_writes(fixture_dataset, fixture_timeline):
     """chart_spec and area_chart_spec build the dict without altair (slow to import): the same as altair's."""
-    from geo.territory import TerritoryModel
+    from geo.territory.model import TerritoryModel
 
     assert chart_spec(fixture_dataset, fixture_timeline) == \
         with_day(control_chart(fixture_dataset, fixture_timeline), fixture_timeline.last_day).to_dict()
     series = TerritoryModel(fixture_timeline).series()
-    from geo.charts import area_chart
+    from geo.view.charts import area_chart
 
     assert area_chart_spec(fixture_dataset, series, fixture_timeline.last_day) == \
         with_day(area_chart(fixture_dataset, series), fixture_timeline.last_day).to_dict()
 
 
 def test_area_chart_is_stacked_km2_per_faction(fixture_dataset, fixture_timeline):
-    from geo.territory import TerritoryModel
+    from geo.territory.model import TerritoryModel
 
     series = TerritoryModel(fixture_timeline).series()
     rows = area_rows(fixture_dataset, series)

@@ -1,4 +1,4 @@
-"""The map layer, its symbols, escaping and the self-served assets (geo.render, geo.escape, geo.assets)."""
+"""The map layer, its symbols, escaping and the self-served assets (geo.map.render, geo.view.escape, geo.map.assets)."""
 
 from __future__ import annotations
 
@@ -14,13 +14,13 @@ import pytest
 from conftest import HOSTILE, REPO
 from streamlit_folium import _get_feature_group_string, _get_map_string, generate_js_hash
 
-from geo import render
-from geo.assets import ASSETS, EXTRA_FILES, VENDOR_URL, apply_assets, asset_urls, vendored_complete
-from geo.escape import NEUTRAL_GREY, esc, link, safe_colour, safe_token, safe_url
-from geo.model import Control, PlaceState
-from geo.outline import outline_geojson
-from geo.render import KIND_SYMBOLS, MarkerStyle, base_map, day_layer, icon_svg, layer_data, marker_style
-from geo.symbols import SHAPES
+from geo.base.model import Control, PlaceState
+from geo.map import render
+from geo.map.assets import ASSETS, EXTRA_FILES, VENDOR_URL, apply_assets, asset_urls, vendored_complete
+from geo.map.render import KIND_SYMBOLS, MarkerStyle, base_map, day_layer, icon_svg, layer_data, marker_style
+from geo.territory.outline import outline_geojson
+from geo.view.escape import NEUTRAL_GREY, esc, link, safe_colour, safe_token, safe_url
+from geo.view.symbols import SHAPES
 
 # --- escaping -------------------------------------------------------------------------
 
@@ -176,8 +176,8 @@ def test_selected_place_gets_the_selection_ring(fixture_dataset, fixture_timelin
 
 
 def test_hostile_strings_are_inert_in_the_map_script(hostile_dataset):
-    from geo.timeline import Timeline
-    from geo.wire import layer_features
+    from geo.map.wire import layer_features
+    from geo.timeline.control import Timeline
 
     tl = Timeline(hostile_dataset)
     data = layer_data(hostile_dataset, tl, date(2024, 12, 5))
@@ -200,7 +200,7 @@ def test_map_script_parses_as_javascript(hostile_dataset):
     node = shutil.which("node")
     if node is None:
         pytest.skip("node is not installed (scripts/setup_assets.sh installs it)")
-    from geo.timeline import Timeline
+    from geo.timeline.control import Timeline
 
     tl = Timeline(hostile_dataset)
     m = base_map(hostile_dataset)

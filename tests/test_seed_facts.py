@@ -10,8 +10,8 @@ from datetime import date
 
 import pytest
 
-from geo.loader import load_dataset
-from geo.timeline import Timeline
+from geo.reading.loader import load_dataset
+from geo.timeline.control import Timeline
 
 DEC_5, DEC_6, DEC_7 = date(2024, 12, 5), date(2024, 12, 6), date(2024, 12, 7)
 SEEDS = {

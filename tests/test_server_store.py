@@ -1,4 +1,4 @@
-"""The dashboard's own store (geo/server_store.py): one load per version of the data, failures kept too, bounded,
+"""The dashboard's own store (dashboard/store.py): one load per version of the data, failures kept too, bounded,
 the last good version of each source kept, thread-safe, and frozen objects given back to the collector."""
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ import weakref
 
 import pytest
 
-from geo.errors import DataError, Problem
-from geo.server_store import MAX_PROBLEM_LINES, Store
+from dashboard.store import MAX_PROBLEM_LINES, Store
+from geo.base.errors import DataError, Problem
 
 
 def good(name: str):

@@ -1,4 +1,4 @@
-"""The data files are read again only when they change (geo.snapshot), and an edit is never missed."""
+"""The data files are read again only when they change (geo.reading.snapshot), and an edit is never missed."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ import time
 
 from conftest import REPO
 
-from geo import snapshot
-from geo.snapshot import Snapshots
+from geo.reading import snapshot
+from geo.reading.snapshot import Snapshots
 
 
 def test_an_old_unchanged_file_is_read_once(tmp_path, monkeypatch):
@@ -59,9 +59,9 @@ def test_a_changed_stat_reads_again_and_errors_are_not_kept(tmp_path, monkeypatc
 OVERSIZED = """
 import json, re, sys
 from pathlib import Path
-from geo.errors import DataError
-from geo.loader import load_dataset, load_dataset_from_bytes
-from geo.snapshot import Snapshots
+from geo.base.errors import DataError
+from geo.reading.loader import load_dataset, load_dataset_from_bytes
+from geo.reading.snapshot import Snapshots
 
 path, out = Path(sys.argv[1]), {}
 data, digest = Snapshots().read(path)

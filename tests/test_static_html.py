@@ -25,11 +25,11 @@ import pytest
 from conftest import ARTIFACTS, HOSTILE, REPO
 
 from benchmarks.chromium import OfflinePage
-from geo import static_html
-from geo.loader import DEFAULT_EVENTS, load_dataset
-from geo.model import Source
-from geo.territory import TerritoryModel, site_keys
-from geo.timeline import Timeline
+from geo.base.model import Source
+from geo.export import static_html
+from geo.reading.loader import DEFAULT_EVENTS, load_dataset
+from geo.territory.model import TerritoryModel, site_keys
+from geo.timeline.control import Timeline
 
 GOV, HTS, SDF, SOUTH = "#D55E00", "#009E73", "#F0E442", "#CC79A7"
 TIMEOUT_MS = 30_000
@@ -230,7 +230,7 @@ def test_sizes_of_the_shipped_data(real, tmp_path):
 def test_cli_export_html(tmp_path, capsys):
     from conftest import FIXTURE_EVENTS, FIXTURE_PLACES
 
-    from geo.cli import main
+    from geo.cli.main import main
 
     out = tmp_path / "map.html"
     assert main(["export-html", str(out), "--tiles", "none", "--events", str(FIXTURE_EVENTS), "--places", str(FIXTURE_PLACES)]) == 0

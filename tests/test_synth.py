@@ -1,4 +1,4 @@
-"""The synthetic dataset generator (geo/synth.py): valid, deterministic, inside Syria, varied."""
+"""The synthetic dataset generator (geo/cli/synth.py): valid, deterministic, inside Syria, varied."""
 
 from __future__ import annotations
 
@@ -15,11 +15,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from geo import synth
-from geo.cli import main as cli_main
-from geo.loader import load_dataset
-from geo.outline import distance_to_border_km, is_in_syria
-from geo.yamlread import ID_RE
+from geo.cli import synth
+from geo.cli.main import main as cli_main
+from geo.reading.loader import load_dataset
+from geo.reading.yamlread import ID_RE
+from geo.territory.outline import distance_to_border_km, is_in_syria
 
 ROOT = Path(__file__).parent.parent
 N_PLACES, N_EVENTS, N_DAYS = 50, 300, 60
@@ -59,7 +59,7 @@ def test_same_seed_same_bytes_other_seed_other_bytes():
 
 def test_output_does_not_depend_on_the_hash_seed():
     code = (
-        "import hashlib, sys; from geo import synth; "
+        "import hashlib, sys; from geo.cli import synth; "
         f"e, p = synth.generate({N_PLACES}, {N_EVENTS}, {N_DAYS}, seed=3); "
         "sys.stdout.write(hashlib.sha256((e + p).encode()).hexdigest())"
     )

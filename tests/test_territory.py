@@ -1,4 +1,4 @@
-"""Approximate zones of control (geo/zones.py, geo/territory.py, geo/territory_stats.py) on tiny inline geometries.
+"""Approximate zones of control (geo/territory/zones.py, geo/territory/model.py, geo/territory/stats.py) on tiny inline geometries.
 
 Everything is compared with tolerances: geometry goes through a projection and back.
 The "country" of most tests is a 1°x1° square centred on the projection's centre
@@ -18,11 +18,10 @@ import shapely
 from pyproj import Geod
 from shapely.geometry import Point, Polygon, box, shape
 
-from geo.errors import DateOutOfRange
-from geo.loader import load_dataset
-from geo.model import BaselineEntry, Control, Dataset, Event, Faction, Place, PlaceState, Source
-from geo.outline import syria_outline
-from geo.territory import (
+from geo.base.errors import DateOutOfRange
+from geo.base.model import BaselineEntry, Control, Dataset, Event, Faction, Place, PlaceState, Source
+from geo.reading.loader import load_dataset
+from geo.territory.model import (
     NOTE,
     TerritoryModel,
     day_zones,
@@ -32,9 +31,10 @@ from geo.territory import (
     tolerance_for_zoom,
     zones_geojson,
 )
-from geo.territory_stats import area_by_controller, contested_area_by_controller, population_by_controller
-from geo.timeline import Timeline
-from geo.zones import build_tessellation, to_lonlat, to_metres
+from geo.territory.outline import syria_outline
+from geo.territory.stats import area_by_controller, contested_area_by_controller, population_by_controller
+from geo.territory.zones import build_tessellation, to_lonlat, to_metres
+from geo.timeline.control import Timeline
 
 GEOD = Geod(ellps="WGS84")
 SQUARE = box(38.0, 34.5, 39.0, 35.5)
@@ -443,7 +443,7 @@ def test_series_areas_add_up_and_population_counts_listed_places(model):
 def test_stats_from_site_codes_equal_the_zones_figures(model, fixture_timeline):
     """The model's per-day figures come from cell areas by each day's holders (no geometry): the same numbers
     as summing the day's zones (territory_rows), on the tiny dataset and the fixture data."""
-    from geo.territory_stats import territory_rows
+    from geo.territory.stats import territory_rows
 
     for m in (model, TerritoryModel(fixture_timeline)):
         for day in m.timeline.days:
@@ -487,7 +487,7 @@ def test_territory_series_on_the_fixture_data():
 
 
 def test_faces_go_to_the_same_seed_by_tree_as_by_brute_force(monkeypatch):
-    from geo import zones
+    from geo.territory import zones
 
     rng = np.random.default_rng(7)
     seeds = rng.uniform(0, 100_000, (3_000, 2))

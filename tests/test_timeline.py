@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from geo import timeline as timeline_module
-from geo.errors import DateOutOfRange
-from geo.loader import load_dataset, load_dataset_from_bytes
-from geo.timeline import Timeline
+from geo.base.errors import DateOutOfRange
+from geo.reading.loader import load_dataset, load_dataset_from_bytes
+from geo.timeline import control as timeline_module
+from geo.timeline.control import Timeline
 
 FIXTURES = Path(__file__).parent / "fixtures"
 D = date.fromisoformat

@@ -9,14 +9,14 @@ from datetime import date
 
 import pytest
 
-from geo import present
-from geo.day_table import COLUMNS, day_rows, filter_rows, headers
-from geo.errors import DataError
-from geo.loader import load_dataset_from_bytes
-from geo.localize import localized
-from geo.map_payload import map_payload
-from geo.timeline import Timeline
-from geo.words import AR, EN, MONTHS_AR, day_label, kind_label, lang_of, words
+from geo.base.errors import DataError
+from geo.map.payload import map_payload
+from geo.reading.loader import load_dataset_from_bytes
+from geo.timeline.control import Timeline
+from geo.view import present
+from geo.view.day_table import COLUMNS, day_rows, filter_rows, headers
+from geo.view.localize import localized
+from geo.view.words import AR, EN, MONTHS_AR, day_label, kind_label, lang_of, words
 
 LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 # Latin words an Arabic text may hold: names of data sources, formats and keys, as published
@@ -61,7 +61,7 @@ def test_the_dataset_named_in_arabic(fixture_dataset):
 
 
 def test_renamed_factions_have_arabic_names_in_force():
-    from geo.loader import load_dataset
+    from geo.reading.loader import load_dataset
 
     named = localized(load_dataset(), "ar")
     assert named.factions_on(date(2024, 12, 1))["hts"].short == "بقيادة الهيئة"
@@ -135,7 +135,7 @@ def test_the_table_of_a_day(fixture_dataset, fixture_timeline):
 
 
 def test_the_real_data_names_everything_in_arabic():
-    from geo.loader import load_dataset
+    from geo.reading.loader import load_dataset
 
     dataset = load_dataset()
     assert all(p.name_ar for p in dataset.places.values())

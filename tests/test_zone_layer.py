@@ -1,4 +1,4 @@
-"""The approximate zones and front lines on the map (geo.zone_layer): look, layers, zoom bands, caching."""
+"""The approximate zones and front lines on the map (geo.map.zone_layer): look, layers, zoom bands, caching."""
 
 from __future__ import annotations
 
@@ -11,12 +11,12 @@ from datetime import date
 import pytest
 from streamlit_folium import _get_feature_group_string, _get_map_string
 
-from geo import zone_layer
-from geo.escape import NEUTRAL_GREY
-from geo.look import ZONE_OPACITY, front_swatch_svg, hatch_id, hatch_pattern, zone_style, zone_swatch_svg
-from geo.render import FRONTS_PANE, OUTLINE_PANE, ZONES_PANE, base_map, day_layer, layer_data
-from geo.territory import DEFAULT_TOLERANCE_M, TerritoryModel, tolerance_for_zoom
-from geo.zone_layer import ZoneLayers, zone_group, zone_layer_data, zone_tolerance
+from geo.map import zone_layer
+from geo.map.render import FRONTS_PANE, OUTLINE_PANE, ZONES_PANE, base_map, day_layer, layer_data
+from geo.map.zone_layer import ZoneLayers, zone_group, zone_layer_data, zone_tolerance
+from geo.territory.model import DEFAULT_TOLERANCE_M, TerritoryModel, tolerance_for_zoom
+from geo.view.escape import NEUTRAL_GREY
+from geo.view.look import ZONE_OPACITY, front_swatch_svg, hatch_id, hatch_pattern, zone_style, zone_swatch_svg
 
 CONTESTED_DAY, FRONT_DAY = date(2024, 11, 29), date(2024, 12, 6)
 
@@ -200,9 +200,9 @@ def test_area_places_get_about_their_polygon_not_a_wide_band():
     import shapely
     from shapely.geometry import Polygon
 
-    from geo.loader import load_dataset
-    from geo.outline import syria_outline
-    from geo.zones import build_tessellation, to_metres
+    from geo.reading.loader import load_dataset
+    from geo.territory.outline import syria_outline
+    from geo.territory.zones import build_tessellation, to_metres
 
     places = load_dataset().places
     tessellation = build_tessellation(places)
