@@ -21,7 +21,6 @@ import math
 import threading
 from collections import OrderedDict, defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import date
 from itertools import combinations
 
@@ -32,6 +31,7 @@ from shapely.geometry.base import BaseGeometry
 
 from geo.base.errors import DateOutOfRange
 from geo.base.model import Dataset, PlaceState
+from geo.territory.day_zones import DayZones, FrontLine, Zone
 from geo.territory.stats import area_by_controller, contested_area_by_controller, population_by_controller
 from geo.territory.zones import Tessellation, build_tessellation, coverage_union, linear_part, to_lonlat
 from geo.timeline.control import Timeline
@@ -59,34 +59,6 @@ SiteKey = tuple[str, tuple[str, ...]]
 def tolerance_for_zoom(zoom: float, pixels: float = 1.0) -> float:
     """Metres that `pixels` screen pixels span at a web-map zoom level, at Syria's latitude (35°N)."""
     return pixels * 156_543.034 * math.cos(math.radians(35.0)) / 2**zoom
-
-
-@dataclass(frozen=True, eq=False)
-class Zone:
-    """Ground held by one controller (and contested by the same factions, if any), dissolved."""
-
-    controller: str
-    contested_with: tuple[str, ...]
-    places: tuple[str, ...]
-    geometry: BaseGeometry  # metres
-    area_km2: float
-
-    @property
-    def mode(self) -> str:
-        return "contested" if self.contested_with else "held"
-
-
-@dataclass(frozen=True, eq=False)
-class FrontLine:
-    factions: tuple[str, str]  # the two controllers, sorted
-    geometry: BaseGeometry  # metres
-    length_km: float
-
-
-@dataclass(frozen=True, eq=False)
-class DayZones:
-    zones: tuple[Zone, ...]
-    front_lines: tuple[FrontLine, ...]
 
 
 # --- one day's zones and front lines -------------------------------------------

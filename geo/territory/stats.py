@@ -9,12 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from typing import TYPE_CHECKING
 
 from geo.base.model import Dataset, PlaceState
-
-if TYPE_CHECKING:
-    from geo.territory.model import DayZones
+from geo.territory.day_zones import DayZones
 
 
 def area_by_controller(day_zones: DayZones) -> dict[str, float]:
