@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import date
 from pathlib import Path
 
+from geo.base.days import parse_day
 from geo.base.errors import DataError
 from geo.editing.article import read_article
 from geo.editing.drafter import Drafter, Source, render
@@ -35,9 +35,9 @@ def add_parser(sub) -> None:
 
 def run(args: argparse.Namespace) -> int:
     try:
-        published = date.fromisoformat(args.published)
-    except ValueError:
-        print(f"error: --published: '{args.published}' is not a date in YYYY-MM-DD form", file=sys.stderr)
+        published = parse_day(args.published)
+    except ValueError as exc:
+        print(f"error: --published: {exc}", file=sys.stderr)
         return 2
     if args.url is not None and not args.url.startswith(("http://", "https://")):
         print(f"error: --url: '{args.url}' is not an http(s) address", file=sys.stderr)

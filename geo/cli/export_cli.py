@@ -15,14 +15,13 @@ One module for the three commands (geo.cli.main's STANDALONE registry takes modu
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 import time
-from datetime import date
 from pathlib import Path
 
 from geo.base.atomic import write_bytes
 from geo.base.errors import DataError
+from geo.cli.arguments import day_argument
 from geo.reading.loader import DEFAULT_EVENTS, load_dataset
 from geo.timeline.control import Timeline
 from geo.view.localize import localized
@@ -30,16 +29,6 @@ from geo.view.words import LANGS
 
 COMMANDS = ("export", "export-html", "export-animation")
 FORMATS = ("geojson", "csv", "png")
-
-
-def _day(text: str) -> date:
-    """YYYY-MM-DD only (Python 3.11's date.fromisoformat also takes 20241206 and week dates like 2024-W48-6)."""
-    try:
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-            return date.fromisoformat(text)
-    except ValueError:
-        pass
-    raise argparse.ArgumentTypeError(f"'{text}' is not a date in YYYY-MM-DD form")
 
 
 def _size(text: str) -> tuple[int, int]:
@@ -71,7 +60,7 @@ def add_parser(subparsers) -> None:
                     "attribution) sized for social media. Without -o, GeoJSON and CSV go to standard output and a PNG "
                     "to syria-control-DATE.png.",
     )
-    p.add_argument("--date", type=_day, default=None, metavar="YYYY-MM-DD", help="the day (default: the last day of the data)")
+    p.add_argument("--date", type=day_argument, default=None, metavar="YYYY-MM-DD", help="the day (default: the last day of the data)")
     p.add_argument("--format", choices=FORMATS, default=None,
                    help="geojson | csv | png (default: from the -o file's extension, else geojson)")
     p.add_argument("-o", "--output", default=None, metavar="PATH", help="the file to write ('-': standard output)")
@@ -104,8 +93,8 @@ def add_parser(subparsers) -> None:
                    help="frame size: landscape (1200x675, the default), square (1080x1080) or WxH")
     p.add_argument("--frame-ms", type=int, default=700, metavar="MS", help="how long each day shows (default 700)")
     p.add_argument("--hold-ms", type=int, default=2500, metavar="MS", help="how long the last day shows (default 2500)")
-    p.add_argument("--from", dest="start", type=_day, default=None, metavar="YYYY-MM-DD", help="first day (default: the first)")
-    p.add_argument("--to", dest="end", type=_day, default=None, metavar="YYYY-MM-DD", help="last day (default: the last)")
+    p.add_argument("--from", dest="start", type=day_argument, default=None, metavar="YYYY-MM-DD", help="first day (default: the first)")
+    p.add_argument("--to", dest="end", type=day_argument, default=None, metavar="YYYY-MM-DD", help="last day (default: the last)")
     p.add_argument("--link", default=None, metavar="URL", help="where readers find the data and sources, printed on it")
     _data_args(p)
 

@@ -6,9 +6,9 @@ import argparse
 import json
 import os
 import sys
-from datetime import date
 
-from geo.base.errors import DataError, DateOutOfRange
+from geo.base.days import DAY_FORM, parse_day
+from geo.base.errors import DataError
 from geo.base.unprintable import escaped, escaped_lines, json_escaped
 from geo.cli import bench, diff_cli, draft_cli, export_cli, synth
 from geo.export.files import csv_text
@@ -64,7 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("state", help="who held every place at the end of a day",
                        description="Print one row per place with its controller at the end of DATE "
                                    "(after that day's events). After the last event the last state holds.")
-    p.add_argument("date", metavar="DATE", help="the day, as YYYY-MM-DD")
+    p.add_argument("date", metavar="DATE", help=f"the day, as {DAY_FORM}")
     p.add_argument("--format", choices=("csv", "json", "table"), default="table", help="output format (default: table)")
     add_data_args(p)
 
@@ -125,11 +125,10 @@ def _drop_stdout() -> None:
 
 def _state(dataset, timeline: Timeline, when: str, fmt: str) -> int:
     try:
-        day = date.fromisoformat(when)
+        day = parse_day(when)  # the one reading of a typed day (geo.base.days): `export --date` reads it the same way
         rows = state_rows(dataset, timeline, day)
-    except ValueError as exc:  # includes DateOutOfRange
-        reason = str(exc) if isinstance(exc, DateOutOfRange) else f"'{when}' is not a date in YYYY-MM-DD form"
-        print(f"error: {reason}", file=sys.stderr)
+    except ValueError as exc:  # not a day, or DateOutOfRange
+        print(f"error: {exc}", file=sys.stderr)
         return 2
     if fmt == "json":
         print(json_escaped(json.dumps(rows, ensure_ascii=False, indent=1)))

@@ -53,6 +53,7 @@ import numpy as np
 import shapely
 
 from geo.base.atomic import write_bytes
+from geo.cli.arguments import day_argument
 from geo.reading.gazetteer import GOVERNORATES, geonames_syria
 from geo.territory.outline import syria_outline
 
@@ -663,13 +664,6 @@ def _count(text: str) -> int:
     return value
 
 
-def _day(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a date in YYYY-MM-DD form") from None
-
-
 def add_parser(subparsers) -> argparse.ArgumentParser:
     """Add the `synth` command to the subparsers of geo.cli.main's parser."""
     p = subparsers.add_parser(
@@ -682,7 +676,7 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     p.add_argument("--events", dest="n_events", type=_count, default=1000, metavar="M", help="number of events (default 1000)")
     p.add_argument("--days", dest="n_days", type=_count, default=365, metavar="D", help="days the events span (default 365)")
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    p.add_argument("--start", type=_day, default=DEFAULT_START, metavar="YYYY-MM-DD",
+    p.add_argument("--start", type=day_argument, default=DEFAULT_START, metavar="YYYY-MM-DD",
                    help=f"first day: the baseline date (default {DEFAULT_START})")
     p.add_argument("out", metavar="OUT.yaml", help="the events file to write; the gazetteer goes next to it")
     return p

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
+from geo.base.days import iso_day  # the links' days are read as the commands' (the dashboard calls present.iso_day)
 from geo.base.model import STATUSES, Dataset, Event, Place, PlaceState, Source
 from geo.timeline.control import Rename, Timeline
 from geo.view.escape import esc, link, safe_colour
@@ -39,7 +40,6 @@ COMPARE_PARAM = "compare"  # compare=YYYY-MM-DD: what changed hands between that
 _OFF, _ON = frozenset({"0", "false", "off", "no"}), frozenset({"1", "true", "on", "yes"})
 _PLACE_ID = re.compile(r"[a-z0-9_]{1,80}")
 _SHOWABLE = re.compile(r"[^0-9A-Za-z.:+-]")
-_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 # --- query parameters ------------------------------------------------------------
@@ -70,14 +70,6 @@ def _single(params: Mapping[str, str | list[str]], name: str) -> tuple[str, int]
     it: a link that says two things at once is ambiguous."""
     values = _distinct(params.get(name))
     return (values[0] if len(values) == 1 else ""), len(values)
-
-
-def iso_day(text: str) -> date | None:
-    """YYYY-MM-DD only, the links' own form (date.fromisoformat also takes week dates such as 2024-W48-6)."""
-    try:
-        return date.fromisoformat(text) if _ISO_DAY.fullmatch(text) else None
-    except ValueError:
-        return None
 
 
 def _repeated(name: str, count: int, fallback: str, w: Mapping[str, str] | None = None) -> str:
