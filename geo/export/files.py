@@ -30,9 +30,11 @@ from geo.base.model import Dataset
 from geo.timeline.control import Timeline
 from geo.view.escape import safe_colour
 from geo.view.tables import STATE_COLUMNS, state_rows
+from geo.view.words import DEFAULT_LANG, words
 
-ZONES_NOTE = "Approximate zones inferred from held places, not surveyed front lines."
-ATTRIBUTION = "Control: sourced events (events.yaml). Coordinates: GeoNames (CC BY 4.0) and hand sources. Border: Natural Earth."
+_EN = words(DEFAULT_LANG)
+ZONES_NOTE = _EN["zones_note"]
+ATTRIBUTION = f"{_EN['credit_control']} (events.yaml). {_EN['credit_places']}. {_EN['credit_border']}."  # geo.view.words' credits
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER = re.compile(r"[+-]?\d+(\.\d+)?([eE][+-]?\d+)?")
 

@@ -19,12 +19,11 @@ mathtext off (`parse_math=False`): a `$` in a name stays a dollar sign.
 from __future__ import annotations
 
 import io
-import re
 import shutil
 import subprocess
 import textwrap
 import time
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -46,6 +45,7 @@ from geo.base.atomic import replacing
 from geo.base.model import Dataset, PlaceState
 from geo.territory.outline import syria_outline
 from geo.timeline.control import Timeline
+from geo.view.credits import credited_outlets
 from geo.view.escape import NEUTRAL_GREY, safe_colour
 from geo.view.symbols import DEFAULT_SYMBOL, KIND_SYMBOLS
 from geo.view.words import DEFAULT_LANG, day_label, kind_label, words
@@ -101,20 +101,10 @@ def shaped(text: str, lang: str = DEFAULT_LANG) -> str:
     return "\n".join(get_display(arabic_reshaper.reshape(line)) for line in text.split("\n"))
 
 
-def _outlet_name(outlet: str) -> str:
-    """'Reuters (Maya Gebeily, ...)' -> 'Reuters', 'X, via Y' -> 'X': the publisher, without byline or relay."""
-    name = re.sub(r"\s*\(.*?\)", "", outlet)
-    name = re.split(r",?\s+via\s+", name)[0]
-    return " ".join(name.split()) or outlet
-
-
 def outlets_line(dataset: Dataset, day: date, budget: int, lang: str = DEFAULT_LANG) -> str:
     """'Sources: events.yaml, N sourced events to this day — Reuters, AFP, ... and N more', at most about `budget` characters."""
-    counts: Counter[str] = Counter()
     events = [e for e in dataset.events if e.date <= day]
-    for source in (*dataset.baseline_sources, *(s for e in events for s in e.sources)):
-        counts[_outlet_name(source.outlet)] += 1
-    names = sorted(counts, key=lambda o: (-counts[o], o.casefold()))
+    names = credited_outlets(dataset, day)  # as the page credits them (geo.view.credits), up to this day
     w = words(lang)
     head = w["png_sources_one" if len(events) == 1 else "png_sources"].format(n=len(events))
     shown: list[str] = []

@@ -24,16 +24,13 @@ import folium
 
 from geo.map.app_files import app_files
 from geo.map.render import to_js_json
+from geo.view.credits import tile_attribution_html
 from geo.view.words import DEFAULT_LANG, lang_of, text_dir, words
 
-TILES = {  # name -> (url, subdomains, max zoom, attribution HTML (fixed text), CSP host)
-    "carto": ("https://{s}.basemaps.cartocdn.com/light_all/{z}/{x}/{y}{r}.png", "abcd", 19,
-              '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors &copy; '
-              '<a href="https://carto.com/attributions">CARTO</a>', "https://*.basemaps.cartocdn.com"),
-    "osm": ("https://tile.openstreetmap.org/{z}/{x}/{y}.png", "", 19,
-            '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors', "https://tile.openstreetmap.org"),
+TILES = {  # name -> (url, subdomains, max zoom, CSP host); their attribution: geo.view.credits
+    "carto": ("https://{s}.basemaps.cartocdn.com/light_all/{z}/{x}/{y}{r}.png", "abcd", 19, "https://*.basemaps.cartocdn.com"),
+    "osm": ("https://tile.openstreetmap.org/{z}/{x}/{y}.png", "", 19, "https://tile.openstreetmap.org"),
 }
-CREDIT = "Border: Natural Earth · Places: GeoNames (CC BY 4.0) and hand sources · Control: sourced events"
 PANEL = """<div id="syria-timeline" role="group"></div>
 <main id="panel">
 <h1 id="title"></h1>
@@ -71,10 +68,9 @@ def folium_map(bounds, tiles: str | None, outline: dict | None, lang: str = DEFA
     m = folium.Map(location=list(SYRIA_CENTRE), zoom_start=7, tiles=None, min_zoom=4, max_zoom=14, control_scale=True,
                    zoom_snap=0.25, zoom_delta=1, prefer_canvas=False)
     if tiles is not None:
-        url, sub, max_zoom, attribution, _ = TILES[tiles]
-        credit = html.escape(words(lang)["map_credit"]) if lang != DEFAULT_LANG else CREDIT
-        attribution = attribution.replace("</a> contributors", "</a> " + html.escape(words(lang)["contributors"]))
-        folium.TileLayer(url, attr=attribution + " · " + credit, name=tiles, max_zoom=max_zoom, subdomains=sub or "abc",
+        url, sub, max_zoom, _ = TILES[tiles]
+        attribution = tile_attribution_html(tiles, lang) + " · " + html.escape(words(lang)["map_credit"])
+        folium.TileLayer(url, attr=attribution, name=tiles, max_zoom=max_zoom, subdomains=sub or "abc",
                          control=False).add_to(m)
     for pane, z_index in PANES:
         folium.map.CustomPane(pane, z_index=z_index, pointer_events=False).add_to(m)
@@ -138,7 +134,7 @@ def standalone_page(payload: dict, bounds, title: str, tiles: str | None, leafle
     page = _assemble(m, payload, {"embedded": False}, PANEL, head, "")
     scripts = [body for attrs, body in re.findall(r"<script([^>]*)>(.*?)</script>", page, flags=re.DOTALL)
                if "src=" not in attrs and "application/json" not in attrs]
-    csp = _csp(scripts, TILES[tiles][4] if tiles in TILES else "", cdn)
+    csp = _csp(scripts, TILES[tiles][3] if tiles in TILES else "", cdn)
     meta = (f'<meta http-equiv="Content-Security-Policy" content="{csp}">\n'
             '<meta name="referrer" content="strict-origin-when-cross-origin">\n')
     return page.replace("<head>\n", "<head>\n" + meta, 1)

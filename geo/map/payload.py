@@ -28,6 +28,7 @@ from geo.base.model import Dataset, Event, Source
 from geo.map.render import marker_style, place_bounds
 from geo.territory.outline import outline_geojson
 from geo.timeline.control import Timeline
+from geo.view.credits import credited_outlets
 from geo.view.escape import safe_colour, safe_url
 from geo.view.look import (
     CONTESTED_OPACITY,
@@ -113,7 +114,6 @@ def map_payload(dataset: Dataset, timeline: Timeline, territory=None, tiles: dic
             "gov": place.governorate, "aka": list(place.aliases), "lat": round(place.lat, 5), "lon": round(place.lon, 5),
             "h": history,
         })
-    outlets = Counter(s.outlet for s in (*dataset.baseline_sources, *(s for e in dataset.events for s in e.sources)))
     changes = Counter((e["d"]) for e in events)
     return {
         "v": 2,
@@ -140,7 +140,7 @@ def map_payload(dataset: Dataset, timeline: Timeline, territory=None, tiles: dic
         "events": events,
         "sources": sources,
         "baseline": {"d": day_label(dataset.baseline_date, lang), "src": [source_id(s) for s in dataset.baseline_sources]},
-        "outlets": sorted(outlets, key=lambda o: (-outlets[o], o.casefold())),
+        "outlets": credited_outlets(dataset),  # the whole timeline's (the page's footer), as the dashboard credits them
         "icons": icons,
         "symbols": [[svg_uri(svg), text] for svg, text in symbol_rows(dataset, territory is not None, territory is not None, lang)],
         "inferredWords": words(lang)["sym_inferred"],

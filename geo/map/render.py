@@ -34,6 +34,7 @@ from geo.map.assets import apply_assets
 from geo.map.wire import UNPACK_JS, inert_json, pack, to_js_json
 from geo.territory.outline import OUTLINE_PATH, outline_geojson
 from geo.timeline.control import Timeline
+from geo.view.credits import tile_attribution_html
 from geo.view.escape import esc
 from geo.view.look import MarkerStyle, basis_words, control_words, day_label, faction_colour, icon_svg
 from geo.view.symbols import DEFAULT_SYMBOL, KIND_SYMBOLS
@@ -41,10 +42,7 @@ from geo.view.symbols import DEFAULT_SYMBOL, KIND_SYMBOLS
 # --- symbols (the shape and size of each kind of place: geo/view/symbols.py) --------
 MODE_LABELS = {"held": "held", "contested": "contested", "split": "split"}
 TILES_URL = "https://{s}.basemaps.cartocdn.com/light_all/{z}/{x}/{y}{r}.png"
-TILES_ATTRIBUTION = (
-    '&copy; <a href="https://www.openstreetmap.org/copyright" target="_blank" rel="noopener">OpenStreetMap</a> '
-    'contributors &copy; <a href="https://carto.com/attributions" target="_blank" rel="noopener">CARTO</a>'
-)
+TILES_ATTRIBUTION = tile_attribution_html("carto")
 # Panes for the zones (geo/map/zone_layer.py), bottom to top: tiles 200 < Syria's outline < zones <
 # overlays 400 (places' area polygons) < front lines < markers 600 < tooltips 650.
 OUTLINE_PANE, ZONES_PANE, FRONTS_PANE = "syria-outline", "syria-zones", "syria-fronts"

@@ -40,5 +40,13 @@ def outlet_key(outlet: str) -> str:
     return main
 
 
+def publisher(outlet: str) -> str:
+    """The name a credit line gives an outlet: 'Reuters (Maya Gebeily, ...)' -> 'Reuters', 'X, via Y' -> 'X' (the
+    publisher, without byline, edition or relay), so one publisher is credited once."""
+    name = re.sub(r"\s*\(.*?\)", "", outlet)
+    name = re.split(r",?\s+via\s+", name)[0]
+    return " ".join(name.split()) or outlet
+
+
 def distinct_outlets(sources: Iterable[Source]) -> int:
     return len({outlet_key(s.outlet) for s in sources})

@@ -18,6 +18,7 @@ from datetime import date, timedelta
 from geo.base.days import iso_day  # the links' days are read as the commands' (the dashboard calls present.iso_day)
 from geo.base.model import STATUSES, Dataset, Event, Place, PlaceState, Source
 from geo.timeline.control import Rename, Timeline
+from geo.view.credits import credited_outlets, tile_attribution_html
 from geo.view.escape import esc, link, safe_colour
 from geo.view.look import (
     MarkerStyle,
@@ -720,27 +721,17 @@ def unused_areas_notice(place_ids: tuple[str, ...]) -> str:
 
 
 def outlets(dataset: Dataset) -> list[str]:
-    """Every outlet cited, most cited first (plain text)."""
-    counts: dict[str, int] = {}
-    for source in (*dataset.baseline_sources, *(s for e in dataset.events for s in e.sources)):
-        counts[source.outlet] = counts.get(source.outlet, 0) + 1
-    return sorted(counts, key=lambda o: (-counts[o], o.casefold()))
+    """Every publisher cited, most cited first (plain text): geo.view.credits, as the page and the picture credit them."""
+    return credited_outlets(dataset)
 
 
 def attribution_html(dataset: Dataset, lang: str = DEFAULT_LANG) -> str:
+    """The outlets, the tiles and the map's own sources (geo.view.credits), for the foot of the dashboard."""
     names = outlets(dataset)
     w = words(lang)
-    if lang != "en":
-        listed = data_text(", ".join(names), lang) if names else w["none"]
-        return f'<div class="syria-attribution" style="font-size:.85rem">{w["sources"].format(list=listed)}. {w["attribution"]}</div>'
-    return (
-        '<div class="syria-attribution" style="font-size:.85rem">'
-        f"Sources: {esc(', '.join(names)) if names else 'none'}. "
-        'Map tiles &copy; <a href="https://www.openstreetmap.org/copyright" target="_blank" rel="noopener noreferrer">'
-        'OpenStreetMap</a> contributors &copy; <a href="https://carto.com/attributions" target="_blank" '
-        'rel="noopener noreferrer">CARTO</a>. Coordinates: GeoNames (CC BY 4.0) and hand sources; '
-        "border: Natural Earth.</div>"
-    )
+    listed = data_text(", ".join(names), lang) if names else w["none"]
+    return (f'<div class="syria-attribution" style="font-size:.85rem">{w["sources"].format(list=listed)}. '
+            f'{w["credit_tiles"]} {tile_attribution_html("carto", lang)}. {esc(w["credit_places"])}. {esc(w["credit_border"])}.</div>')
 
 
 def problems_lines(problems) -> list[str]:

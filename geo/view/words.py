@@ -85,8 +85,9 @@ EN: dict[str, str] = {
               "{change}.{reports} The map shows who held each place at the end of the chosen day."),
     "reports_read": " Reports were read up to {day}; later reports are not yet included.",
     "data_method": "Data & method", "baseline": "Baseline: {day}.",
-    "attribution": ("Map tiles © OpenStreetMap contributors © CARTO. Coordinates: GeoNames (CC BY 4.0) and hand sources; "
-                    "border: Natural Earth."),
+    # the map's own sources, said once (the lines that credit them are joined from these: _credit_lines)
+    "credit_border": "Border: Natural Earth", "credit_places": "Places: GeoNames (CC BY 4.0) and hand sources",
+    "credit_control": "Control: sourced events", "credit_tiles": "Map tiles", "exported": "Exported {when} UTC.",
     "zones_toggle": "Zones (approximate)", "zones_help": "Inferred from the places each side holds: not surveyed front lines.",
     "fronts_toggle": "Front lines", "fronts_help": "Where the approximate zones of two sides meet.",
     "chart": "Chart", "chart_places": "Places held", "chart_area": "Zone area (km², approximate)",
@@ -138,13 +139,10 @@ EN: dict[str, str] = {
     "keys_help": ("Keys: ←/→ a day, Shift+←/→ the previous/next day with changes, Home/End, Space to play. Click a place for its "
                   "history. The address holds the view (#date=2024-12-06): copy it to share this view."),
     "sources_footer": "Every change of control is a sourced event; claims nobody has verified are drawn hollow.",
-    "credits_footer": "Coordinates: GeoNames (CC BY 4.0) and hand sources. Border: Natural Earth. Exported {when} UTC.",
     "needs_js": "This map needs JavaScript.", "zoom_in": "Zoom in", "zoom_out": "Zoom out", "contributors": "contributors",
     "close": "Close",
-    "map_credit": "Border: Natural Earth · Places: GeoNames (CC BY 4.0) and hand sources · Control: sourced events",
     # the picture
     "png_title": "Who controlled what in Syria",
-    "png_attribution": "Boundaries: Natural Earth; places: GeoNames (CC BY 4.0) and hand sources",
     "png_link": " · data and sources: {link}",
     "png_zones_note": "Shaded areas: approximate zones inferred from held places, not surveyed front lines.",
     "png_symbols": "Symbols", "png_sym_held": "Held (confirmed)", "png_sym_claimed": "Claimed: hollow",
@@ -210,8 +208,9 @@ AR: dict[str, str] = {
               "تُظهر الخريطة من سيطر على كل موقع في نهاية اليوم المختار."),
     "reports_read": " قُرئت التقارير حتى {day}؛ التقارير اللاحقة غير مُدرجة بعد.",
     "data_method": "البيانات والمنهجية", "baseline": "الوضع الأولي: {day}.",
-    "attribution": ("بلاطات الخريطة © مساهمو OpenStreetMap © CARTO. الإحداثيات: GeoNames (CC BY 4.0) ومصادر يدوية؛ "
-                    "الحدود: Natural Earth."),
+    "credit_border": "الحدود: Natural Earth", "credit_places": "المواقع: GeoNames (CC BY 4.0) ومصادر يدوية",
+    "credit_control": "السيطرة: أحداث موثَّقة بمصادر", "credit_tiles": "بلاطات الخريطة",
+    "exported": "صُدِّرت {when} بالتوقيت العالمي.",
     "zones_toggle": "المناطق (تقريبية)", "zones_help": "مستنتَجة من المواقع التي يسيطر عليها كل طرف: ليست خطوط جبهة مَسوحة.",
     "fronts_toggle": "خطوط الجبهة", "fronts_help": "حيث تلتقي المناطق التقريبية لطرفين.",
     "chart": "الرسم البياني", "chart_places": "المواقع المسيطَر عليها", "chart_area": "مساحة المنطقة (كم²، تقريبية)",
@@ -258,12 +257,9 @@ AR: dict[str, str] = {
     "keys_help": ("المفاتيح: ←/→ يوم، Shift+←/→ اليوم السابق/التالي الذي فيه تغييرات، Home/End، المسافة للتشغيل. انقر على موقع "
                   "لترى تاريخه. يحفظ العنوان العرض (#date=2024-12-06): انسخه لمشاركة هذا العرض."),
     "sources_footer": "كل تغيير في السيطرة حدث موثَّق بمصدر؛ الادعاءات التي لم يتحقق منها أحد مرسومة مفرَّغة.",
-    "credits_footer": "الإحداثيات: GeoNames (CC BY 4.0) ومصادر يدوية. الحدود: Natural Earth. صُدِّرت {when} بالتوقيت العالمي.",
     "needs_js": "تحتاج هذه الخريطة إلى JavaScript.", "zoom_in": "تكبير", "zoom_out": "تصغير", "contributors": "(المساهمون)",
     "close": "إغلاق",
-    "map_credit": "الحدود: Natural Earth · المواقع: GeoNames (CC BY 4.0) ومصادر يدوية · السيطرة: أحداث موثَّقة بمصادر",
     "png_title": "من سيطر على ماذا في سوريا",
-    "png_attribution": "الحدود: Natural Earth؛ المواقع: GeoNames (CC BY 4.0) ومصادر يدوية",
     "png_link": " · البيانات والمصادر: {link}",
     "png_zones_note": "المساحات المظلَّلة: مناطق تقريبية مستنتَجة من المواقع المسيطَر عليها، لا خطوط جبهة مَسوحة.",
     "png_symbols": "الرموز", "png_sym_held": "مسيطَر عليه (مؤكَّد)", "png_sym_claimed": "ادّعاء: مفرَّغ",
@@ -276,6 +272,18 @@ AR: dict[str, str] = {
     "png_sources": "المصادر: events.yaml، {n} حدثًا موثَّقًا حتى هذا اليوم — ", "png_more": " و{n} غيرها",
 }
 
+
+
+def _credit_lines(table: dict[str, str]) -> dict[str, str]:
+    """The lines that credit the map's own sources, each joined from the same credit_* words: the map's corner
+    (map_credit), the picture's foot (png_attribution) and the standalone page's footer (credits_footer)."""
+    border, places, control = table["credit_border"], table["credit_places"], table["credit_control"]
+    return {"map_credit": f"{border} · {places} · {control}", "png_attribution": f"{border} · {places}",
+            "credits_footer": f"{places}. {border}. {table['exported']}"}
+
+
+EN.update(_credit_lines(EN))
+AR.update(_credit_lines(AR))
 TABLES = {"en": EN, "ar": AR}
 
 
