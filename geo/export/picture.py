@@ -47,7 +47,7 @@ from geo.territory.outline import syria_outline
 from geo.timeline.control import Timeline
 from geo.view.credits import credited_outlets
 from geo.view.escape import NEUTRAL_GREY, safe_colour
-from geo.view.symbols import DEFAULT_SYMBOL, KIND_SYMBOLS
+from geo.view.symbols import DEFAULT_LOOK, KIND_LOOKS, PICTURE_STATE_KEY, key_kinds
 from geo.view.words import DEFAULT_LANG, day_label, kind_label, words
 
 LANDSCAPE = (1200, 675)
@@ -57,13 +57,9 @@ DPI = 100
 ATTRIBUTION = words(DEFAULT_LANG)["png_attribution"]
 ZONES_NOTE = words(DEFAULT_LANG)["png_zones_note"]
 
-# The web map's shape of each kind of place (geo/view/symbols.py) as a matplotlib marker; the sizes are the
-# picture's own (points, not the web map's pixels).
+# The shape of each kind of place (geo/view/symbols.py, with its size in points) as a matplotlib marker.
 MARKERS = {"circle": "o", "diamond": "D", "triangle": "^", "triangle_down": "v", "hexagon": "h", "square": "s",
            "pentagon": "p", "octagon": "8", "thin_diamond": "d", "plus": "P", "cross": "X"}
-MARKER_POINTS = {"city": 10.0, "town": 6.5, "village": 5.0, "border_crossing": 7.0, "military_base": 9.0, "airport": 9.0,
-                 "dam": 8.5, "area": 7.5, "military_post": 7.0, "bridge": 8.0, "oil_gas_field": 8.5, "camp": 8.0, "prison": 7.5}
-DEFAULT_MARKER_POINTS = 6.5
 DARK = "#222222"
 SEA = "#E8EDF2"
 LAND = "#FFFFFF"
@@ -82,8 +78,15 @@ def _mix(colour: str, weight: float) -> tuple[float, float, float]:
 
 def _kind_marker(kind: str, lang: str = DEFAULT_LANG) -> tuple[str, float, str]:
     """(matplotlib marker, size in points, legend label) of a kind of place."""
-    shape, _, _ = KIND_SYMBOLS.get(kind, DEFAULT_SYMBOL)
-    return MARKERS[shape], MARKER_POINTS.get(kind, DEFAULT_MARKER_POINTS), kind_label(kind, lang)
+    shape, _, points = KIND_LOOKS.get(kind, DEFAULT_LOOK)
+    return MARKERS[shape], points, kind_label(kind, lang)
+
+
+def legend_entries(dataset: Dataset, lang: str = DEFAULT_LANG) -> list[tuple[str, str]]:
+    """(kind or state, words) of the picture's symbol key: the key's kinds and states (geo.view.symbols), in its order."""
+    w = words(lang)
+    return ([(kind, kind_label(kind, lang)) for kind in key_kinds(p.kind for p in dataset.places.values())]
+            + [(state, w[f"png_sym_{state}"]) for state in PICTURE_STATE_KEY])
 
 
 def _day_words(day: date, lang: str = DEFAULT_LANG) -> str:
@@ -276,18 +279,15 @@ class DayPicture:
         lax.set_axis_off()
         lax.set_xlim(0, W)
         lax.set_ylim(0, H)
-        kinds = [k for k in KIND_SYMBOLS if any(p.kind == k for p in self.dataset.places.values())]
-        sym = [(marker, size, "#9E9E9E", DARK, 0.7, "-", label) for marker, size, label in (_kind_marker(k, self.lang) for k in kinds)]
         ex, other = "#4477AA", "#DDAA33"
         say = self._say
-        sym += [
-            ("o", 8, ex, DARK, 0.7, "-", say("png_sym_held")),
-            ("o", 8, _mix(ex, 0.3), ex, 1.6, "-", say("png_sym_claimed")),
-            ("o", 8, _mix(ex, 0.3), ex, 1.6, ":", say("png_sym_disputed")),
-            ("o", 8, ex, other, 2.0, "-", say("png_sym_contested")),
-            ("o", 8, "halo", DARK, 1.4, "-", say("png_sym_changed")),
-            ("o", 8, "inferred", DARK, 0.7, "-", say("png_sym_inferred")),
-        ]
+        samples = {  # state -> (marker, size, face, edge, edge width, edge style) of its sample
+            "held": ("o", 8, ex, DARK, 0.7, "-"), "contested": ("o", 8, ex, other, 2.0, "-"), "split": ("o", 8, "split", DARK, 0.7, "-"),
+            "claimed": ("o", 8, _mix(ex, 0.3), ex, 1.6, "-"), "disputed": ("o", 8, _mix(ex, 0.3), ex, 1.6, ":"),
+            "inferred": ("o", 8, "inferred", DARK, 0.7, "-"), "changed": ("o", 8, "halo", DARK, 1.4, "-"),
+        }
+        sym = [(*(samples[what] if what in samples else (*_kind_marker(what)[:2], "#9E9E9E", DARK, 0.7, "-")), label)
+               for what, label in legend_entries(self.dataset, self.lang)]
         row_h = 22 * fs
         if self.square:
             x0, top, col_w = W * 0.56, H, W * 0.22
@@ -305,6 +305,13 @@ class DayPicture:
                 lax.scatter([x], [y], s=(size * 2.1 * fs) ** 2, marker="o", facecolors="none", edgecolors=DARK,
                             linewidths=lwidth * fs, clip_on=False)
                 face = ex
+            if face == "split":  # as a split place on the map: the right half in the second holder's colour
+                lax.add_line(Line2D([x], [y], linestyle="none", marker=marker, markersize=size * fs, fillstyle="left",
+                                    markerfacecolor=ex, markerfacecoloralt=other, markeredgecolor=edge,
+                                    markeredgewidth=lwidth * fs, clip_on=False, zorder=3))
+                lax.text(x + 16 * fs, y, shaped(label, self.lang), fontsize=7.6 * fs, va="center", color="#333333",
+                         parse_math=False, family=FONT)
+                continue
             dot = face == "inferred"
             face = ex if dot else face
             lax.scatter([x], [y], s=(size * fs) ** 2, marker=marker, facecolors=[face], edgecolors=[edge],

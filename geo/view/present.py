@@ -30,7 +30,7 @@ from geo.view.look import (
     icon_svg,
     zone_swatch_svg,
 )
-from geo.view.symbols import KIND_SYMBOLS
+from geo.view.symbols import KIND_SYMBOLS, STATE_KEY, key_kinds
 from geo.view.words import DEFAULT_LANG, LANG_PARAM, governorate, kind_label, words
 
 DATE_PARAM = "date"
@@ -333,22 +333,18 @@ def symbol_rows(dataset: Dataset, zones: bool = True, fronts: bool = True, lang:
     example = "#4477AA"
     other = "#DDAA33"
     w = words(lang)
-    kinds_present = {p.kind for p in dataset.places.values()}
     rows = [
-        (icon_svg(MarkerStyle(shape, radius, grey)), kind_label(kind, lang))
-        for kind, (shape, radius, _) in KIND_SYMBOLS.items()
-        if kind in kinds_present
+        (icon_svg(MarkerStyle(KIND_SYMBOLS[kind][0], KIND_SYMBOLS[kind][1], grey)), kind_label(kind, lang))
+        for kind in key_kinds(p.kind for p in dataset.places.values())
     ]
-    rows += [
-        (icon_svg(MarkerStyle("circle", 7.5, example)), w["sym_held"]),
-        (icon_svg(MarkerStyle("circle", 7.5, example, ring=other)), w["sym_contested"]),
-        (icon_svg(MarkerStyle("circle", 7.5, example, fill2=other)), w["sym_split"]),
-        (icon_svg(MarkerStyle("circle", 7.5, example, outline="claimed")), w["sym_claimed"]),
-        (icon_svg(MarkerStyle("circle", 7.5, example, outline="disputed")), w["sym_disputed"]),
-        (icon_svg(MarkerStyle("circle", 7.5, example, inferred=True)), w["sym_inferred"]),
-        (icon_svg(MarkerStyle("circle", 7.5, example, halo=True)), w["sym_changed"]),
-        (icon_svg(MarkerStyle("circle", 7.5, example, selected=True)), w["sym_selected"]),
-    ]
+    samples = {
+        "held": MarkerStyle("circle", 7.5, example), "contested": MarkerStyle("circle", 7.5, example, ring=other),
+        "split": MarkerStyle("circle", 7.5, example, fill2=other), "claimed": MarkerStyle("circle", 7.5, example, outline="claimed"),
+        "disputed": MarkerStyle("circle", 7.5, example, outline="disputed"),
+        "inferred": MarkerStyle("circle", 7.5, example, inferred=True), "changed": MarkerStyle("circle", 7.5, example, halo=True),
+        "selected": MarkerStyle("circle", 7.5, example, selected=True),
+    }
+    rows += [(icon_svg(samples[state]), w[f"sym_{state}"]) for state in STATE_KEY]
     if zones:
         rows += [(zone_swatch_svg(example), w["sym_zone"]), (zone_swatch_svg(example, other), w["sym_zone_contested"])]
     if fronts:
