@@ -47,6 +47,7 @@ from geo.territory.outline import syria_outline
 from geo.timeline.control import Timeline
 from geo.view.credits import credited_outlets
 from geo.view.escape import NEUTRAL_GREY, safe_colour
+from geo.view.look import factions_listed_on
 from geo.view.symbols import DEFAULT_LOOK, KIND_LOOKS, PICTURE_STATE_KEY, key_kinds
 from geo.view.words import DEFAULT_LANG, day_label, kind_label, words
 
@@ -446,7 +447,7 @@ class DayPicture:
         W, H = self.legend_box[2] * self.size[0], self.legend_box[3] * self.size[1]
         counts = self.timeline.counts_on(day)
         before = self.timeline.counts_on(day - timedelta(days=1)) if day > self.timeline.first_day else counts
-        rows = [(fid, f) for fid, f in self.dataset.factions_on(day).items() if counts.get(fid, 0)]
+        rows = [(fid, f) for fid, f in factions_listed_on(self.dataset, day).items() if counts.get(fid, 0)]  # as the dashboard's
         inferred = sum(1 for s in self.timeline.state_on(day).values() if s.basis == "inferred")
         row_h = self.faction_row_h
         if self.square:

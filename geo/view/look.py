@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
-from geo.base.model import Control, Faction
+from geo.base.model import Control, Dataset, Faction
 from geo.view.escape import NEUTRAL_GREY, safe_colour
 from geo.view.symbols import SHAPES
 from geo.view.words import DEFAULT_LANG, words
@@ -154,6 +154,13 @@ def day_label(day: date, lang: str = DEFAULT_LANG) -> str:
 def basis_words(basis: str) -> str:
     """'' for a reported change, 'inferred' otherwise (shown beside the status)."""
     return "inferred" if basis == "inferred" else ""
+
+
+def factions_listed_on(dataset: Dataset, day: date) -> dict[str, Faction]:
+    """The factions a legend lists for `day`, in the data's order, each under the name it had that day: every
+    faction but those merged into another before that day (a merger's own day still shows the merged side)."""
+    merged_on = {m.faction: m.date for m in dataset.mergers}
+    return {fid: f for fid, f in dataset.factions_on(day).items() if not (fid in merged_on and merged_on[fid] < day)}
 
 
 def faction_name(factions: dict[str, Faction], faction_id: str | None, short: bool = True) -> str:

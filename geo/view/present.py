@@ -26,6 +26,7 @@ from geo.view.look import (
     day_label,
     faction_colour,
     faction_name,
+    factions_listed_on,
     front_swatch_svg,
     icon_svg,
     zone_swatch_svg,
@@ -228,11 +229,8 @@ def legend_rows(dataset: Dataset, timeline: Timeline, day: date, stats: list[Map
     before = timeline.counts_on(day - timedelta(days=1)) if day > timeline.first_day else counts
     by_faction = {row["faction"]: row for row in stats or ()}
     inferred = inferred_counts(timeline, day)
-    merged_by = {m.faction: m.date for m in dataset.mergers}
     rows = []
-    for fid, f in dataset.factions_on(day).items():
-        if fid in merged_by and merged_by[fid] < day:  # gone the day before: nothing left to count
-            continue
+    for fid, f in factions_listed_on(dataset, day).items():
         row = LegendRow(fid, f.short, f.label, safe_colour(f.colour), counts.get(fid, 0), counts.get(fid, 0) - before.get(fid, 0),
                         inferred=inferred.get(fid, 0))
         if stats is not None:
