@@ -12,11 +12,19 @@ from geo.base.paths import PACKAGE_DIR
 WEB_DIR = Path(__file__).resolve().parent / "web"
 APP_JS = WEB_DIR / "map_app.js"
 APP_CSS = WEB_DIR / "map_app.css"
+PANELS_HTML = WEB_DIR / "panels.html"
+EMBEDDED_BODY = '<div id="syria-timeline" role="group"></div>'  # the dashboard draws the panels itself
 
 
 def app_files() -> tuple[str, str]:
     """The application's JavaScript and CSS, as in geo/map/web/."""
     return APP_JS.read_text(encoding="utf-8"), APP_CSS.read_text(encoding="utf-8")
+
+
+def standalone_panels() -> str:
+    """The standalone page's panels (geo/map/web/panels.html), without the file's leading comment."""
+    text = PANELS_HTML.read_text(encoding="utf-8")
+    return text[text.index("-->") + 3 :].strip() if text.startswith("<!--") else text.strip()
 
 
 @lru_cache(maxsize=1)

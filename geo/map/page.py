@@ -22,7 +22,7 @@ import re
 
 import folium
 
-from geo.map.app_files import app_files
+from geo.map.app_files import EMBEDDED_BODY, app_files, standalone_panels
 from geo.map.render import to_js_json
 from geo.view.credits import tile_attribution_html
 from geo.view.words import DEFAULT_LANG, lang_of, text_dir, words
@@ -31,34 +31,7 @@ TILES = {  # name -> (url, subdomains, max zoom, CSP host); their attribution: g
     "carto": ("https://{s}.basemaps.cartocdn.com/light_all/{z}/{x}/{y}{r}.png", "abcd", 19, "https://*.basemaps.cartocdn.com"),
     "osm": ("https://tile.openstreetmap.org/{z}/{x}/{y}.png", "", 19, "https://tile.openstreetmap.org"),
 }
-PANEL = """<div id="syria-timeline" role="group"></div>
-<main id="panel">
-<h1 id="title"></h1>
-<div id="caption" class="small muted"></div>
-<div id="zones-box"></div>
-<h2 data-words="places_held"></h2>
-<table class="legend"><tbody id="legend"></tbody></table>
-<p id="inferred" class="small muted"></p>
-<div id="compare-list" hidden></div>
-<h2 data-words="what_changed"></h2>
-<div id="changes"></div>
-<h2 data-words="symbols"></h2>
-<div id="symbols" class="symbols"></div>
-<details id="table-box">
-<summary data-words="table_view"></summary>
-<p><label for="table-filter" data-words="table_filter"></label><br><input id="table-filter" type="search"></p>
-<p id="table-count" class="small muted" aria-live="polite"></p>
-<table id="day-table" class="day-table"><caption id="table-caption" class="small"></caption>
-<thead><tr id="table-head"></tr></thead><tbody id="table-body"></tbody></table>
-</details>
-<footer>
-<p data-words="keys_help"></p>
-<p><span id="outlets"></span>. <span data-words="sources_footer"></span></p>
-<p data-words="credits_footer"></p>
-</footer>
-</main>
-<noscript><p style="padding:1rem">NEEDS_JS</p></noscript>"""
-EMBEDDED_BODY = '<div id="syria-timeline" role="group"></div>'
+
 
 
 def folium_map(bounds, tiles: str | None, outline: dict | None, lang: str = DEFAULT_LANG) -> folium.Map:
@@ -131,7 +104,7 @@ def standalone_page(payload: dict, bounds, title: str, tiles: str | None, leafle
         head += f"<script>{leaflet_js}</script>\n"
     elif cdn is not None:
         head += f'<script src="{cdn[0]}" integrity="{cdn[1]}" crossorigin="anonymous"></script>\n'
-    page = _assemble(m, payload, {"embedded": False}, PANEL, head, "")
+    page = _assemble(m, payload, {"embedded": False}, standalone_panels(), head, "")
     scripts = [body for attrs, body in re.findall(r"<script([^>]*)>(.*?)</script>", page, flags=re.DOTALL)
                if "src=" not in attrs and "application/json" not in attrs]
     csp = _csp(scripts, TILES[tiles][3] if tiles in TILES else "", cdn)
