@@ -24,7 +24,7 @@ def test_pre_commit_config_is_valid_and_has_every_check():
         [sys.executable, "-m", "pre_commit", "validate-config", str(PRE_COMMIT)], capture_output=True, text=True, check=False
     )
     assert done.returncode == 0, done.stdout + done.stderr
-    assert set(hooks()) == {"ruff", "ruff-format", "check-yaml", "geo-validate"}
+    assert set(hooks()) == {"ruff", "ruff-format", "check-yaml", "mypy", "geo-validate"}
     assert hooks()["geo-validate"]["entry"].endswith("-m geo validate")
 
 

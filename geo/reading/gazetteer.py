@@ -10,14 +10,16 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
-
-import yaml
+from typing import Any, TypeVar
 
 from geo.base.model import PLACE_KINDS, Place
 from geo.base.paths import DATA_DIR
-from geo.reading.yamlread import FieldReader, compose, line_of
+from geo.reading.yamlread import FieldReader, Node, compose, line_of
+
+T = TypeVar("T")
 
 DEFAULT_PLACES = DATA_DIR / "places.yaml"
 GEONAMES_EXTRACT = DATA_DIR / "geonames_sy.json"
@@ -52,7 +54,7 @@ PLACE_FIELDS = (
 
 
 @lru_cache(maxsize=1)
-def geonames_syria() -> dict[int, dict]:
+def geonames_syria() -> dict[int, dict[str, Any]]:
     """GeoNames' Syrian places (population >= 500) by id.
 
     Read from geo/data/geonames_sy.json, the Syrian part of the offline extract that
@@ -71,7 +73,7 @@ def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * 6371.0088 * math.asin(math.sqrt(a))
 
 
-def read_places(root: yaml.Node | None, reader: FieldReader) -> dict[str, Place]:
+def read_places(root: Node | None, reader: FieldReader) -> dict[str, Place]:
     """Build the places from a composed places.yaml, recording every problem in `reader`."""
     if root is None:
         reader.problem(1, "places", "the file is empty")
@@ -93,14 +95,14 @@ def read_places(root: yaml.Node | None, reader: FieldReader) -> dict[str, Place]
     return places
 
 
-def _read_place(place_id: str, node: yaml.Node, reader: FieldReader) -> Place | None:
+def _read_place(place_id: str, node: Node, reader: FieldReader) -> Place | None:
     where = f"places.{place_id}"
     fields = reader.mapping(node, where, allowed=PLACE_FIELDS)
     if fields is None:
         return None
     before = len(reader.problems)
 
-    def need(name: str):
+    def need(name: str) -> Node | None:
         if name not in fields:
             reader.problem(node, f"{where}.{name}", "missing")
             return None
@@ -120,11 +122,11 @@ def _read_place(place_id: str, node: yaml.Node, reader: FieldReader) -> Place | 
             fields["governorate"][1], f"{where}.governorate",
             f"'{governorate}' is not a governorate; use one of {', '.join(sorted(GOVERNORATES.values()))}",
         )
-    aliases = ()
+    aliases: tuple[str, ...] = ()
     if "aliases" in fields:
         aliases = tuple(v for v, _ in reader.text_list(fields["aliases"][1], f"{where}.aliases") or ())
 
-    def optional(name: str, read):
+    def optional(name: str, read: Callable[[Node, str], T | None]) -> T | None:
         return read(fields[name][1], f"{where}.{name}") if name in fields else None
 
     geonames_id = optional("geonames_id", reader.integer)
@@ -172,6 +174,8 @@ def _read_place(place_id: str, node: yaml.Node, reader: FieldReader) -> Place | 
 
     if len(reader.problems) > before or lat is None or lon is None:
         return None
+    if name is None or name_ar is None or kind is None or governorate is None:  # each None came with a problem
+        return None
     return Place(
         id=place_id, name=name, name_ar=name_ar, kind=kind, lat=lat, lon=lon,
         governorate=governorate, aliases=aliases, geonames_id=geonames_id,
@@ -180,7 +184,7 @@ def _read_place(place_id: str, node: yaml.Node, reader: FieldReader) -> Place | 
     )
 
 
-def _read_area(node: yaml.Node, field: str, reader: FieldReader) -> tuple[tuple[float, float], ...] | None:
+def _read_area(node: Node, field: str, reader: FieldReader) -> tuple[tuple[float, float], ...] | None:
     """A lon/lat ring inside the box around Syria, with 3+ distinct points, that shapely finds valid."""
     points = reader.sequence(node, field)
     if points is None:

@@ -20,6 +20,8 @@ import operator
 import pickle
 import subprocess
 import sys
+from collections.abc import Callable
+from typing import Any, cast
 
 from geo.base import model
 from geo.base.errors import DataError, Problem
@@ -53,12 +55,13 @@ def load(events_data: bytes | str | OSError, events_name: str, places_data: byte
         kind, value = pickle.loads(child.stdout)
     if kind == "problems":
         raise DataError(value)
-    return value
+    return cast(Dataset, value)  # unpickled: ("dataset", Dataset) or ("problems", [Problem, ...]) from main()
 
 
 def main() -> None:
     """The child: read the pickled arguments from stdin, write ("dataset", Dataset) or ("problems", [...]) to stdout."""
     events_data, events_name, places_data, places_name = pickle.loads(sys.stdin.buffer.read())
+    result: tuple[str, Dataset | list[Problem]]
     try:
         result = ("dataset", load_dataset_from_bytes(events_data, events_name, places_data, places_name))
     except DataError as err:
@@ -69,7 +72,7 @@ def main() -> None:
     sys.stdout.buffer.flush()
 
 
-def _reducer(cls: type):
+def _reducer(cls: type) -> Callable[[object], tuple[type, Any]]:
     fields = operator.attrgetter(*(f.name for f in dataclasses.fields(cls)))
     return lambda record: (cls, fields(record))
 
@@ -82,7 +85,7 @@ _DISPATCH = copyreg.dispatch_table | {
 }
 
 
-def _dumps(result: tuple) -> bytes:
+def _dumps(result: tuple[str, object]) -> bytes:
     buffer = io.BytesIO()
     pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
     pickler.dispatch_table = _DISPATCH

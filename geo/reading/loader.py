@@ -13,6 +13,7 @@ from dataclasses import replace
 from datetime import date
 from itertools import combinations
 from pathlib import Path
+from typing import TypedDict
 from urllib.parse import urlsplit
 
 from geo.base.errors import DataError
@@ -79,7 +80,7 @@ def load_dataset_from_bytes(
         return _load(events_data, events_name, places_data, places_name)
 
 
-def _load(events_data, events_name: str, places_data, places_name: str) -> Dataset:
+def _load(events_data: bytes | str | OSError, events_name: str, places_data: bytes | str | OSError | None, places_name: str) -> Dataset:
     if places_data is None:
         places_data = _read(DEFAULT_PLACES)
     places_reader = FieldReader(places_name)
@@ -99,7 +100,7 @@ def _load(events_data, events_name: str, places_data, places_name: str) -> Datas
 
 def _compose_into(data: bytes | str | OSError, reader: FieldReader) -> Node | None:
     if isinstance(data, TooLarge):
-        reader.problem(1, "file", data.strerror)
+        reader.problem(1, "file", data.strerror or "")  # always set by TooLarge
         return None
     if isinstance(data, OSError):
         reader.problem(1, "file", f"cannot read: {data.strerror or data}")
@@ -117,13 +118,13 @@ class _EventsReader:
     def __init__(self, reader: FieldReader, places: dict[str, Place]):
         self.r = reader
         self.places = places
-        self.factions: dict[str, Faction] = {}
+        self.factions: dict[str, Faction | None] = {}  # None: a faction with problems, known so references to it pass
         self.rename_nodes: dict[str, Node] = {}  # faction id -> its `renames` list, checked once the sources are read
         self.short_lines: dict[str, int] = {}  # faction id -> line of its first `short`
         self.merged: dict[str, Merger] = {}  # faction id -> the merger that ended it
-        self.sources: dict[str, Source] = {}
+        self.sources: dict[str, Source | None] = {}  # None: a source with problems
         # One Control per distinct value (100,000 events have a few hundred): less memory, faster to pickle.
-        self.controls: dict[tuple, Control] = {}
+        self.controls: dict[tuple[str, tuple[str, ...], str | None], Control] = {}
         # Lower-cased names and aliases -> id, so "Deraa" suggests 'daraa'.
         self.place_names = {p.id: p.id for p in places.values()}
         for p in places.values():
@@ -185,17 +186,17 @@ class _EventsReader:
             if colour is not None and not _is_hex_colour(colour):
                 self.r.problem(fields["colour"][1], f"{where}.colour", f"'{colour}' is not a colour like \"#1f77b4\"")
                 values["colour"] = None
-            if len(values) == len(FACTION_FIELDS) and None not in values.values():
+            label, short, colour, description = (values.get(name) for name in FACTION_FIELDS)
+            if label is not None and short is not None and colour is not None and description is not None:
                 self.short_lines[fid] = fields["short"][1].line
-                self.factions[fid] = Faction(id=fid, colour=values["colour"].upper(), **{
-                    k: values[k] for k in ("label", "short", "description")
-                }, **arabic_names(self.r, fields, value_node, where))
+                self.factions[fid] = Faction(id=fid, colour=colour.upper(), label=label, short=short, description=description,
+                                             **arabic_names(self.r, fields, value_node, where))
             else:
                 self.factions.setdefault(fid, None)  # known id, so references to it are not reported twice
         if not self.factions:
             self.r.problem(node, "factions", "at least one faction is needed")
 
-    def read_renames(self, baseline_day) -> None:
+    def read_renames(self, baseline_day: date | None) -> None:
         """Each faction's later names, in date order, after the baseline and before any merger of it."""
         for fid, node in self.rename_nodes.items():
             faction = self.factions.get(fid)
@@ -215,7 +216,8 @@ class _EventsReader:
                     name: self.r.text(fields[name][1], f"{where}.{name}", max_len=300) for name in ("label", "short", "description")
                 }
                 sources = self.source_list(fields["sources"][1], f"{where}.sources")
-                if start is None or sources is None or None in texts.values():
+                label, short, description = texts["label"], texts["short"], texts["description"]
+                if start is None or sources is None or label is None or short is None or description is None:
                     continue
                 if baseline_day is not None and start <= baseline_day:
                     self.r.problem(
@@ -236,7 +238,7 @@ class _EventsReader:
                         f"'{fid}' merged into '{merger.into}' on {merger.date} (line {merger.line}): no rename after that",
                     )
                     continue
-                renames.append(FactionName(start, texts["label"], texts["short"], texts["description"], sources, item.line,
+                renames.append(FactionName(start, label, short, description, sources, item.line,
                                            **arabic_names(self.r, fields, item, where)))
             if faction is not None and renames:
                 self.factions[fid] = replace(faction, renames=tuple(renames))
@@ -262,7 +264,7 @@ class _EventsReader:
                         " (case does not count); the legend and the chart need a different one",
                     )
 
-    def read_mergers(self, node: Node, baseline_day) -> None:
+    def read_mergers(self, node: Node, baseline_day: date | None) -> None:
         """The `mergers` list: checked against the faction timeline, kept in date order."""
         read: list[Merger] = []
         for i, item in enumerate(self.r.sequence(node, "mergers") or ()):
@@ -281,7 +283,7 @@ class _EventsReader:
             summary = self.r.text(fields["summary"][1], f"{where}.summary")
             sources = self.source_list(fields["sources"][1], f"{where}.sources")
             note = self.r.text(fields["note"][1], f"{where}.note") if "note" in fields else None
-            if None in (day, faction, into, summary, sources) or ("note" in fields and note is None):
+            if day is None or faction is None or into is None or summary is None or sources is None or ("note" in fields and note is None):
                 continue
             if baseline_day is not None and day <= baseline_day:
                 self.r.problem(fields["date"][1], f"{where}.date", f"{day} is not after the baseline date {baseline_day}")
@@ -309,7 +311,7 @@ class _EventsReader:
                 continue
             self.merged[merger.faction] = merger
 
-    def successor(self, faction: str, day) -> str:
+    def successor(self, faction: str, day: date) -> str:
         """Who holds a faction's places on `day`: itself, or the faction it merged into (followed through chains)."""
         seen = set()
         while faction in self.merged and self.merged[faction].date <= day and faction not in seen:
@@ -317,9 +319,11 @@ class _EventsReader:
             faction = self.merged[faction].into
         return faction
 
-    def gone(self, node: Node, field: str, faction: str | None, day) -> bool:
+    def gone(self, node: Node, field: str, faction: str | None, day: date) -> bool:
         """A problem if `faction` had merged into another by `day`; True then."""
-        merger = self.merged.get(faction) if faction is not None else None
+        if faction is None:
+            return False
+        merger = self.merged.get(faction)
         if merger is None or merger.date > day:
             return False
         self.r.problem(
@@ -334,29 +338,28 @@ class _EventsReader:
         if fields is None:
             return None
         ok = True
-        values = {}
         for name in ("outlet", "title", "date"):
             if name not in fields:
                 self.r.problem(node, f"{field}.{name}", "missing")
                 ok = False
         if not ok:
             return None
-        values["outlet"] = self.r.text(fields["outlet"][1], f"{field}.outlet", max_len=200)
-        values["title"] = self.r.text(fields["title"][1], f"{field}.title", max_len=400)
-        values["date"] = self.r.day(fields["date"][1], f"{field}.date")
+        outlet = self.r.text(fields["outlet"][1], f"{field}.outlet", max_len=200)
+        title = self.r.text(fields["title"][1], f"{field}.title", max_len=400)
+        day = self.r.day(fields["date"][1], f"{field}.date")
+        url = seed = None
         if "url" in fields:
-            values["url"] = self.url(fields["url"][1], f"{field}.url")
-            ok = values["url"] is not None
+            url = self.url(fields["url"][1], f"{field}.url")
+            ok = url is not None
         if "seed" in fields:
             seed = self.r.text(fields["seed"][1], f"{field}.seed", max_len=100)
             if seed is not None and not SEED_RE.match(seed):
                 self.r.problem(fields["seed"][1], f"{field}.seed", f"'{seed}' is not a seed file name like 002_2185bea8e7cef3b8.txt")
                 seed = None
-            values["seed"] = seed
             ok = ok and seed is not None
-        if not ok or None in values.values():
+        if not ok or outlet is None or title is None or day is None:
             return None
-        return Source(**values)
+        return Source(outlet, title, day, url, seed)
 
     def read_source_catalogue(self, node: Node) -> None:
         for sid, (key_node, value_node) in (self.r.mapping(node, "sources") or {}).items():
@@ -388,7 +391,7 @@ class _EventsReader:
             out.append(source)
         return tuple(out)
 
-    def control(self, fields: dict, where: str, node: Node) -> Control | None:
+    def control(self, fields: dict[str, tuple[Node, Node]], where: str, node: Node) -> Control | None:
         """Controller plus optional contested_with/secondary, from an event or baseline entry."""
         if "controller" not in fields:
             self.r.problem(node, f"{where}.controller", "missing")
@@ -418,7 +421,7 @@ class _EventsReader:
             if secondary is not None and secondary == controller:
                 self.r.problem(fields["secondary"][1], f"{where}.secondary", "must differ from the controller")
                 ok = False
-        if not ok:
+        if not ok or controller is None:
             return None
         key = (controller, tuple(contested), secondary)
         control = self.controls.get(key)
@@ -426,7 +429,7 @@ class _EventsReader:
             control = self.controls[key] = Control(*key)
         return control
 
-    def read_baseline(self, node: Node) -> tuple:
+    def read_baseline(self, node: Node) -> tuple[date | None, dict[str, BaselineEntry], tuple[Source, ...]]:
         fields = self.r.mapping(node, "baseline", allowed=BASELINE_FIELDS)
         if fields is None:
             return None, {}, ()
@@ -443,6 +446,7 @@ class _EventsReader:
                 if self.place_ref(key_node, "baseline.control") is None:
                     continue
                 note = None
+                value_fields: dict[str, tuple[Node, Node]] | None
                 if value_node.__class__ is ScalarNode:
                     value_fields = {"controller": (key_node, value_node)}
                 else:
@@ -463,13 +467,13 @@ class _EventsReader:
     def _reported(self, pid: str) -> bool:
         return any(p.field.startswith(f"baseline.control.{pid}") for p in self.r.problems)
 
-    def read_events(self, node: Node, baseline_day, baseline: dict[str, BaselineEntry]) -> list[Event]:
+    def read_events(self, node: Node, baseline_day: date | None, baseline: dict[str, BaselineEntry]) -> list[Event]:
         items = self.r.sequence(node, "events")
         if items is None:
             return []
         running = {pid: (entry.control.controller, entry.line) for pid, entry in baseline.items()}
         pending = sorted(self.merged.values(), key=lambda m: (m.date, m.line))  # applied at the start of their day
-        seen: dict[tuple, int] = {}
+        seen: dict[tuple[object, ...], int] = {}
         last_day, last_line = None, 0
         events = []
         for index, item in enumerate(items):
@@ -547,12 +551,15 @@ class _EventsReader:
         if day is not None and self.merged:
             for name in ("controller", "secondary", "previous"):
                 if name in fields:
-                    self.gone(fields[name][1], f"{where}.{name}", fields[name][1].value, day)
+                    # A list or mapping value (already a problem) reaches gone() and raises TypeError: a known bug, kept here.
+                    self.gone(fields[name][1], f"{where}.{name}", fields[name][1].value, day)  # type: ignore[arg-type]
             if control is not None:
                 for other in control.contested_with:
                     self.gone(fields["contested_with"][1], f"{where}.contested_with", other, day)
         if len(r.problems) > before:
             return None
+        if day is None or place is None or control is None or status is None or summary is None or basis is None:
+            return None  # each None came with a problem above
         # Rules of evidence: reported, but the event still counts for the running state (no knock-on problems).
         if status == "disputed" and "denied_by" not in fields:
             r.problem(node, f"{where}.denied_by", "say who denies it (status is disputed)")
@@ -569,7 +576,8 @@ class _EventsReader:
         note = r.text(entry[1], f"{where}.note") if (entry := fields.get("note")) else None
         return Event(
             index=index, line=node.line, date=day, place=place, control=control, status=status,
-            summary=summary, sources=sources, claimed_by=claimed_by, denied_by=denied_by,
+            # sources is None when a catalogue source it names has problems (reported there): no Dataset is built then
+            summary=summary, sources=sources if sources is not None else (), claimed_by=claimed_by, denied_by=denied_by,
             previous=previous, date_qualifier=qualifier, note=note, basis=sys.intern(basis),
         )
 
@@ -579,7 +587,7 @@ def _is_hex_colour(value: str) -> bool:
 
 
 def _read_events(root: Node | None, reader: FieldReader, places: dict[str, Place]) -> Dataset | None:
-    if is_null(root):
+    if root is None or is_null(root):
         reader.problem(1, "file", "the file is empty")
         return None
     top = reader.mapping(root, "", allowed=TOP_FIELDS)
@@ -612,7 +620,8 @@ def _read_events(root: Node | None, reader: FieldReader, places: dict[str, Place
     if reader.problems or baseline_day is None:
         return None
     return Dataset(
-        title=title or "", factions=events_reader.factions, places=places, baseline_date=baseline_day,
+        title=title or "", factions={k: v for k, v in events_reader.factions.items() if v is not None}, places=places,
+        baseline_date=baseline_day,
         baseline=baseline, baseline_sources=baseline_sources, events=tuple(events),
         sources={k: v for k, v in events_reader.sources.items() if v is not None},
         mergers=tuple(sorted(events_reader.merged.values(), key=lambda m: (m.date, m.line))),
@@ -620,7 +629,7 @@ def _read_events(root: Node | None, reader: FieldReader, places: dict[str, Place
     )
 
 
-def arabic_text(reader: FieldReader, fields: dict, name: str, where: str, max_len: int = 300) -> str:
+def arabic_text(reader: FieldReader, fields: dict[str, tuple[Node, Node]], name: str, where: str, max_len: int = 300) -> str:
     """An optional text in Arabic: '' when absent; a problem when it has no Arabic letter (a name left in English)."""
     if name not in fields:
         return ""
@@ -631,16 +640,21 @@ def arabic_text(reader: FieldReader, fields: dict, name: str, where: str, max_le
     return value or ""
 
 
-def arabic_names(reader: FieldReader, fields: dict, node: Node, where: str) -> dict[str, str]:
+class ArabicNames(TypedDict):
+    label_ar: str
+    short_ar: str
+
+
+def arabic_names(reader: FieldReader, fields: dict[str, tuple[Node, Node]], node: Node, where: str) -> ArabicNames:
     """label_ar and short_ar, given together or not at all."""
     given = [name for name in ARABIC_NAME_FIELDS if name in fields]
     if len(given) == 1:
         missing = next(name for name in ARABIC_NAME_FIELDS if name not in fields)
         reader.problem(node, f"{where}.{missing}", f"missing: give it with {given[0]}")
-    return {name: arabic_text(reader, fields, name, where) for name in ARABIC_NAME_FIELDS}
+    return {"label_ar": arabic_text(reader, fields, "label_ar", where), "short_ar": arabic_text(reader, fields, "short_ar", where)}
 
 
-def _read_periods(node: Node, reader: FieldReader, baseline_day) -> tuple[Period, ...]:
+def _read_periods(node: Node, reader: FieldReader, baseline_day: date | None) -> tuple[Period, ...]:
     """The `periods` list: a name and a span of days each, in date order."""
     periods: list[Period] = []
     for i, item in enumerate(reader.sequence(node, "periods") or ()):
@@ -653,9 +667,9 @@ def _read_periods(node: Node, reader: FieldReader, baseline_day) -> tuple[Period
             reader.problem(item, f"{where}.{name}", "missing")
         if missing:
             continue
-        name = reader.text(fields["name"][1], f"{where}.name", max_len=80)
+        period_name = reader.text(fields["name"][1], f"{where}.name", max_len=80)
         start, end = reader.day(fields["from"][1], f"{where}.from"), reader.day(fields["to"][1], f"{where}.to")
-        if None in (name, start, end):
+        if period_name is None or start is None or end is None:
             continue
         if end < start:
             reader.problem(fields["to"][1], f"{where}.to", f"{end} is before the period's start {start}")
@@ -664,5 +678,5 @@ def _read_periods(node: Node, reader: FieldReader, baseline_day) -> tuple[Period
         elif periods and start < periods[-1].start:
             reader.problem(fields["from"][1], f"{where}.from", f"periods out of order: {start} comes after {periods[-1].start}")
         else:
-            periods.append(Period(name, start, end, item.line, arabic_text(reader, fields, "name_ar", where, 80)))
+            periods.append(Period(period_name, start, end, item.line, arabic_text(reader, fields, "name_ar", where, 80)))
     return tuple(periods)

@@ -24,9 +24,9 @@ RACY_S = 2.0
 class Snapshots:
     """Thread-safe; keep one per server (the dashboard: dashboard/store.py)."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._seen: dict[str, tuple[tuple, bytes, str, float]] = {}
+        self._seen: dict[str, tuple[tuple[int, int, int, int], bytes, str, float]] = {}
 
     def read(self, path: Path) -> tuple[bytes | OSError, str]:
         """(the file's bytes, or the error reading it; the SHA-256 hex digest of the bytes, or of the error)."""

@@ -21,16 +21,18 @@ import errno
 import gc
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import yaml
 
 from geo.base.errors import Problem
 from geo.base.unprintable import escaped, unsafe_char
 
+_Loader: type[yaml.SafeLoader | yaml.CSafeLoader]
 try:  # the C loader is much faster; fall back to pure Python where libyaml is missing
     _Loader = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover
@@ -147,7 +149,7 @@ def compose(data: bytes | str, filename: str) -> Node | None:
 
 
 @contextmanager
-def paused_gc():
+def paused_gc() -> Iterator[None]:
     """Pause the cyclic garbage collector while building millions of small objects.
 
     None of them is garbage yet, so its passes find nothing and only cost time:
@@ -178,40 +180,44 @@ def _compose_events(data: str, filename: str) -> Node | None:
     """
     stack: list[MappingNode | SequenceNode] = []
     keys: list[Node | None] = []  # per open mapping: a key waiting for its value
-    root = None
+    root: Node | None = None
     documents = 0
     for event in yaml.parse(data, Loader=_Loader):
-        kind = event.__class__
-        if kind is yaml.ScalarEvent:
-            node = ScalarNode(event.value, event.start_mark.line + 1, _is_null(event.tag, event.style, event.value))
+        kind = type(event)
+        mark = event.start_mark  # the parser marks every event (the stubs allow None)
+        line = mark.line + 1 if mark is not None else 1
+        node: Node
+        if isinstance(event, yaml.ScalarEvent):  # (isinstance where the type checker must see the class: leaf classes)
+            node = ScalarNode(event.value, line, _is_null(event.tag, event.style, event.value))
         elif kind is yaml.MappingStartEvent:
-            node = MappingNode(event.start_mark.line + 1)
+            node = MappingNode(line)
         elif kind is yaml.SequenceStartEvent:
-            node = SequenceNode(event.start_mark.line + 1)
+            node = SequenceNode(line)
         elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
             stack.pop()
             keys.pop()
             continue
         elif kind is yaml.AliasEvent:
-            raise YamlFailure(Problem(filename, event.start_mark.line + 1, "yaml", "anchors and aliases (&, *) are not allowed"))
+            raise YamlFailure(Problem(filename, line, "yaml", "anchors and aliases (&, *) are not allowed"))
         else:
             if kind is yaml.DocumentStartEvent:
                 documents += 1
                 if documents > 1:
-                    raise YamlFailure(Problem(filename, event.start_mark.line + 1, "yaml", "only one YAML document (---) per file"))
+                    raise YamlFailure(Problem(filename, line, "yaml", "only one YAML document (---) per file"))
             continue
         if len(stack) >= MAX_DEPTH:  # the node would sit deeper than MAX_DEPTH levels (the root is level 1)
-            raise YamlFailure(Problem(filename, event.start_mark.line + 1, "yaml", f"nesting deeper than {MAX_DEPTH} levels"))
-        if not stack:
+            raise YamlFailure(Problem(filename, line, "yaml", f"nesting deeper than {MAX_DEPTH} levels"))
+        top = stack[-1] if stack else None
+        if top is None:
             root = node
-        elif stack[-1].__class__ is SequenceNode:
-            stack[-1].value.append(node)
+        elif isinstance(top, SequenceNode):
+            top.value.append(node)
         elif keys[-1] is None:
             keys[-1] = node
         else:
-            stack[-1].value.append((keys[-1], node))
+            top.value.append((keys[-1], node))
             keys[-1] = None
-        if kind is not yaml.ScalarEvent:
+        if not isinstance(node, ScalarNode):
             stack.append(node)
             keys.append(None)
     return root
@@ -262,13 +268,17 @@ def _compose_block(text: str) -> MappingNode | None:
     """
     if "\t" in text or "\r" in text or "\ufeff" in text:
         return None
-    root = node = pending = None
-    entries: list = []  # node.value
+    root: MappingNode | None = None
+    node: MappingNode | SequenceNode | None = None
+    pending: ScalarNode | None = None
+    entries: list[Any] = []  # node.value: (key, value) pairs in a mapping, nodes in a list
     col, is_map, indentless = -1, True, False  # the open collection's column and kind
-    stack: list[tuple] = []  # the enclosing collections: (col, node, is_map, indentless)
+    # the enclosing collections: (col, node, is_map, indentless)
+    stack: list[tuple[int, MappingNode | SequenceNode | None, bool, bool]] = []
     line = 0
     for indent, dash, key, plain, quoted, flow, bad in _BLOCK_LINE_RE.findall(text):
         line += 1
+        value: Node | None
         if plain:
             value = ScalarNode(plain, line, plain in _NULLS)
         elif quoted:
@@ -310,6 +320,7 @@ def _compose_block(text: str) -> MappingNode | None:
             if not stack or here > col or (here == col and not (indentless and not dash)):
                 return None
             col, node, is_map, indentless = stack.pop()
+            assert node is not None  # only the root has no enclosing node, and it is never popped
             entries = node.value
         if dash:
             if not key:
@@ -341,7 +352,7 @@ def suggest(word: str, choices: Iterable[str]) -> str:
 
 
 def is_null(node: Node | None) -> bool:
-    return node is None or (node.__class__ is ScalarNode and node.null)
+    return node is None or (type(node) is ScalarNode and node.null)
 
 
 class FieldReader:
@@ -358,13 +369,13 @@ class FieldReader:
 
     def mapping(self, node: Node, field: str, allowed: Iterable[str] | None = None) -> dict[str, tuple[Node, Node]] | None:
         """A mapping's entries as key -> (key node, value node); problems for duplicates and unknown keys."""
-        if node.__class__ is not MappingNode:
+        if type(node) is not MappingNode:
             self.problem(node, field, f"expected a mapping (key: value lines), got {describe(node)}")
             return None
         allowed_keys = tuple(allowed) if allowed is not None else None
         entries: dict[str, tuple[Node, Node]] = {}
         for key_node, value_node in node.value:
-            if key_node.__class__ is not ScalarNode:
+            if type(key_node) is not ScalarNode:
                 self.problem(key_node, field, "a key must be plain text")
                 continue
             key = key_node.value
@@ -379,14 +390,14 @@ class FieldReader:
         return entries
 
     def sequence(self, node: Node, field: str) -> list[Node] | None:
-        if node.__class__ is not SequenceNode:
+        if type(node) is not SequenceNode:
             self.problem(node, field, f"expected a list, got {describe(node)}")
             return None
         return list(node.value)
 
     def text(self, node: Node, field: str, max_len: int = 2000) -> str | None:
         """A non-empty single scalar, as written (so `no` stays the text 'no')."""
-        if node.__class__ is not ScalarNode or node.null:
+        if type(node) is not ScalarNode or node.null:
             self.problem(node, field, f"expected text, got {describe(node)}")
             return None
         value = node.value.strip()
@@ -476,11 +487,11 @@ def _one_line(text: str) -> str:
 
 
 def describe(node: Node | None) -> str:
-    if is_null(node):
+    if node is None or is_null(node):
         return "nothing"
-    if node.__class__ is MappingNode:
+    if type(node) is MappingNode:
         return "a mapping"
-    if node.__class__ is SequenceNode:
+    if type(node) is SequenceNode:
         return "a list"
     value = node.value
     return f"'{value[:40]}…'" if len(value) > 40 else f"'{value}'"

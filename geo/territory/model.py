@@ -23,6 +23,7 @@ from collections import OrderedDict, defaultdict
 from collections.abc import Mapping
 from datetime import date
 from itertools import combinations
+from typing import Any
 
 import numpy as np
 import shapely
@@ -54,6 +55,7 @@ NOTE = "Approximate zones inferred from held places, not surveyed front lines."
 
 # (controller, factions contesting it) of a site on one day; None when no place there has a state
 SiteKey = tuple[str, tuple[str, ...]]
+UnionCache = dict[tuple[SiteKey, tuple[int, ...]], Zone]  # (key, sites) -> the union of those sites
 
 
 def tolerance_for_zoom(zoom: float, pixels: float = 1.0) -> float:
@@ -79,7 +81,7 @@ def site_keys(tessellation: Tessellation, state: Mapping[str, PlaceState]) -> tu
     return tuple(keys)
 
 
-def day_zones(tessellation: Tessellation, keys: tuple[SiteKey | None, ...], cache: dict | None = None) -> DayZones:
+def day_zones(tessellation: Tessellation, keys: tuple[SiteKey | None, ...], cache: UnionCache | None = None) -> DayZones:
     """The zones and front lines for one assignment of sites. `cache` (a dict kept by the
     caller) holds unions by (key, sites), so a day only unions the groups that changed."""
     cache = {} if cache is None else cache
@@ -132,29 +134,30 @@ def _simplified(day: DayZones, tolerance_m: float) -> list[BaseGeometry]:
     return list(shapely.coverage_simplify(geoms, tolerance_m))
 
 
-def _geometry(geom_m: BaseGeometry, decimals: int) -> dict:
+def _geometry(geom_m: BaseGeometry, decimals: int) -> dict[str, Any]:
     rounded = shapely.transform(to_lonlat(geom_m), lambda xy: np.round(xy, decimals))
-    return mapping(rounded)
+    geometry: dict[str, Any] = mapping(rounded)
+    return geometry
 
 
-def _collection(features: list[dict]) -> dict:
+def _collection(features: list[dict[str, Any]]) -> dict[str, Any]:
     return {"type": "FeatureCollection", "note": NOTE, "features": features}
 
 
-def zones_geojson(day: DayZones, tolerance_m: float = DEFAULT_TOLERANCE_M, decimals: int | None = None) -> dict:
+def zones_geojson(day: DayZones, tolerance_m: float = DEFAULT_TOLERANCE_M, decimals: int | None = None) -> dict[str, Any]:
     """A FeatureCollection (lon/lat) of the day's zones; properties: controller, mode
     ("held"/"contested"), contested_with (list), area_km2 (of the unsimplified zone), places (count)."""
     return _collection(_zone_features(day, _simplified(day, tolerance_m), _decimals(tolerance_m) if decimals is None else decimals))
 
 
-def front_lines_geojson(day: DayZones, tolerance_m: float = DEFAULT_TOLERANCE_M, decimals: int | None = None) -> dict:
+def front_lines_geojson(day: DayZones, tolerance_m: float = DEFAULT_TOLERANCE_M, decimals: int | None = None) -> dict[str, Any]:
     """A FeatureCollection (lon/lat) of lines where zones of different controllers meet, one
     feature per pair; properties: factions [a, b], length_km (unsimplified). Taken from the
     simplified zones, so the lines lie exactly on the zone edges drawn at the same tolerance."""
     return _collection(_front_features(day, _simplified(day, tolerance_m), _decimals(tolerance_m) if decimals is None else decimals))
 
 
-def day_geojson(day: DayZones, tolerance_m: float = DEFAULT_TOLERANCE_M) -> dict:
+def day_geojson(day: DayZones, tolerance_m: float = DEFAULT_TOLERANCE_M) -> dict[str, Any]:
     """{"zones": ..., "front_lines": ...}, both from one simplification of the day's zones."""
     polygons, decimals = _simplified(day, tolerance_m), _decimals(tolerance_m)
     return {
@@ -163,7 +166,7 @@ def day_geojson(day: DayZones, tolerance_m: float = DEFAULT_TOLERANCE_M) -> dict
     }
 
 
-def _zone_features(day: DayZones, polygons: list[BaseGeometry], decimals: int) -> list[dict]:
+def _zone_features(day: DayZones, polygons: list[BaseGeometry], decimals: int) -> list[dict[str, Any]]:
     return [
         {
             "type": "Feature",
@@ -178,7 +181,7 @@ def _zone_features(day: DayZones, polygons: list[BaseGeometry], decimals: int) -
     ]
 
 
-def _front_features(day: DayZones, polygons: list[BaseGeometry], decimals: int) -> list[dict]:
+def _front_features(day: DayZones, polygons: list[BaseGeometry], decimals: int) -> list[dict[str, Any]]:
     lengths = {front.factions: front.length_km for front in day.front_lines}
     by_pair: dict[tuple[str, str], list[BaseGeometry]] = defaultdict(list)
     for (i, a), (j, b) in combinations(enumerate(day.zones), 2):
@@ -223,9 +226,9 @@ class TerritoryModel:
         self._population: list[dict[str, int]] = []  # per day: listed population per controller
         self._walk()
         self._zones: OrderedDict[int, DayZones] = OrderedDict()
-        self._unions: dict = {}  # (key, sites) -> Zone, shared by states: a state unions only the groups that changed
+        self._unions: UnionCache = {}  # (key, sites) -> Zone, shared by states: a state unions only the groups that changed
         self._json: OrderedDict[tuple[int, float], str] = OrderedDict()
-        self._rows_by_day: dict[date, list[dict]] = {}
+        self._rows_by_day: dict[date, list[dict[str, Any]]] = {}
 
     def _walk(self) -> None:
         """Every day's site codes and listed population, by replaying the events once (no per-day full scan)."""
@@ -354,19 +357,20 @@ class TerritoryModel:
         not a continuous value, or every new value costs a simplification and a cache entry."""
         return self._text(self.slot_on(day), self.tolerance_m if tolerance_m is None else tolerance_m)
 
-    def geojson_on(self, day: date, tolerance_m: float | None = None) -> dict:
+    def geojson_on(self, day: date, tolerance_m: float | None = None) -> dict[str, Any]:
         """Like geojson_text_on, as a fresh dict (callers such as folium may modify it)."""
-        return json.loads(self.geojson_text_on(day, tolerance_m))
+        collection: dict[str, Any] = json.loads(self.geojson_text_on(day, tolerance_m))
+        return collection
 
     # --- statistics (no geometry: the cells' areas by each day's site codes) ---------------------
 
-    def _rows(self) -> dict[date, list[dict]]:
+    def _rows(self) -> dict[date, list[dict[str, Any]]]:
         with self._lock:
             if not self._rows_by_day:
                 self._rows_by_day = self._build_rows()
             return self._rows_by_day
 
-    def _build_rows(self) -> dict[date, list[dict]]:
+    def _build_rows(self) -> dict[date, list[dict[str, Any]]]:
         table = self._key_table
         controllers = sorted({key[0] for key in table if key is not None})
         index = {c: i for i, c in enumerate(controllers)}
@@ -386,28 +390,28 @@ class TerritoryModel:
                 {controllers[i]: float(contested[i]) for i in range(n) if present[i] and contested[i] > 0},
             ))
         factions = list(self.dataset.factions)
-        rows: dict[date, list[dict]] = {}
+        rows: dict[date, list[dict[str, Any]]] = {}
         for day, slot, population in zip(self.timeline.days, self._slot_of_day, self._population, strict=True):
-            areas, contested = slot_areas[slot]
+            areas, contested_km2 = slot_areas[slot]
             names = factions + sorted(set(areas) - set(factions))
             rows[day] = [
                 {"day": day, "faction": f, "area_km2": round(areas.get(f, 0.0), 1),
-                 "contested_km2": round(contested.get(f, 0.0), 1), "population": population.get(f, 0)}
+                 "contested_km2": round(contested_km2.get(f, 0.0), 1), "population": population.get(f, 0)}
                 for f in names
             ]
         return rows
 
-    def series(self) -> list[dict]:
+    def series(self) -> list[dict[str, Any]]:
         """Rows {day, faction, area_km2, contested_km2, population} for every day and faction: the chart's data."""
         return [dict(row) for rows in self._rows().values() for row in rows]
 
-    def stats_on(self, day: date) -> list[dict]:
+    def stats_on(self, day: date) -> list[dict[str, Any]]:
         """The series rows of one day (after the last day, the last day's): the legend's data."""
         self.slot_on(day)
         return [dict(row) for row in self._rows()[self.timeline.clamp(day)]]
 
 
-def territory_series(dataset: Dataset, timeline: Timeline | None = None) -> list[dict]:
+def territory_series(dataset: Dataset, timeline: Timeline | None = None) -> list[dict[str, Any]]:
     """TerritoryModel(...).series() for a dataset: area and listed population per faction and day."""
     if timeline is None:
         timeline = Timeline(dataset)

@@ -13,6 +13,7 @@ import json
 import math
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import shapely
 from pyproj import Geod, Transformer
@@ -36,7 +37,7 @@ def syria_outline() -> BaseGeometry:
     return shape(collection["features"][0]["geometry"])
 
 
-def outline_geojson(path: Path = OUTLINE_PATH) -> dict | None:
+def outline_geojson(path: Path = OUTLINE_PATH) -> dict[str, Any] | None:
     """The outline file as a FeatureCollection of geometries only (its properties never reach a page); None if unreadable."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -44,7 +45,7 @@ def outline_geojson(path: Path = OUTLINE_PATH) -> dict | None:
         return None
     if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
         return None
-    features = [{"type": "Feature", "properties": {}, "geometry": f.get("geometry")} for f in data.get("features", [])
+    features: list[dict[str, Any]] = [{"type": "Feature", "properties": {}, "geometry": f.get("geometry")} for f in data.get("features", [])
                 if isinstance(f, dict) and isinstance(f.get("geometry"), dict)]
     return {"type": "FeatureCollection", "features": features} if features else None
 
@@ -78,7 +79,8 @@ def distance_to_border_km(lon: float, lat: float) -> float:
     x, y = to_laea.transform(lon, lat)
     nearest = border.interpolate(border.project(Point(x, y)))
     near_lon, near_lat = to_laea.transform(nearest.x, nearest.y, direction="INVERSE")
-    return _GEOD.inv(lon, lat, near_lon, near_lat)[2] / 1000.0
+    metres: float = _GEOD.inv(lon, lat, near_lon, near_lat)[2]
+    return metres / 1000.0
 
 
 def is_in_syria(lon: float, lat: float, tolerance_km: float = 0.0) -> bool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
+from typing import Any
 
 from geo.base.model import Dataset, PlaceState
 from geo.territory.day_zones import DayZones
@@ -46,7 +47,7 @@ def population_by_controller(dataset: Dataset, state: Mapping[str, PlaceState]) 
     return totals
 
 
-def territory_rows(dataset: Dataset, day: date, state: Mapping[str, PlaceState], day_zones: DayZones) -> list[dict]:
+def territory_rows(dataset: Dataset, day: date, state: Mapping[str, PlaceState], day_zones: DayZones) -> list[dict[str, Any]]:
     """One row per faction for one day: day, faction, area_km2, contested_km2, population."""
     areas, contested = area_by_controller(day_zones), contested_area_by_controller(day_zones)
     population = population_by_controller(dataset, state)

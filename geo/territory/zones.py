@@ -249,7 +249,8 @@ def _candidate_borders(seeds: np.ndarray, weights: np.ndarray, outline: BaseGeom
         voronoi = shapely.voronoi_polygons(shapely.multipoints(seeds[members]), extend_to=frame, ordered=True)
         cells[members] = shapely.intersection(shapely.get_parts(voronoi), frame)
     _cut_to_heavier(cells, np.flatnonzero(weights < weights.max()), seeds, weights, span)
-    return shapely.boundary(cells)
+    boundaries: np.ndarray = shapely.boundary(cells)
+    return boundaries
 
 
 class _Cuts:

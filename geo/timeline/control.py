@@ -129,7 +129,9 @@ class Timeline:
             entries.append(state)
             end = history[i + 1].since if i + 1 < len(history) else None
             faction = self.dataset.factions.get(state.controller)
-            for name in faction.renames if faction is not None else ():
+            if faction is None:
+                continue
+            for name in faction.renames:
                 if state.since < name.start <= self.last_day and (end is None or name.start < end):
                     entries.append(Rename(state.controller, faction.on(name.start - timedelta(days=1)).label, name))
         return tuple(entries)

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import base64
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from typing import Any
 
 from geo.base.days import iso_day  # the links' days are read as the commands' (the dashboard calls present.iso_day)
 from geo.base.model import STATUSES, Dataset, Event, Place, PlaceState, Source
@@ -222,7 +223,7 @@ class LegendRow:
 ZONES_CAPTION = words(DEFAULT_LANG)["zones_caption"]
 
 
-def legend_rows(dataset: Dataset, timeline: Timeline, day: date, stats: list[Mapping] | None = None) -> list[LegendRow]:
+def legend_rows(dataset: Dataset, timeline: Timeline, day: date, stats: Sequence[Mapping[str, Any]] | None = None) -> list[LegendRow]:
     """One row per faction, in the data's order: its colour and the places it holds at the end of `day`;
     with `stats` (TerritoryModel.stats_on(day)) also its zones' km² and the population of its listed places."""
     counts = timeline.counts_on(day)
@@ -526,8 +527,8 @@ class CompareGroup:
     net_km2: float | None = None  # zone area gained minus lost (None: no zone figures)
 
 
-def compare_groups(dataset: Dataset, timeline: Timeline, a: date, b: date, stats_a: list[Mapping] | None = None,
-                   stats_b: list[Mapping] | None = None) -> list[CompareGroup]:
+def compare_groups(dataset: Dataset, timeline: Timeline, a: date, b: date, stats_a: Sequence[Mapping[str, Any]] | None = None,
+                   stats_b: Sequence[Mapping[str, Any]] | None = None) -> list[CompareGroup]:
     """The places whose holder differs between days a and b, grouped by their holder on b (the data's faction
     order), with each side's net zone area change when the zone figures of both days are given."""
     before, after = timeline.state_on(a), timeline.state_on(b)
