@@ -408,3 +408,16 @@ def test_two_factions_with_one_short_label_are_refused(short):
     p = only(problems(bad), "factions.sdf.short")
     assert p.line == line_of(bad, f"    short: {short}", 2 if short == "HTS" else 1)
     assert p.message.startswith(f"'{short}' is already the short label of 'hts' (line 12)")
+
+
+@pytest.mark.parametrize("value", ["[hts, sna]", "{a: hts}"])
+def test_a_list_or_mapping_where_a_faction_goes_is_a_problem_when_factions_have_merged(value):
+    # the real data has mergers: checking an event's factions against them once raised TypeError on a list
+    from geo.reading.loader import DEFAULT_EVENTS
+
+    real = DEFAULT_EVENTS.read_text(encoding="utf-8")
+    assert "\nmergers:" in real
+    bad = edit(real, "    controller: coalition", f"    controller: {value}")
+    places = (DEFAULT_EVENTS.parent / "geo" / "data" / "places.yaml").read_text(encoding="utf-8")
+    p = only(problems(bad, places), "controller")
+    assert p.line == line_of(bad, f"controller: {value}") and "expected text" in p.message

@@ -550,9 +550,9 @@ class _EventsReader:
             r.problem(fields["basis"][1], f"{where}.basis", f"'{basis}' is not one of {', '.join(BASES)}{suggest(basis, BASES)}")
         if day is not None and self.merged:
             for name in ("controller", "secondary", "previous"):
-                if name in fields:
-                    # A list or mapping value (already a problem) reaches gone() and raises TypeError: a known bug, kept here.
-                    self.gone(fields[name][1], f"{where}.{name}", fields[name][1].value, day)  # type: ignore[arg-type]
+                value_node = fields[name][1] if name in fields else None
+                if type(value_node) is ScalarNode:  # a list or mapping there is already a problem, and not a faction id
+                    self.gone(value_node, f"{where}.{name}", value_node.value, day)
             if control is not None:
                 for other in control.contested_with:
                     self.gone(fields["contested_with"][1], f"{where}.contested_with", other, day)
