@@ -410,14 +410,32 @@ def test_two_factions_with_one_short_label_are_refused(short):
     assert p.message.startswith(f"'{short}' is already the short label of 'hts' (line 12)")
 
 
-@pytest.mark.parametrize("value", ["[hts, sna]", "{a: hts}"])
-def test_a_list_or_mapping_where_a_faction_goes_is_a_problem_when_factions_have_merged(value):
-    # the real data has mergers: checking an event's factions against them once raised TypeError on a list
-    from geo.reading.loader import DEFAULT_EVENTS
 
-    real = DEFAULT_EVENTS.read_text(encoding="utf-8")
-    assert "\nmergers:" in real
-    bad = edit(real, "    controller: coalition", f"    controller: {value}")
-    places = (DEFAULT_EVENTS.parent / "geo" / "data" / "places.yaml").read_text(encoding="utf-8")
-    p = only(problems(bad, places), "controller")
+MERGED_BEFORE_EVENTS = """title: t
+factions:
+  a: {label: A, short: A, colour: "#111111", description: d}
+  b: {label: B, short: B, colour: "#222222", description: d}
+sources:
+  s1: {outlet: x, title: y, date: 2020-01-01}
+baseline:
+  date: 2020-01-01
+  sources: [s1]
+  control: {}
+mergers:
+  - {date: 2020-01-05, faction: a, into: b, summary: s, sources: [s1]}
+events:
+  - date: 2020-01-10
+    place: aleppo
+    controller: VALUE
+    status: confirmed
+    summary: s
+    sources: [s1]
+"""
+
+
+@pytest.mark.parametrize("value", ["[a, b]", "{a: b}"])
+def test_a_list_or_mapping_where_a_faction_goes_is_a_problem_when_factions_have_merged(value):
+    # checking an event's factions against earlier mergers once raised TypeError on a list
+    bad = MERGED_BEFORE_EVENTS.replace("VALUE", value)
+    p = only(problems(bad), "controller")
     assert p.line == line_of(bad, f"controller: {value}") and "expected text" in p.message
