@@ -2,25 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
 
-from benchmarks.chromium import ChromiumUnavailable, headless_chromium
-from benchmarks.streamlit_server import Server
 from geo.reading.loader import load_dataset
 from geo.timeline.control import Timeline
-
-REPO = Path(__file__).resolve().parent.parent
-FIXTURES = REPO / "tests" / "fixtures"
-FIXTURE_EVENTS = FIXTURES / "events.yaml"
-FIXTURE_PLACES = FIXTURES / "places.yaml"
-ARTIFACTS = REPO / "test-artifacts"
-
-# Strings that break naive HTML/JS/template handling: every one must come out as inert text.
-HOSTILE = "Al-`Bab` ${alert(1)} </script><img src=x onerror=alert(2)> \\u0022 {{ 'x' }} & \"q\" 'a' _div _0"
+from tests.support.chromium import ChromiumUnavailable, headless_chromium
+from tests.support.data import FIXTURE_EVENTS, FIXTURE_PLACES, REPO, hostile_files
+from tests.support.streamlit_server import Server, running_server
 
 
 @pytest.fixture(scope="session")
@@ -32,22 +23,6 @@ def fixture_dataset():
 @pytest.fixture(scope="session")
 def fixture_timeline(fixture_dataset):
     return Timeline(fixture_dataset)
-
-
-def hostile_files(directory: Path) -> tuple[Path, Path]:
-    """Copies of the fixture files with HOSTILE in a place name, a summary, a source title and a faction label."""
-    events = FIXTURE_EVENTS.read_text(encoding="utf-8")
-    places = FIXTURE_PLACES.read_text(encoding="utf-8")
-    quoted = '"' + HOSTILE.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    places = places.replace("name: Hama\n", f"name: {quoted}\n", 1)
-    events = events.replace("summary: Rebels say they took Hama.", f"summary: {quoted}", 1)
-    events = events.replace("title: Inline source", f"title: {quoted}", 1)
-    events = events.replace("label: HTS-led opposition", f"label: {quoted}", 1)
-    assert HOSTILE.split()[0] not in FIXTURE_PLACES.read_text(encoding="utf-8")
-    events_path, places_path = directory / "events.yaml", directory / "places.yaml"
-    events_path.write_text(events, encoding="utf-8")
-    places_path.write_text(places, encoding="utf-8")
-    return events_path, places_path
 
 
 @pytest.fixture
@@ -91,7 +66,7 @@ def invalid_events(tmp_path) -> Path:
 # --- a headless Chromium for browser tests of pages that need no server (the static export) ---
 @pytest.fixture(scope="module")
 def chromium():
-    """Debian's Chromium, headless, through Playwright (benchmarks/chromium.py). Fails (never skips) when it cannot run."""
+    """Debian's Chromium, headless, through Playwright (tests/support/chromium.py). Fails (never skips) when it cannot run."""
     try:
         with headless_chromium() as browser:
             yield browser
@@ -101,22 +76,7 @@ def chromium():
 
 # --- live servers and a browser for the dashboard's browser, load, hostile-link and live-edit tests ----------
 # (tests/test_browser.py, test_many_viewers.py, test_hostile_links.py, test_live_edit.py; the server is
-# benchmarks/streamlit_server.py, which the benchmarks use too)
-@contextmanager
-def running_server(events: Path, places: Path, label: str, extra_args=()) -> Iterator[Server]:
-    """A started `streamlit run streamlit_app.py` on the data files (url, ws_url, rss_mb(), metrics()),
-    stopped afterwards. Fails (never skips) the test when it does not start."""
-    server = Server(events, places, label, extra_args)
-    try:
-        server.__enter__()
-    except RuntimeError as exc:
-        pytest.fail(str(exc))
-    try:
-        yield server
-    finally:
-        server.__exit__(None, None, None)
-
-
+# tests/support/streamlit_server.py, which the benchmarks use too)
 @pytest.fixture(scope="module")
 def live_server_factory():
     """factory(events, places, label, extra_args=()) -> a started server (see running_server); all stop at module end."""

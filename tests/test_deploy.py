@@ -25,10 +25,10 @@ from importlib.metadata import packages_distributions
 from pathlib import Path
 
 import pytest
-from conftest import ARTIFACTS, FIXTURE_EVENTS, FIXTURE_PLACES, REPO
 
-from benchmarks.chromium import MAP_FRAME, OfflinePage, map_frame
-from benchmarks.streamlit_server import free_port, stop
+from tests.support.chromium import MAP_FRAME, OfflinePage, map_frame
+from tests.support.data import ARTIFACTS, FIXTURE_EVENTS, FIXTURE_PLACES, REPO
+from tests.support.streamlit_server import free_port, stop
 
 DOCKERFILE = REPO / "Dockerfile"
 CONFIG = REPO / ".streamlit" / "config.toml"

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import folium
 import pytest
-from conftest import HOSTILE, REPO
 from streamlit_folium import _get_feature_group_string, _get_map_string, generate_js_hash
 
 from geo.base.model import Control, PlaceState
@@ -21,6 +20,7 @@ from geo.map.render import KIND_SYMBOLS, MarkerStyle, base_map, day_layer, icon_
 from geo.territory.outline import outline_geojson
 from geo.view.escape import NEUTRAL_GREY, esc, link, safe_colour, safe_token, safe_url
 from geo.view.symbols import SHAPES
+from tests.support.data import HOSTILE, REPO
 
 # --- escaping -------------------------------------------------------------------------
 
