@@ -255,11 +255,11 @@ def _timed(fn: Callable, *args, **kwargs) -> tuple[float, object]:
 
 
 def bench_engine(files: DataFiles, result: SizeResult, runs: int, say: Callable[[str], None]) -> None:
-    from geo.map.place_layer import PlaceLayers
-    from geo.map.zone_layer import ZoneLayers
     from geo.reading.loader import load_dataset
     from geo.territory.model import TerritoryModel
     from geo.timeline.control import Timeline
+    from tests.support.roundtrip.place_layer import PlaceLayers
+    from tests.support.roundtrip.zone_layer import ZoneLayers
 
     dataset = None
     for _ in range(runs):
@@ -281,7 +281,7 @@ def bench_engine(files: DataFiles, result: SizeResult, runs: int, say: Callable[
     result.facts["distinct states"] = f"{model.distinct_states:,}"
     result.facts["sites (cells)"] = f"{len(model.tessellation.site_places):,}"
     say(f"  timeline: {result.metrics['timeline'].text()}, territory model: {result.metrics['territory'].text()}")
-    from geo.map.zone_layer import TOLERANCES
+    from tests.support.roundtrip.zone_layer import TOLERANCES
 
     probe = ZoneLayers(model)
     for tolerance in TOLERANCES:
@@ -373,7 +373,8 @@ def reference_map(dataset, timeline, day: date):
     """The straightforward way: a fresh folium map, one CircleMarker (tooltip, popup) per place."""
     import folium
 
-    from geo.map.render import faction_colour, tooltip_html
+    from geo.view.look import faction_colour
+    from tests.support.roundtrip.render import tooltip_html
 
     state, changed = timeline.state_on(day), timeline.changed_on(timeline.clamp(day))
     m = folium.Map(location=[35.0, 38.5], zoom_start=7)
