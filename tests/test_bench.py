@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from benchmarks.bench import Metric, SizeResult, table, targets
+from geo.cli.bench_report import Metric, SizeResult, table, targets
 from tests.support.data import REPO
 
 
