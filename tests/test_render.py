@@ -16,14 +16,14 @@ from streamlit_folium import _get_feature_group_string, _get_map_string, generat
 
 from geo.base.model import Control, PlaceState
 from geo.map import render
-from geo.map.assets import ASSETS, EXTRA_FILES, VENDOR_URL, apply_assets, asset_urls, vendored_complete
+from geo.map.assets import ASSETS, EXTRA_FILES, VENDOR_URL, asset_urls, vendored_complete
 from geo.map.render import KIND_SYMBOLS, MarkerStyle, marker_style
 from geo.territory.outline import outline_geojson
 from geo.view.escape import NEUTRAL_GREY, esc, link, safe_colour, safe_token, safe_url
 from geo.view.look import icon_svg
 from geo.view.symbols import SHAPES
 from tests.support.data import HOSTILE, REPO
-from tests.support.roundtrip.render import base_map, day_layer, layer_data
+from tests.support.roundtrip.render import apply_assets, base_map, day_layer, layer_data
 
 # --- escaping -------------------------------------------------------------------------
 

@@ -151,11 +151,6 @@ def day_label(day: date, lang: str = DEFAULT_LANG) -> str:
     return words_day_label(day, lang)
 
 
-def basis_words(basis: str) -> str:
-    """'' for a reported change, 'inferred' otherwise (shown beside the status)."""
-    return "inferred" if basis == "inferred" else ""
-
-
 def faction_name(factions: dict[str, Faction], faction_id: str | None, short: bool = True) -> str:
     """Plain (unescaped) display name of a faction id."""
     if faction_id is None:

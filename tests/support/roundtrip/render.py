@@ -29,7 +29,7 @@ from folium.template import Template
 from shapely.geometry import shape
 
 from geo.base.model import Dataset, Faction, Place, PlaceState
-from geo.map.assets import apply_assets
+from geo.map.assets import asset_urls
 from geo.map.render import (
     OUTLINE_OPTIONS_JS,
     PANES,
@@ -42,7 +42,7 @@ from geo.map.render import (
 from geo.territory.outline import OUTLINE_PATH, outline_geojson
 from geo.timeline.control import Timeline
 from geo.view.escape import esc
-from geo.view.look import basis_words, control_words, day_label, faction_colour, icon_svg
+from geo.view.look import control_words, day_label, faction_colour, icon_svg
 from tests.support.roundtrip.wire import UNPACK_JS, inert_json, pack
 
 TILES_URL = "https://{s}.basemaps.cartocdn.com/light_all/{z}/{x}/{y}{r}.png"
@@ -51,6 +51,17 @@ TILES_ATTRIBUTION = (
     'contributors &copy; <a href="https://carto.com/attributions" target="_blank" rel="noopener">CARTO</a>'
 )
 OUTLINE_DECIMALS = 4
+
+
+def apply_assets(m: folium.Map, vendor_dir: Path | None = None) -> folium.Map:
+    """Make `m` load only Leaflet, from the app when vendored (instance attributes; folium's class lists stay)."""
+    m.default_js, m.default_css = asset_urls(vendor_dir)
+    return m
+
+
+def basis_words(basis: str) -> str:
+    """'' for a reported change, 'inferred' otherwise (shown beside the status)."""
+    return "inferred" if basis == "inferred" else ""
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
