@@ -30,8 +30,10 @@ COPY requirements.txt constraints.txt ./
 RUN pip install -r requirements.txt -c constraints.txt
 COPY . .
 COPY --from=assets /build/node_modules /tmp/node_modules
+# the project itself, editable (as scripts/setup.sh does): scripts/ import geo from any folder
 # a dangling symbolic link in static/ would stop Streamlit as it starts (it sizes the folder): none goes into the image
-RUN python scripts/vendor_assets.py --node-modules /tmp/node_modules \
+RUN pip install --no-deps -e . \
+    && python scripts/vendor_assets.py --node-modules /tmp/node_modules \
     && rm -rf /tmp/node_modules \
     && find static -xtype l -print -delete \
     && useradd --create-home --uid 10001 app \

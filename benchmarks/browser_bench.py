@@ -25,8 +25,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from benchmarks.chromium import MAP_FRAME, ROUNDTRIP_FRAME, ROUNDTRIP_FRAME_URL, headless_chromium, map_frame
-from benchmarks.streamlit_server import Server
+from tests.support.chromium import MAP_FRAME, ROUNDTRIP_FRAME, ROUNDTRIP_FRAME_URL, Wire, headless_chromium, map_frame
+from tests.support.streamlit_server import Server
 
 REPO = Path(__file__).resolve().parent.parent
 KIB = 1024
@@ -60,41 +60,6 @@ def _memory_mib(pid: int) -> tuple[float | None, float | None]:
 def p95(values: list[float]) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))]
-
-
-class Wire:
-    """Bytes over the network after start(): HTTP responses' bodies are not counted (a request is), websocket frames are.
-    Playwright reports frames when its client runs: wait with page.wait_for_timeout, never time.sleep."""
-
-    def __init__(self, page):
-        self.frames: list[int] = []
-        self.requests: list[str] = []
-        self.on = False
-        page.on("request", lambda r: self.requests.append(r.url) if self.on else None)
-        page.on("websocket", lambda ws: (ws.on("framesent", self._frame), ws.on("framereceived", self._frame)))
-
-    def _frame(self, payload) -> None:
-        if self.on:
-            self.frames.append(len(payload) if isinstance(payload, bytes | bytearray) else len(str(payload).encode()))
-
-    def start(self) -> None:
-        self.frames.clear()
-        self.requests.clear()
-        self.on = True
-
-    def kib(self) -> float:
-        return sum(self.frames) / KIB
-
-    def quiet(self, page, ms: int = 1000, limit_ms: int = 30_000) -> None:
-        """Wait until nothing has gone over the websocket for `ms` (a rerun still on its way would count otherwise)."""
-        waited, seen = 0, -1
-        while waited < limit_ms:
-            count = len(self.frames)
-            if count == seen:
-                return
-            seen = count
-            page.wait_for_timeout(ms)
-            waited += ms
 
 
 def _drag(page, box: dict, moves: int, start_frac: float, end_frac: float) -> None:

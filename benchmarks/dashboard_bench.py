@@ -1,8 +1,8 @@
 """Measure what a slider move costs the round-trip baseline (benchmarks/roundtrip_app.py, the dashboard before the
 map moved into the browser): rerun time and the bytes sent to the map.
 
-    python benchmarks/dashboard_bench.py            # the shipped data
-    python benchmarks/dashboard_bench.py --moves 20
+    python -m benchmarks.dashboard_bench           # the shipped data
+    python -m benchmarks.dashboard_bench --moves 20
 
 Runs benchmarks/roundtrip_app.py in Streamlit's AppTest, moves the day slider across the data and
 prints the median rerun time and, per move, the size of the map component's arguments
@@ -22,7 +22,6 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
 
 LAYERS = ("zone_layer", "front_line_layer", "places_layer")
 

@@ -252,8 +252,8 @@ with right:  # the legend needs the zones
 
 import roundtrip_map_component as map_component  # noqa: E402  (the round-trip map, kept as the baseline)
 
-from geo.map import place_layer, render, zone_layer  # noqa: E402
 from geo.map.assets import vendored_complete  # noqa: E402
+from tests.support.roundtrip import place_layer, render, zone_layer  # noqa: E402
 
 zl, pl = zones(digest, tl), places(digest, ds, tl)
 with map_slot:

@@ -1,7 +1,7 @@
 """Time the zones of control and measure the GeoJSON a slider move sends.
 
-    python benchmarks/zones_bench.py            # the shipped data if it validates, else a synthetic set
-    python benchmarks/zones_bench.py --synthetic --places 300 --random
+    python -m benchmarks.zones_bench           # the shipped data if it validates, else a synthetic set
+    python -m benchmarks.zones_bench --synthetic --places 300 --random
 
 The synthetic set: the N most populous GeoNames places in Syria, a baseline where each
 belongs to the nearest of five faction "capitals" (or a random faction with --random:
@@ -14,12 +14,8 @@ import argparse
 import gzip
 import random
 import statistics
-import sys
 import time
 from datetime import date, timedelta
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from geo.base.errors import DataError
 from geo.base.model import BaselineEntry, Control, Dataset, Event, Faction, Place, Source

@@ -12,8 +12,6 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
 from geo.base.model import Dataset, Event
 from geo.editing.drafter import Drafter, Source
 from geo.reading.loader import load_dataset

@@ -35,6 +35,12 @@ if [ ! -f "$stamp" ]; then
   .venv/bin/python -m pip install -q -r "$req" -c constraints.txt
   touch "$stamp"
 fi
+# The project itself, editable and without dependencies (pinned above): `import geo` works from any folder. Done again
+# when the venv's install points elsewhere (a moved checkout: the install records the folder).
+here="$(pwd -P)"
+if [ "$(cd / && "$here/.venv/bin/python" -c 'from geo.base.paths import PROJECT_DIR; print(PROJECT_DIR)' 2>/dev/null)" != "$here" ]; then
+  .venv/bin/python -m pip install -q --no-deps -e .
+fi
 
 # JavaScript/CSS the map needs, from the npm registry, served by the app itself (static/vendor/).
 ./scripts/setup_assets.sh

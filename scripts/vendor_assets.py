@@ -16,8 +16,6 @@ import shutil
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
 from geo.map.assets import ASSETS, EXTRA_FILES, REPO_ROOT, VENDOR_DIR
 
 

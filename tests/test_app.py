@@ -10,10 +10,10 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURE_PLACES, REPO
 from streamlit.testing.v1 import AppTest
 
 from geo.map.page import embedded_data
+from tests.support.data import FIXTURE_PLACES, REPO
 
 APP = str(REPO / "streamlit_app.py")
 LAST = date(2024, 12, 6)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from test_app import legend_counts, map_data, map_page, markdown_text
+
+from tests.test_app import legend_counts, map_data, map_page, markdown_text
 
 LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 ENGLISH_MARKED = re.compile(r'<span lang="en" dir="ltr">.*?</span>(?:</span>)?')

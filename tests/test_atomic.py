@@ -8,9 +8,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURE_EVENTS, FIXTURE_PLACES, REPO
 
 from geo.base.atomic import replacing, write_bytes
+from tests.support.data import FIXTURE_EVENTS, FIXTURE_PLACES, REPO
 
 GOOD = b"the good file of yesterday\n"
 

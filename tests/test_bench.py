@@ -6,9 +6,9 @@ import subprocess
 import sys
 
 import pytest
-from conftest import REPO
 
-from benchmarks.bench import Metric, SizeResult, table, targets
+from geo.cli.bench_report import Metric, SizeResult, table, targets
+from tests.support.data import REPO
 
 
 def bench(*args: str, timeout: int = 600) -> subprocess.CompletedProcess:

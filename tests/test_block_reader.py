@@ -13,7 +13,6 @@ import random
 from pathlib import Path
 
 import pytest
-from test_fuzz_loader import FIX_EVENTS, FIX_PLACES, FIXTURE, Base, mutate
 
 from geo.base.errors import DataError
 from geo.cli import synth
@@ -21,6 +20,7 @@ from geo.reading import yamlread
 from geo.reading.gazetteer import DEFAULT_PLACES
 from geo.reading.loader import DEFAULT_EVENTS, load_dataset_from_bytes
 from geo.reading.yamlread import MappingNode, ScalarNode, SequenceNode, YamlFailure, _compose_block, _compose_events
+from tests.test_fuzz_loader import FIX_EVENTS, FIX_PLACES, FIXTURE, Base, mutate
 
 
 def tree(node) -> tuple | None:

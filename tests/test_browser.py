@@ -19,10 +19,10 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import ARTIFACTS, FIXTURE_EVENTS, FIXTURE_PLACES, HOSTILE, REPO, hostile_files, running_server
 
-from benchmarks.browser_bench import Wire
-from benchmarks.chromium import MAP_FRAME, OfflinePage, map_frame
+from tests.support.chromium import MAP_FRAME, OfflinePage, Wire, map_frame
+from tests.support.data import ARTIFACTS, FIXTURE_EVENTS, FIXTURE_PLACES, HOSTILE, REPO, hostile_files
+from tests.support.streamlit_server import running_server
 
 pytestmark = pytest.mark.browser
 

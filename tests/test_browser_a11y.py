@@ -19,12 +19,13 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import ARTIFACTS, FIXTURE_EVENTS, FIXTURE_PLACES, REPO, running_server
 
-from benchmarks.chromium import MAP_FRAME, OfflinePage, map_frame
 from geo.export import static_html
 from geo.timeline.control import Timeline
 from geo.view.localize import localized
+from tests.support.chromium import MAP_FRAME, OfflinePage, map_frame
+from tests.support.data import ARTIFACTS, FIXTURE_EVENTS, FIXTURE_PLACES, REPO
+from tests.support.streamlit_server import running_server
 
 pytestmark = pytest.mark.browser
 

@@ -25,10 +25,10 @@ from importlib.metadata import packages_distributions
 from pathlib import Path
 
 import pytest
-from conftest import ARTIFACTS, FIXTURE_EVENTS, FIXTURE_PLACES, REPO
 
-from benchmarks.chromium import MAP_FRAME, OfflinePage, map_frame
-from benchmarks.streamlit_server import free_port, stop
+from tests.support.chromium import MAP_FRAME, OfflinePage, map_frame
+from tests.support.data import ARTIFACTS, FIXTURE_EVENTS, FIXTURE_PLACES, REPO
+from tests.support.streamlit_server import free_port, stop
 
 DOCKERFILE = REPO / "Dockerfile"
 CONFIG = REPO / ".streamlit" / "config.toml"
@@ -246,7 +246,7 @@ def test_dockerignore_keeps_the_app_and_drops_local_clutter():
     needed = ["streamlit_app.py", "requirements.txt", "events.yaml", ".streamlit/config.toml", "package.json",
               "package-lock.json", "scripts/vendor_assets.py", "geo/__init__.py", "geo/data/places.yaml",
               "geo/data/syria.geojson", "geo/data/geonames_sy.json"]
-    needed += [str(p.relative_to(REPO)) for p in (REPO / "geo").glob("*.py")]
+    needed += [str(p.relative_to(REPO)) for folder in ("geo", "dashboard") for p in (REPO / folder).rglob("*.py")]
     for path in needed:
         assert (REPO / path).exists(), path
         assert not ignored(path, patterns), f"{path} would be left out of the image"
@@ -278,7 +278,7 @@ def test_community_cloud_finds_what_it_needs():
 
 def _third_party_imports() -> dict[str, set[str]]:
     found: dict[str, set[str]] = {}
-    for path in [REPO / "streamlit_app.py", *sorted((REPO / "geo").glob("*.py"))]:
+    for path in [REPO / "streamlit_app.py", *sorted((REPO / "geo").rglob("*.py")), *sorted((REPO / "dashboard").rglob("*.py"))]:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Import):
                 names = [a.name for a in node.names]

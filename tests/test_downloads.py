@@ -16,15 +16,15 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import FIXTURE_EVENTS, FIXTURE_PLACES
 from PIL import Image
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest, app_test
 
-from benchmarks.chromium import MAP_FRAME
 from geo.export import static_html
 from geo.reading.loader import load_dataset
 from geo.timeline.control import Timeline
+from tests.support.chromium import MAP_FRAME
+from tests.support.data import FIXTURE_EVENTS, FIXTURE_PLACES
 
 LABELS = ["Picture (PNG)", "GeoJSON", "CSV", "Interactive map (HTML)"]
 

@@ -11,7 +11,6 @@ from datetime import date
 import geopandas as gpd
 import pytest
 import shapely
-from conftest import FIXTURE_EVENTS, FIXTURE_PLACES, HOSTILE
 from PIL import Image
 from shapely.geometry import shape
 
@@ -20,6 +19,7 @@ from geo.cli.main import main
 from geo.export import files as export
 from geo.territory.model import TerritoryModel
 from geo.view.tables import STATE_COLUMNS, state_rows
+from tests.support.data import FIXTURE_EVENTS, FIXTURE_PLACES, HOSTILE
 
 DATA = ["--events", str(FIXTURE_EVENTS), "--places", str(FIXTURE_PLACES)]
 GEOMETRY_TYPES = {"Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon", "GeometryCollection"}

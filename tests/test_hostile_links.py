@@ -21,10 +21,11 @@ import time
 from datetime import date
 
 import pytest
-from conftest import FIXTURE_EVENTS, FIXTURE_PLACES
 from streamlit.testing.v1 import AppTest
 
-from benchmarks.load_test import MAP_FRAME, MAP_FRAME_URL, Engine, WsViewer, run_async
+from tests.support.chromium import MAP_FRAME, MAP_FRAME_URL
+from tests.support.data import FIXTURE_EVENTS, FIXTURE_PLACES
+from tests.support.viewers import Engine, WsViewer, run_async
 
 FIRST, LAST = date(2024, 11, 26), date(2024, 12, 6)
 SAFE_SHOWN = re.compile(r"`([^`]*)`")  # the bad value, as the notice quotes it

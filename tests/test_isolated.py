@@ -5,11 +5,11 @@ from __future__ import annotations
 import pickle
 
 import pytest
-from conftest import FIXTURE_EVENTS, FIXTURE_PLACES
 
 from geo.base.errors import DataError, Problem
 from geo.reading import isolated
 from geo.reading.loader import load_dataset_from_bytes
+from tests.support.data import FIXTURE_EVENTS, FIXTURE_PLACES
 
 
 def args(events: bytes | None = None) -> tuple:

@@ -28,13 +28,13 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURE_EVENTS, FIXTURE_PLACES, REPO
 from streamlit.testing.v1 import AppTest
 
-from benchmarks.load_test import Engine, WsViewer, run_async
 from geo.map.page import embedded_data
 from geo.reading.loader import load_dataset
 from geo.timeline.control import Timeline
+from tests.support.data import FIXTURE_EVENTS, FIXTURE_PLACES, REPO
+from tests.support.viewers import Engine, WsViewer, run_async
 
 APP = str(REPO / "streamlit_app.py")
 LAST = date(2024, 12, 6)

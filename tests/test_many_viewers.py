@@ -24,9 +24,9 @@ import json
 import shutil
 
 import pytest
-from conftest import ARTIFACTS, FIXTURE_EVENTS, FIXTURE_PLACES
 
-from benchmarks.load_test import (
+from tests.support.data import ARTIFACTS, FIXTURE_EVENTS, FIXTURE_PLACES
+from tests.support.viewers import (
     Engine,
     Results,
     clears_and_edits,

@@ -12,13 +12,13 @@ from datetime import date
 
 import numpy as np
 import pytest
-from conftest import ARTIFACTS, FIXTURE_EVENTS, FIXTURE_PLACES
 from PIL import Image
 
 from geo.cli.main import main
 from geo.export import picture
 from geo.territory.model import TerritoryModel
 from geo.timeline.control import Timeline
+from tests.support.data import ARTIFACTS, FIXTURE_EVENTS, FIXTURE_PLACES
 
 GOV, HTS = (0xD5, 0x5E, 0x00), (0x00, 0x9E, 0x73)
 

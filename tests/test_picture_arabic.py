@@ -48,7 +48,7 @@ def test_png_in_arabic(fixture_dataset):
 
 
 def test_cli_png_and_timelapse_in_arabic(tmp_path, capsys):
-    from conftest import FIXTURE_EVENTS, FIXTURE_PLACES
+    from tests.support.data import FIXTURE_EVENTS, FIXTURE_PLACES
 
     data = ["--events", str(FIXTURE_EVENTS), "--places", str(FIXTURE_PLACES), "--no-zones", "--lang", "ar"]
     assert main(["export", "--date", "2024-12-06", "--format", "png", "-o", str(tmp_path / "day.png"), *data]) == 0

@@ -1,4 +1,5 @@
-"""Which places the map draws (geo.map.place_layer): every place for small data, thinned by zoom and cut to the view for big data."""
+"""Which places the round-trip map draws (tests/support/roundtrip/place_layer.py): every place for small data,
+thinned by zoom and cut to the view for big data."""
 
 from __future__ import annotations
 
@@ -9,10 +10,10 @@ from datetime import date
 import pytest
 
 from geo.cli import synth
-from geo.map.place_layer import CULL_FROM_ZOOM, PlaceLayers, view_box, zoom_level
-from geo.map.render import layer_data, places_features, places_wire
 from geo.reading.loader import load_dataset
 from geo.timeline.control import Timeline
+from tests.support.roundtrip.place_layer import CULL_FROM_ZOOM, PlaceLayers, view_box, zoom_level
+from tests.support.roundtrip.render import layer_data, places_features, places_wire
 
 
 @pytest.fixture(scope="module")

@@ -8,13 +8,13 @@ from datetime import date, timedelta
 
 import altair as alt
 import pytest
-from conftest import HOSTILE
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from geo.view import present
 from geo.view.charts import area_chart_spec, area_rows, chart_spec, control_chart, series_rows, spec_for_day, with_day
 from geo.view.escape import esc
+from tests.support.data import HOSTILE
 
 FIRST, LAST = date(2024, 11, 26), date(2024, 12, 6)
 PLACES = {"aleppo", "hama", "deir_ez_zor", "nassib_crossing"}

@@ -1,4 +1,5 @@
-"""The map layer, its symbols, escaping and the self-served assets (geo.map.render, geo.view.escape, geo.map.assets)."""
+"""The map's symbols, escaping and the self-served assets (geo.map.render, geo.view.escape, geo.map.assets), and the
+round-trip baseline's layer (tests/support/roundtrip/render.py)."""
 
 from __future__ import annotations
 
@@ -11,16 +12,18 @@ from pathlib import Path
 
 import folium
 import pytest
-from conftest import HOSTILE, REPO
 from streamlit_folium import _get_feature_group_string, _get_map_string, generate_js_hash
 
 from geo.base.model import Control, PlaceState
 from geo.map import render
-from geo.map.assets import ASSETS, EXTRA_FILES, VENDOR_URL, apply_assets, asset_urls, vendored_complete
-from geo.map.render import KIND_SYMBOLS, MarkerStyle, base_map, day_layer, icon_svg, layer_data, marker_style
+from geo.map.assets import ASSETS, EXTRA_FILES, VENDOR_URL, asset_urls, vendored_complete
+from geo.map.render import KIND_SYMBOLS, MarkerStyle, marker_style
 from geo.territory.outline import outline_geojson
 from geo.view.escape import NEUTRAL_GREY, esc, link, safe_colour, safe_token, safe_url
+from geo.view.look import icon_svg
 from geo.view.symbols import SHAPES
+from tests.support.data import HOSTILE, REPO
+from tests.support.roundtrip.render import apply_assets, base_map, day_layer, layer_data
 
 # --- escaping -------------------------------------------------------------------------
 
@@ -176,8 +179,8 @@ def test_selected_place_gets_the_selection_ring(fixture_dataset, fixture_timelin
 
 
 def test_hostile_strings_are_inert_in_the_map_script(hostile_dataset):
-    from geo.map.wire import layer_features
     from geo.timeline.control import Timeline
+    from tests.support.roundtrip.wire import layer_features
 
     tl = Timeline(hostile_dataset)
     data = layer_data(hostile_dataset, tl, date(2024, 12, 5))

@@ -9,10 +9,9 @@ import subprocess
 import sys
 import time
 
-from conftest import REPO
-
 from geo.reading import snapshot
 from geo.reading.snapshot import Snapshots
+from tests.support.data import REPO
 
 
 def test_an_old_unchanged_file_is_read_once(tmp_path, monkeypatch):

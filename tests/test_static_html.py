@@ -22,14 +22,14 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from conftest import ARTIFACTS, HOSTILE, REPO
 
-from benchmarks.chromium import OfflinePage
 from geo.base.model import Source
 from geo.export import static_html
 from geo.reading.loader import DEFAULT_EVENTS, load_dataset
 from geo.territory.model import TerritoryModel, site_keys
 from geo.timeline.control import Timeline
+from tests.support.chromium import OfflinePage
+from tests.support.data import ARTIFACTS, HOSTILE, REPO
 
 GOV, HTS, SDF, SOUTH = "#D55E00", "#009E73", "#F0E442", "#CC79A7"
 TIMEOUT_MS = 30_000
@@ -228,9 +228,8 @@ def test_sizes_of_the_shipped_data(real, tmp_path):
 
 
 def test_cli_export_html(tmp_path, capsys):
-    from conftest import FIXTURE_EVENTS, FIXTURE_PLACES
-
     from geo.cli.main import main
+    from tests.support.data import FIXTURE_EVENTS, FIXTURE_PLACES
 
     out = tmp_path / "map.html"
     assert main(["export-html", str(out), "--tiles", "none", "--events", str(FIXTURE_EVENTS), "--places", str(FIXTURE_PLACES)]) == 0

@@ -1,4 +1,5 @@
-"""The compact geometry the map page gets (geo.map.wire): packed, decoded the same way in Python and in the browser."""
+"""The round-trip map's compact geometry (tests/support/roundtrip/wire.py): packed, decoded the same way in Python and
+in the browser."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import pytest
 import shapely
 from shapely.geometry import LineString, MultiLineString, MultiPolygon, Polygon, box, shape
 
-from geo.map.wire import UNPACK_JS, decode, inert_json, layer_features, pack, unpack_js, wire_decimals
+from tests.support.roundtrip.wire import UNPACK_JS, decode, inert_json, layer_features, pack, unpack_js, wire_decimals
 
 RING = Polygon([(36.0, 33.0), (37.5, 33.0), (37.5, 34.25), (36.0, 34.25)], [[(36.5, 33.5), (37.0, 33.5), (37.0, 34.0)]])
 SHAPES = [RING, MultiPolygon([box(38.0, 35.0, 38.5, 35.5), box(39.0, 35.0, 39.123, 35.456)])]

@@ -75,7 +75,7 @@ def _load(events_text: str, places: bytes):
 
 
 def test_the_loader_checks_arabic_names(fixture_dataset):
-    from conftest import FIXTURE_EVENTS, FIXTURE_PLACES
+    from tests.support.data import FIXTURE_EVENTS, FIXTURE_PLACES
 
     text, places = FIXTURE_EVENTS.read_text(encoding="utf-8"), FIXTURE_PLACES.read_bytes()
     with pytest.raises(DataError) as err:  # left in English

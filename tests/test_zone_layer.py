@@ -1,4 +1,4 @@
-"""The approximate zones and front lines on the map (geo.map.zone_layer): look, layers, zoom bands, caching."""
+"""The round-trip map's zones and front lines (tests/support/roundtrip/zone_layer.py): look, layers, zoom bands, caching."""
 
 from __future__ import annotations
 
@@ -11,12 +11,13 @@ from datetime import date
 import pytest
 from streamlit_folium import _get_feature_group_string, _get_map_string
 
-from geo.map import zone_layer
-from geo.map.render import FRONTS_PANE, OUTLINE_PANE, ZONES_PANE, base_map, day_layer, layer_data
-from geo.map.zone_layer import ZoneLayers, zone_group, zone_layer_data, zone_tolerance
+from geo.map.render import FRONTS_PANE, OUTLINE_PANE, ZONES_PANE
 from geo.territory.model import DEFAULT_TOLERANCE_M, TerritoryModel, tolerance_for_zoom
 from geo.view.escape import NEUTRAL_GREY
 from geo.view.look import ZONE_OPACITY, front_swatch_svg, hatch_id, hatch_pattern, zone_style, zone_swatch_svg
+from tests.support.roundtrip import zone_layer
+from tests.support.roundtrip.render import base_map, day_layer, layer_data
+from tests.support.roundtrip.zone_layer import ZoneLayers, zone_group, zone_layer_data, zone_tolerance
 
 CONTESTED_DAY, FRONT_DAY = date(2024, 11, 29), date(2024, 12, 6)
 

@@ -27,7 +27,6 @@ from geo.timeline.control import Timeline
 from geo.view.localize import localized
 from geo.view.words import LANGS
 
-COMMANDS = ("export", "export-html", "export-animation")
 FORMATS = ("geojson", "csv", "png")
 
 

@@ -19,8 +19,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import folium
-
 from geo.base.paths import PROJECT_DIR
 
 REPO_ROOT = PROJECT_DIR
@@ -81,7 +79,3 @@ def vendored_complete(vendor_dir: Path | None = None) -> bool:
     return all(_servable(vendor_dir / a.vendored, vendor_dir) for a in ASSETS)
 
 
-def apply_assets(m: folium.Map, vendor_dir: Path | None = None) -> folium.Map:
-    """Make `m` load only Leaflet, from the app when vendored (instance attributes; folium's class lists stay)."""
-    m.default_js, m.default_css = asset_urls(vendor_dir)
-    return m

@@ -151,11 +151,6 @@ def day_label(day: date, lang: str = DEFAULT_LANG) -> str:
     return words_day_label(day, lang)
 
 
-def basis_words(basis: str) -> str:
-    """'' for a reported change, 'inferred' otherwise (shown beside the status)."""
-    return "inferred" if basis == "inferred" else ""
-
-
 def factions_listed_on(dataset: Dataset, day: date) -> dict[str, Faction]:
     """The factions a legend lists for `day`, in the data's order, each under the name it had that day: every
     faction but those merged into another before that day (a merger's own day still shows the merged side)."""

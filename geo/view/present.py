@@ -351,7 +351,6 @@ def symbol_rows(dataset: Dataset, zones: bool = True, fronts: bool = True, lang:
     return rows
 
 
-INFERRED_WORDS = words(DEFAULT_LANG)["sym_inferred"]
 
 
 def symbols_html(rows: list[tuple[str, str]]) -> str:

@@ -1,9 +1,9 @@
-"""Compact geometry for the map page: what a slider move sends, a few digits per vertex.
+"""Compact geometry for the round-trip map (the baseline): what a slider move sends, a few digits per vertex.
 
 GeoJSON writes every vertex as two ~8-digit decimals. `pack` sends lon/lat rounded to a few
 decimals as integer *differences* from the vertex before (mostly 1-3 digits), with the
 ragged-array offsets of shapely.to_ragged_array for rings, parts and features, and optional
-per-feature properties. `SyriaMap.unpack` (the base map's script, geo/map/render.py) rebuilds the
+per-feature properties. `SyriaMap.unpack` (the base map's script, tests/support/roundtrip/render.py) rebuilds the
 GeoJSON FeatureCollection in the browser; `decode` does the same here, for tests and tools.
 Only numbers and the given properties (built by our code, JSON-escaped) go into the text.
 """
@@ -17,15 +17,9 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import shapely
 
+from geo.map.render import to_js_json
+
 _LEVELS = {"MultiPolygon": 3, "MultiLineString": 2}
-
-
-def to_js_json(value: object) -> str:
-    """JSON that is also a safe JavaScript expression, even inside an HTML <script> element."""
-    text = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
-    for bad, good in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
-        text = text.replace(bad, good)
-    return text
 
 
 _INERT = (("`", "\\u0060"), ("$", "\\u0024"), ("{{", "{\\u007b"))
@@ -89,14 +83,14 @@ def decode(wire: str) -> dict:
 def layer_features(script: str, layer: str) -> list[dict] | None:
     """The GeoJSON features of one layer ("places_layer", "zone_layer", "front_line_layer", ...) read back
     out of a map script (what st_folium sends as `feature_group`): plain GeoJSON, packed geometry or the
-    places' compact form (geo.map.render.places_features); None when the layer is not there."""
+    places' compact form (tests.support.roundtrip.render.places_features); None when the layer is not there."""
     found = re.search(rf"var {re.escape(layer)}_[a-z0-9_]+ = (?:L\.geoJson\((SyriaMap\.unpack\()?|(SyriaMap\.placesLayer\())",
                       script)
     if found is None:
         return None
     value, end = json.JSONDecoder().raw_decode(script, found.end())
     if found.group(2):
-        from geo.map.render import places_features  # geo.map.render imports this module
+        from tests.support.roundtrip.render import places_features  # which imports this module
 
         return places_features(script[found.end():end])
     if found.group(1):

@@ -1,4 +1,4 @@
-"""The places on the map: which to draw at a zoom, and each day's places layer, cached. Pure.
+"""The round-trip baseline's places (benchmarks/roundtrip_app.py): which to draw at a zoom, each day's layer, cached.
 
 Up to `MARKER_LIMIT` places the map draws every place at every zoom (the shipped data has under
 a hundred). Above it, a marker for each of thousands of places would bury the map and send
@@ -10,7 +10,7 @@ always drawn. Zoomed in, where the whole country no longer fits, only the view a
 around it is sent (`view_box`: the map reports its bounds then), so a move sends what the eye
 can see, not the dataset.
 
-`PlaceLayers` keeps the built layers (JSON text for SyriaMap.placesLayer, geo/map/render.py) in an
+`PlaceLayers` keeps the built layers (JSON text for SyriaMap.placesLayer, tests/support/roundtrip/render.py) in an
 LRU cache shared by the sessions of a server.
 """
 
@@ -25,9 +25,9 @@ from datetime import date
 import numpy as np
 
 from geo.base.model import Dataset
-from geo.map.render import layer_data, places_wire
 from geo.timeline.control import Timeline
 from geo.view.look import faction_name
+from tests.support.roundtrip.render import layer_data, places_wire
 
 MARKER_LIMIT = 1000  # more places than this: thin by zoom
 CELL_PX = 26  # grid cell of the thinning, in screen pixels

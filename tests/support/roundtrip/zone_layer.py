@@ -1,4 +1,4 @@
-"""The approximate zones and front lines on the map: their per-day layers (their look: geo/view/look.py). Pure.
+"""The round-trip baseline's zones and front lines (benchmarks/roundtrip_app.py): their per-day layers. Pure.
 
 geo/territory/model.py builds the cells around the places and knows which side holds each cell on
 each day; this module turns a day into Leaflet layers for `st_folium(feature_group_to_add=...)`,
@@ -17,7 +17,7 @@ data files reaches the page.
 Zones are drawn in their own pane beneath the places, filled with the holder's colour at
 a low opacity; a contested zone is striped in the holder's and the (first) contester's
 colours by an SVG pattern; front lines are dark dashed lines above the zones. The base
-map creates the panes once (geo/map/render.py). Zones and lines are not interactive, so
+map creates the panes once (geo/map/render.py's PANES). Zones and lines are not interactive, so
 clicks and hovers go to the places.
 """
 
@@ -39,10 +39,10 @@ from folium.template import Template
 
 from geo.base.model import Faction
 from geo.map.render import FRONTS_PANE, ZONES_PANE, InlineGeoJson, to_js_json
-from geo.map.wire import decode, pack, unpack_js, wire_decimals
 from geo.territory.model import DEFAULT_TOLERANCE_M, TerritoryModel, tolerance_for_zoom
 from geo.territory.zones import coverage_union, to_lonlat
 from geo.view.look import FRONT_STYLE, faction_colour, hatch_id, hatch_pattern, zone_style
+from tests.support.roundtrip.wire import decode, pack, unpack_js, wire_decimals
 
 # Simplification by zoom: (from zoom, tolerance). About one screen pixel at the lower zoom of
 # each band (tolerance_for_zoom), a few pixels at most further in; three bands, precomputed.

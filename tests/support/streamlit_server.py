@@ -1,6 +1,8 @@
 """`streamlit run streamlit_app.py` on a free localhost port: one way to start the app for the tests and the benchmarks.
 
     with Server(events, places, "label") as server: server.url, server.rss_mb(), server.metrics()
+
+`running_server` is the same for a test: it fails the test (never skips it) when the server does not start.
 """
 
 from __future__ import annotations
@@ -12,11 +14,12 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-ARTIFACTS = REPO / "test-artifacts"
+from tests.support.data import ARTIFACTS, REPO
+
 STREAM = "/_stcore/stream"
 
 
@@ -56,8 +59,9 @@ class Server:
 
     def __enter__(self) -> Server:
         self.log.parent.mkdir(parents=True, exist_ok=True)
-        env = {**os.environ, "SYRIA_MAP_EVENTS": str(self.events), "SYRIA_MAP_PLACES": str(self.places),
-               "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
+        # `python -m` from the checkout: its folder is on the app's import path, as for a script at its root
+        # (an app in benchmarks/ imports tests.support too)
+        env = {**os.environ, "SYRIA_MAP_EVENTS": str(self.events), "SYRIA_MAP_PLACES": str(self.places)}
         self.started = time.perf_counter()
         with open(self.log, "wb") as out:
             self.proc = subprocess.Popen(
@@ -118,3 +122,20 @@ class Server:
                 name, _, value = line.rpartition(" ")
                 out[name] = float(value)
         return out
+
+
+@contextmanager
+def running_server(events: Path, places: Path, label: str, extra_args=()) -> Iterator[Server]:
+    """A started `streamlit run streamlit_app.py` on the data files (url, ws_url, rss_mb(), metrics()),
+    stopped afterwards. Fails (never skips) the test when it does not start."""
+    import pytest  # a test's helper: the benchmarks, which use Server, need no pytest
+
+    server = Server(events, places, label, extra_args)
+    try:
+        server.__enter__()
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
+    try:
+        yield server
+    finally:
+        server.__exit__(None, None, None)

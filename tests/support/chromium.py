@@ -23,6 +23,7 @@ MAP_FRAME_URL = "/app/static/maps/"  # ... and as part of its frame's URL
 ROUNDTRIP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'  # the round-trip baseline's map (benchmarks/roundtrip_app.py)
 ROUNDTRIP_FRAME_URL = "streamlit_folium.st_folium"
 LOCAL_SCHEMES = ("data:", "blob:", "about:")  # what a page makes itself: always allowed
+KIB = 1024
 
 
 class ChromiumUnavailable(RuntimeError):
@@ -97,3 +98,38 @@ def map_frame(page, timeout_s: float = 20):
                 return frame
         time.sleep(0.02)
     raise RuntimeError("no map frame")
+
+
+class Wire:
+    """Bytes over the network after start(): HTTP responses' bodies are not counted (a request is), websocket frames are.
+    Playwright reports frames when its client runs: wait with page.wait_for_timeout, never time.sleep."""
+
+    def __init__(self, page):
+        self.frames: list[int] = []
+        self.requests: list[str] = []
+        self.on = False
+        page.on("request", lambda r: self.requests.append(r.url) if self.on else None)
+        page.on("websocket", lambda ws: (ws.on("framesent", self._frame), ws.on("framereceived", self._frame)))
+
+    def _frame(self, payload) -> None:
+        if self.on:
+            self.frames.append(len(payload) if isinstance(payload, bytes | bytearray) else len(str(payload).encode()))
+
+    def start(self) -> None:
+        self.frames.clear()
+        self.requests.clear()
+        self.on = True
+
+    def kib(self) -> float:
+        return sum(self.frames) / KIB
+
+    def quiet(self, page, ms: int = 1000, limit_ms: int = 30_000) -> None:
+        """Wait until nothing has gone over the websocket for `ms` (a rerun still on its way would count otherwise)."""
+        waited, seen = 0, -1
+        while waited < limit_ms:
+            count = len(self.frames)
+            if count == seen:
+                return
+            seen = count
+            page.wait_for_timeout(ms)
+            waited += ms
