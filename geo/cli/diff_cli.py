@@ -76,8 +76,8 @@ def read_version(spec: str, places_path: str | None = None) -> Version:
     """The data a spec names: a file (with the given or shipped gazetteer), `REV:path`, or a revision."""
     path = Path(spec)
     if path.is_file():
-        places = Path(places_path) if places_path else DEFAULT_PLACES
-        return Version(path.read_bytes(), spec, _read_file(places), str(places))
+        places_file = Path(places_path) if places_path else DEFAULT_PLACES
+        return Version(path.read_bytes(), spec, _read_file(places_file), str(places_file))
     revision, _, inside = spec.partition(":")
     events_name = f"{revision}:{inside or EVENTS_IN_REPO}"
     events = _git_show(events_name)

@@ -208,7 +208,7 @@ def _governorates(lons: np.ndarray, lats: np.ndarray) -> list[str]:
     )
     g_lon = np.array([r[1] for r in records])
     g_lat = np.array([r[2] for r in records])
-    out = []
+    out: list[str] = []
     for start in range(0, len(lons), 1000):
         dx = (lons[start:start + 1000, None] - g_lon[None, :]) * KM_PER_DEG_LON_35
         dy = (lats[start:start + 1000, None] - g_lat[None, :]) * KM_PER_DEG_LAT
@@ -230,7 +230,7 @@ def _neighbours(lons: np.ndarray, lats: np.ndarray, k: int) -> list[list[int]]:
         d[np.arange(stop - start), np.arange(start, stop)] = np.inf
         near = np.argpartition(d, k - 1, axis=1)[:, :k]
         for row, cand in enumerate(near):
-            out.append(sorted(cand.tolist(), key=lambda j, row=row: (d[row, j], j)))
+            out.append([j for _, j in sorted((d[row, j], j) for j in cand.tolist())])
     return out
 
 
@@ -427,7 +427,7 @@ class _Simulation:
                 return p, (attacker, (), -1), "capture"
             if r < 0.33:
                 frontier.append(p)  # come back to finish it
-                others = (attacker,)
+                others: tuple[int, ...] = (attacker,)
                 if r < 0.03:
                     third = [self.ctrl[j] for j in self.places.neighbours[p] if self.ctrl[j] not in (attacker, holder)]
                     if third:

@@ -50,11 +50,13 @@ def event_day(sentence: str, published: date) -> tuple[date, str | None]:
         return day, (" ".join(text.split()) if _VAGUE_PART.search(text) else None)
     if match.group("calendar"):
         written = match.group("calendar")
-        day = _parse(re.sub(r"(?<=\d)(st|nd|rd|th)\b", "", written), published)
+        written_day = _parse(re.sub(r"(?<=\d)(st|nd|rd|th)\b", "", written), published)
         # without a year, a day long before publication is a day to come ("on Dec. 20" in a 7 Dec report)
-        recent = day is not None and (re.search(r"\d{4}", written) or (published - day).days <= MAX_DAYS_BACK)
-        if day is not None and day <= published and recent:
-            return day, None
+        recent = written_day is not None and (
+            re.search(r"\d{4}", written) or (published - written_day).days <= MAX_DAYS_BACK
+        )
+        if written_day is not None and written_day <= published and recent:
+            return written_day, None
         return published, f"by {_short(published)}"
     if match.group("overnight"):
         night = published - timedelta(days=1)

@@ -257,10 +257,10 @@ def _evidence(sentence: str, next_sentence: str, actor: Side | None, outlet: str
     denial_next = DENIAL.search(next_sentence)
     if denial_next and not DENIAL_OF_WHAT_CAME_BEFORE.search(next_sentence):
         denial_next = None
-    denial_text = sentence if denial_here else next_sentence if denial_next else None
-    if denial_text is None:
+    denial = denial_here or denial_next
+    if denial is None:
         return "claimed", who, None
-    denial = DENIAL.search(denial_text)
+    denial_text = denial.string
     named = [s for s in words.find(denial_text) if s.end <= denial.start()]
     if named:
         return "disputed", who, named[-1].text

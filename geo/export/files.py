@@ -189,19 +189,21 @@ DOWNLOADS = {d.kind: d for d in (
 
 def download_bytes(kind: str, dataset: Dataset, timeline: Timeline, day: date | None, territory=None,
                    size: tuple[int, int] | None = None, link: str | None = None, lang: str = "en") -> bytes:
-    """The file of DOWNLOADS[kind] for `day` (None for a file of every day; zones and front lines included when
-    `territory` is given).
+    """The file of DOWNLOADS[kind] for `day` (None only for a file of every day; zones and front lines included
+    when `territory` is given).
     matplotlib and the page template are imported only when a picture or page is asked for."""
-    if kind == "geojson":
-        return geojson_bytes(dataset, timeline, day, territory)
-    if kind == "csv":
-        return csv_bytes(dataset, timeline, day)
-    if kind == "png":
-        from geo.export import picture
-
-        return picture.png_bytes(dataset, timeline, day, territory, size or picture.LANDSCAPE, link=link, lang=lang)
+    if kind not in DOWNLOADS:
+        raise ValueError(f"unknown download {kind!r}: one of {', '.join(DOWNLOADS)}")
     if kind == "html":
         from geo.export import static_html
 
         return static_html.html_bytes(dataset, timeline, territory, lang=lang)
-    raise ValueError(f"unknown download {kind!r}: one of {', '.join(DOWNLOADS)}")
+    if day is None:
+        raise ValueError(f"a {kind} download is of one day: day=None is for a file of every day")
+    if kind == "geojson":
+        return geojson_bytes(dataset, timeline, day, territory)
+    if kind == "csv":
+        return csv_bytes(dataset, timeline, day)
+    from geo.export import picture  # png
+
+    return picture.png_bytes(dataset, timeline, day, territory, size or picture.LANDSCAPE, link=link, lang=lang)

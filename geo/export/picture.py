@@ -42,7 +42,7 @@ from PIL import Image
 from shapely.geometry import mapping, shape
 
 from geo.base.atomic import replacing
-from geo.base.model import Dataset, PlaceState
+from geo.base.model import Dataset, Place, PlaceState
 from geo.territory.outline import syria_outline
 from geo.timeline.control import Timeline
 from geo.view.credits import credited_outlets
@@ -148,11 +148,11 @@ def _lines(geometry: dict) -> list[np.ndarray]:
 class _Style:
     marker: str
     size: float
-    face: tuple
-    edge: tuple
+    face: tuple[float, float, float]
+    edge: tuple[float, float, float]
     width: float
     dotted: bool
-    face2: tuple | None  # split: right half
+    face2: tuple[float, float, float] | None  # split: right half
 
 
 def _place_style(kind: str, state: PlaceState, colours: dict[str, str], scale: float) -> _Style:
@@ -353,7 +353,7 @@ class DayPicture:
         # places: one scatter per style (fast for thousands of places); split places as half-filled markers
         groups: dict[tuple, list[tuple[float, float]]] = defaultdict(list)
         halos: list[tuple[float, float, float]] = []
-        splits = []
+        splits: list[tuple[Place, _Style, tuple[float, float, float]]] = []  # (place, style, its face2)
         inferred: list[tuple[float, float]] = []
         for place in ds.places.values():
             style = _place_style(place.kind, state[place.id], self.colours, fs)
@@ -362,7 +362,7 @@ class DayPicture:
             if place.id in changed:
                 halos.append((place.lon, place.lat, style.size))
             if style.face2 is not None:
-                splits.append((place, style))
+                splits.append((place, style, style.face2))
             else:
                 groups[(style.marker, style.size, style.face, style.edge, style.width, style.dotted)].append((place.lon, place.lat))
         if halos:
@@ -375,10 +375,10 @@ class DayPicture:
             xs, ys = zip(*points, strict=True)
             self._add(self.ax.scatter(xs, ys, s=size**2, marker=marker, facecolors=[face], edgecolors=[edge], linewidths=width,
                                       linestyles=":" if dotted else "-", zorder=7 + size / 100))
-        for place, style in splits:
+        for place, style, face2 in splits:
             self._add(self.ax.add_line(Line2D(
                 [place.lon], [place.lat], linestyle="none", marker=style.marker, markersize=style.size, fillstyle="left",
-                markerfacecolor=style.face, markerfacecoloralt=style.face2, markeredgecolor=style.edge,
+                markerfacecolor=style.face, markerfacecoloralt=face2, markeredgecolor=style.edge,
                 markeredgewidth=style.width, zorder=7.2,
             )))
         if inferred:  # the web map's mark for an inferred change: a white dot with a dark edge
@@ -386,7 +386,7 @@ class DayPicture:
             self._add(self.ax.scatter(xs, ys, s=(3.2 * fs) ** 2, marker="o", facecolors="white", edgecolors=DARK,
                                       linewidths=0.6 * fs, zorder=8))
         # names of the cities
-        halo = [patheffects.withStroke(linewidth=2.4 * fs, foreground="white")]
+        halo: list[patheffects.AbstractPathEffect] = [patheffects.withStroke(linewidth=2.4 * fs, foreground="white")]
         for place, name in self.named:
             t = self.ax.text(place.lon + 0.07, place.lat + 0.05, shaped(name, self.lang), fontsize=7 * fs, color="#222222",
                              zorder=9, parse_math=False, family=FONT, clip_on=True)

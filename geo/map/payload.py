@@ -84,25 +84,26 @@ def map_payload(dataset: Dataset, timeline: Timeline, territory=None, tiles: dic
         return event_index[id(e)]
 
     for day in days:  # ids in the order of each day's changes, as the dashboard lists them
-        for e in timeline.events_on(day):
-            event_id(e)
+        for event in timeline.events_on(day):
+            event_id(event)
     places = []
     for p_index, place in enumerate(dataset.places.values()):
         history = []
         previous = None
         for state in timeline.history(place.id):
             e = state.event
+            e_id = event_id(e) if e is not None else -1
             d = (state.since - first).days
             entry = {
                 "d": d, "c": state.controller, "k": list(state.control.contested_with), "s": state.control.secondary,
                 "st": state.status, "b": state.basis, "w": control_words(state.control, dataset.factions_on(state.since), lang),
-                "e": event_id(e) if e is not None else -1,
+                "e": e_id,
                 "i": icon_id(marker_style(place, state, dataset.factions, False)),
                 "ih": icon_id(marker_style(place, state, dataset.factions, True)),
             }
             history.append(entry)
             if e is not None:
-                events[entry["e"]] = {
+                events[e_id] = {
                     "d": d, "p": p_index, "hl": change_headline(dataset, e, previous, lang), "st": e.status, "b": e.basis,
                     "sw": sentence(status_words(e, lang)), "who": [x for x in (e.claimed_by, e.denied_by) if x],
                     "sum": e.summary, "q": e.date_qualifier, "n": e.note,

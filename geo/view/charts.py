@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from geo.base.model import Dataset, Faction
 from geo.timeline.control import Timeline
@@ -79,7 +79,7 @@ def _stacked(dataset: Dataset, rows: list[dict], field: str, title: str, height:
     x = alt.X("utcyearmonthdate(day):T", title=None, axis=alt.Axis(format="%-d %b", labelOverlap=True))
     return (
         alt.Chart(alt.Data(values=values))
-        .transform_fold(keys, as_=["key", field])
+        .transform_fold(keys, as_=["key", field])  # type: ignore[arg-type]  # altair wants list[str | FieldName]: list is invariant
         .transform_lookup(lookup="key", from_=alt.LookupData(alt.Data(values=names), "key", ["faction", "order"]))
         .mark_area(interpolate="step-after", opacity=0.85, line={"strokeWidth": 0.6, "color": "#FFFFFF"})
         .encode(
@@ -157,7 +157,7 @@ def _spec(dataset: Dataset, rows: list[dict], field: str, title: str, day: date,
         config["locale"] = {"time": {"dateTime": "%x %X", "date": "%d/%m/%Y", "time": "%H:%M:%S", "periods": ["ص", "م"],
                                      "days": list(WEEKDAYS_AR[6:] + WEEKDAYS_AR[:6]), "shortDays": list(WEEKDAYS_AR[6:] + WEEKDAYS_AR[:6]),
                                      "months": list(MONTHS_AR), "shortMonths": list(MONTHS_AR)}}
-    spec = {"config": config, "layer": [area, rule], "height": height, "$schema": VEGA_LITE_SCHEMA}
+    spec: dict[str, Any] = {"config": config, "layer": [area, rule], "height": height, "$schema": VEGA_LITE_SCHEMA}
     if lang != DEFAULT_LANG:
         spec["description"] = words(lang)["chart_description"].format(what=title)
         for layer in spec["layer"]:  # its marks out of the accessibility tree too (Vega would label them in English)

@@ -136,7 +136,8 @@ def parse_view_params(
             notices.append(w["link_bad_compare"].format(text=shown_value(text), fallback=w["link_no_compare"]))
         else:
             compare = asked
-    return ViewParams(day, place, tuple(notices), *layers, compare=compare)
+    zones, fronts = layers
+    return ViewParams(day, place, tuple(notices), zones, fronts, compare)
 
 
 def map_view(day: date, compare: date | None, place: str | None, focus: str | None, zones: bool, fronts: bool) -> dict:
@@ -691,7 +692,7 @@ def map_zoom(value: object) -> float | None:
     return float(zoom) if isinstance(zoom, int | float) and not isinstance(zoom, bool) else None
 
 
-def map_bounds(value: object) -> dict | None:
+def map_bounds(value: object) -> Mapping | None:
     """The map's view bounds in what st_folium returned ({"_southWest": {"lat", "lng"}, "_northEast": ...}), if any."""
     bounds = value.get("bounds") if isinstance(value, Mapping) else None
     return bounds if isinstance(bounds, Mapping) else None
