@@ -471,3 +471,19 @@ def test_served_by_a_static_host_it_asks_for_one_file(chromium, fixture_dataset,
 class QuietHandler(SimpleHTTPRequestHandler):
     def log_message(self, *args):  # keep pytest's output clean
         pass
+
+
+def test_the_page_draws_syrias_outline(fixture_dataset, fixture_timeline):
+    scripts = [text for attrs, text in parse(static_html.build_html(fixture_dataset, fixture_timeline)).scripts if not attrs]
+    assert any("L.geoJson(" in text and '"syria-outline"' in text for text in scripts)
+
+
+@pytest.mark.browser
+def test_the_outline_is_on_the_map_offline(chromium, fixture_dataset, fixture_timeline, tmp_path):
+    path = write_page(tmp_path, fixture_dataset, fixture_timeline, name="outline.html")
+    view = Offline(chromium)
+    try:
+        page = view.open(path.as_uri())
+        assert page.locator(".leaflet-syria-outline-pane path").count() == 1
+    finally:
+        view.close()

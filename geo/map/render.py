@@ -54,13 +54,10 @@ def to_js_json(value: object) -> str:
 
 
 class InlineGeoJson(MacroElement):
-    """An `L.geoJson` layer from pre-serialised JSON and fixed options, for st_folium.
+    """An `L.geoJson` layer from pre-serialised JSON and fixed options (Syria's outline on the map page).
 
-    folium.GeoJson would do, but branca's render() re-reads every element's finished
-    script as a Jinja template: with the data inside it, that costs ~15 ms per 100 kB
-    and makes any "{{" in the data a template expression. st_folium takes the script
-    from the `script` macro directly, so `render` adds nothing to the page here.
-    """
+    branca's render() reads the finished script again as a Jinja template: harmless for GeoJSON of numbers
+    (JSON has no "{{" or "{%" outside its strings), and it is what puts the layer into the page."""
 
     _template = Template(
         """
@@ -75,9 +72,6 @@ class InlineGeoJson(MacroElement):
         self._name = name
         self.data_json = data_json
         self.options_js = options_js
-
-    def render(self, **kwargs) -> None:
-        return None
 
 
 # --- the base map --------------------------------------------------------------

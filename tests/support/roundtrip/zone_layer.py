@@ -38,10 +38,11 @@ from branca.element import MacroElement
 from folium.template import Template
 
 from geo.base.model import Faction
-from geo.map.render import FRONTS_PANE, ZONES_PANE, InlineGeoJson, to_js_json
+from geo.map.render import FRONTS_PANE, ZONES_PANE, to_js_json
 from geo.territory.model import DEFAULT_TOLERANCE_M, TerritoryModel, tolerance_for_zoom
 from geo.territory.zones import coverage_union, to_lonlat
 from geo.view.look import FRONT_STYLE, faction_colour, hatch_id, hatch_pattern, zone_style
+from tests.support.roundtrip.render import StFoliumGeoJson
 from tests.support.roundtrip.wire import decode, pack, unpack_js, wire_decimals
 
 # Simplification by zoom: (from zoom, tolerance). About one screen pixel at the lower zoom of
@@ -166,9 +167,9 @@ def zone_group(data: ZoneLayerData, zones: bool = True, fronts: bool = True) -> 
     group = folium.FeatureGroup(name="zones", control=False)
     if zones:
         SvgPatterns(data.patterns).add_to(group)
-        InlineGeoJson(unpack_js(data.zones_wire), ZONES_OPTIONS_JS, name="ZoneLayer").add_to(group)
+        StFoliumGeoJson(unpack_js(data.zones_wire), ZONES_OPTIONS_JS, name="ZoneLayer").add_to(group)
     if fronts:
-        InlineGeoJson(unpack_js(data.fronts_wire), FRONTS_OPTIONS_JS, name="FrontLineLayer").add_to(group)
+        StFoliumGeoJson(unpack_js(data.fronts_wire), FRONTS_OPTIONS_JS, name="FrontLineLayer").add_to(group)
     return group
 
 
