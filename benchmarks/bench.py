@@ -68,8 +68,9 @@ KIB = 1024
 def machine() -> dict[str, str]:
     info = {"OS": platform.platform(), "Python": platform.python_version(), "cores": str(os.cpu_count())}
     try:
-        cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                    if line.startswith("model name")), "")
+        cpu = next(
+            (line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")), ""
+        )
         info["CPU"] = cpu or platform.processor() or platform.machine()
     except OSError:
         info["CPU"] = platform.processor() or platform.machine()
@@ -85,8 +86,10 @@ def machine() -> dict[str, str]:
         import streamlit
         import streamlit_folium  # noqa: F401
 
-        info["packages"] = (f"streamlit {streamlit.__version__}, streamlit-folium {version('streamlit-folium')}, "
-                            f"folium {folium.__version__}, shapely {version('shapely')}, PyYAML {version('PyYAML')}")
+        info["packages"] = (
+            f"streamlit {streamlit.__version__}, streamlit-folium {version('streamlit-folium')}, "
+            f"folium {folium.__version__}, shapely {version('shapely')}, PyYAML {version('PyYAML')}"
+        )
     except Exception:
         pass
     try:
@@ -268,7 +271,12 @@ def reference_map(dataset, timeline, day: date):
         s = state[place.id]
         colour = faction_colour(dataset.factions, s.controller)
         folium.CircleMarker(
-            [place.lat, place.lon], radius=6, color=colour, fill=True, fill_color=colour, fill_opacity=0.8,
+            [place.lat, place.lon],
+            radius=6,
+            color=colour,
+            fill=True,
+            fill_color=colour,
+            fill_opacity=0.8,
             tooltip=folium.Tooltip(tooltip_html(place, s, dataset.factions, place.id in changed)),
             popup=folium.Popup(place.name),
         ).add_to(m)
@@ -305,8 +313,14 @@ st_folium(reference_map(ds, tl, day), key="map", height=520, use_container_width
 """
 
 
-def _moves(at, days: Sequence[date], metric: Metric, meter: MessageMeter | None = None,
-           map_bytes: Metric | None = None, page_bytes: Metric | None = None) -> None:
+def _moves(
+    at,
+    days: Sequence[date],
+    metric: Metric,
+    meter: MessageMeter | None = None,
+    map_bytes: Metric | None = None,
+    page_bytes: Metric | None = None,
+) -> None:
     for day in days:
         started = time.perf_counter()
         if at.slider:  # the reference app: its slider
@@ -323,8 +337,7 @@ def _moves(at, days: Sequence[date], metric: Metric, meter: MessageMeter | None 
             page_bytes.add(meter.page_bytes / KIB)
 
 
-def bench_dashboard(files: DataFiles, result: SizeResult, moves: int, ref_moves: int, workdir: Path,
-                    say: Callable[[str], None]) -> None:
+def bench_dashboard(files: DataFiles, result: SizeResult, moves: int, ref_moves: int, workdir: Path, say: Callable[[str], None]) -> None:
     from streamlit.testing.v1 import AppTest
 
     from geo.reading.loader import load_dataset
@@ -335,7 +348,7 @@ def bench_dashboard(files: DataFiles, result: SizeResult, moves: int, ref_moves:
     rng = random.Random(7)
     shuffled = list(timeline.days[:-1])
     rng.shuffle(shuffled)
-    shuffled = (shuffled * (2 * moves // max(1, len(shuffled)) + 1))[:2 * moves]
+    shuffled = (shuffled * (2 * moves // max(1, len(shuffled)) + 1))[: 2 * moves]
     # each pass moves to days not shown before in this process where there are enough (a move to a new
     # day builds its layers: the worst case); the second pass gets other days than the first
     days, other_days = shuffled[:moves], shuffled[moves:]
@@ -351,8 +364,7 @@ def bench_dashboard(files: DataFiles, result: SizeResult, moves: int, ref_moves:
                     raise RuntimeError(f"the dashboard failed: {at.exception or at.error}")
                 if not shared_bytecode:
                     result.metric("first_run", "s").add(seconds)
-                    _moves(at, days, result.metric(key, "ms"), meter, result.metric("map_bytes", "KiB"),
-                           result.metric("page_bytes", "KiB"))
+                    _moves(at, days, result.metric(key, "ms"), meter, result.metric("map_bytes", "KiB"), result.metric("page_bytes", "KiB"))
                 else:
                     _moves(at, other_days, result.metric(key, "ms"))
             say(f"  slider move ({'bytecode cached' if shared_bytecode else 'AppTest'}): {result.metrics[key].text()}")
@@ -375,13 +387,18 @@ def bench_dashboard(files: DataFiles, result: SizeResult, moves: int, ref_moves:
         seconds, html = _timed(reference_render, dataset, timeline, day)
         result.metric("ref_time", "ms").add(seconds * 1000)
         result.metric("ref_bytes", "KiB").add(len(html.encode()) / KIB)
-    for ref, ours, ratio in (("ref_time", "move", "ratio"), ("ref_time", "move_cached_code", "ratio_server"),
-                             ("ref_move", "move", "ratio_rerun")):
+    for ref, ours, ratio in (
+        ("ref_time", "move", "ratio"),
+        ("ref_time", "move_cached_code", "ratio_server"),
+        ("ref_move", "move", "ratio_rerun"),
+    ):
         if result.metrics[ours].median and result.metrics[ref].median:
             result.metric(ratio, "x").add(result.metrics[ref].median / result.metrics[ours].median)
-    say(f"  straightforward way: render {result.metrics['ref_time'].text()} ({result.metrics['ref_bytes'].text()}), "
+    say(
+        f"  straightforward way: render {result.metrics['ref_time'].text()} ({result.metrics['ref_bytes'].text()}), "
         f"rerun {result.metrics['ref_move'].text()}; ratios {result.metrics['ratio'].text()}, {result.metrics['ratio_server'].text()}, "
-        f"{result.metrics['ratio_rerun'].text()}")
+        f"{result.metrics['ratio_rerun'].text()}"
+    )
 
 
 # --- 6: the real thing: streamlit run + headless Chromium ---------------------------------------------------
@@ -440,12 +457,18 @@ def run(args: argparse.Namespace) -> int:
             if not args.no_browser:
                 from benchmarks.browser_bench import bench_app, bench_baseline, bench_choropleth
 
-                steps = [("the map in the browser", bench_app, (files, result, runs, say, args.timeout, OFFLINE_ARGS)),
-                         ("the round-trip baseline", bench_baseline,
-                          (files, result, runs, min(args.moves, 5), say, args.timeout, OFFLINE_ARGS))]
+                steps = [
+                    ("the map in the browser", bench_app, (files, result, runs, say, args.timeout, OFFLINE_ARGS)),
+                    ("the round-trip baseline", bench_baseline, (files, result, runs, min(args.moves, 5), say, args.timeout, OFFLINE_ARGS)),
+                ]
                 if not big:  # a colour per cell per day: 5,000 places x 1,826 days would be a ~1 GB page
-                    steps.append(("TimeSliderChoropleth", bench_choropleth,
-                                  (_map_territory(files), result, workdir, say, args.timeout, OFFLINE_ARGS)))
+                    steps.append(
+                        (
+                            "TimeSliderChoropleth",
+                            bench_choropleth,
+                            (_map_territory(files), result, workdir, say, args.timeout, OFFLINE_ARGS),
+                        )
+                    )
                 for what, step, step_args in steps:
                     try:
                         step(*step_args)

@@ -94,11 +94,16 @@ def bench_app(files, result, runs: int, say: Callable[[str], None], timeout_s: f
                 # repaint, timed by the page, through the slider's own input event: as a drag moves (steps of 1-3 days),
                 # then jumps to random days (the worst case: most places change)
                 start = rng.randrange(days)
-                for key, targets in (("repaint", [(start + sum(rng.randint(1, 3) for _ in range(i))) % days for i in range(60)]),
-                                     ("repaint_jump", [rng.randrange(days) for _ in range(60)])):
+                for key, targets in (
+                    ("repaint", [(start + sum(rng.randint(1, 3) for _ in range(i))) % days for i in range(60)]),
+                    ("repaint_jump", [rng.randrange(days) for _ in range(60)]),
+                ):
                     frame.evaluate("() => { window.SyriaMapApp.repaints.length = 0; }")
-                    frame.evaluate("""(targets) => { const s = document.getElementById('syria-day');
-                        for (const d of targets) { s.value = String(d); s.dispatchEvent(new Event('input')); } }""", targets)
+                    frame.evaluate(
+                        """(targets) => { const s = document.getElementById('syria-day');
+                        for (const d of targets) { s.value = String(d); s.dispatchEvent(new Event('input')); } }""",
+                        targets,
+                    )
                     paints = frame.evaluate("window.SyriaMapApp.repaints.slice()")
                     result.metric(key, "ms").add(statistics.median(paints))
                     result.metric(f"{key}_p95", "ms").add(p95(paints))
@@ -144,9 +149,11 @@ def bench_app(files, result, runs: int, say: Callable[[str], None], timeout_s: f
                 context.close()
                 shown = REPO / "static" / "maps" / frame.url.split("/app/static/maps/")[1].split("#")[0]  # the page it showed
                 result.metric("map_gz", "KiB").add(len(gzip.compress(shown.read_bytes())) / KIB)
-            say(f"  browser run {run + 1}: cold start {result.metrics['cold_start'].samples[-1]:.2f} s, repaint "
+            say(
+                f"  browser run {run + 1}: cold start {result.metrics['cold_start'].samples[-1]:.2f} s, repaint "
                 f"{result.metrics['repaint'].text()} (p95 {result.metrics['repaint_p95'].text()}), settle "
-                f"{result.metrics['settle_bytes'].text()}, play {result.metrics['play_fps'].text()}")
+                f"{result.metrics['settle_bytes'].text()}, play {result.metrics['play_fps'].text()}"
+            )
 
 
 def bench_baseline(files, result, runs: int, moves: int, say: Callable[[str], None], timeout_s: float, offline_args) -> None:
@@ -173,8 +180,10 @@ def bench_baseline(files, result, runs: int, moves: int, say: Callable[[str], No
                     wire.start()
                     clicked = time.perf_counter()
                     button.click()
-                    frame.wait_for_function("() => document.querySelector('.syria-place:not([data-old])') !== null"
-                                            " && document.querySelector('.syria-place[data-old]') === null")
+                    frame.wait_for_function(
+                        "() => document.querySelector('.syria-place:not([data-old])') !== null"
+                        " && document.querySelector('.syria-place[data-old]') === null"
+                    )
                     result.metric("base_move", "ms").add((time.perf_counter() - clicked) * 1000)
                     page.wait_for_timeout(300)
                     result.metric("base_bytes", "KiB").add(wire.kib())
@@ -187,8 +196,10 @@ def bench_baseline(files, result, runs: int, moves: int, say: Callable[[str], No
                 spent = cpu_seconds(server.proc.pid) - before
                 result.metric("base_cpu_minute", "s").add(spent * 60 / (time.perf_counter() - began))
                 context.close()
-            say(f"  baseline run {run + 1}: cold start {result.metrics['base_cold'].samples[-1]:.2f} s, "
-                f"move {result.metrics['base_move'].text()}, {result.metrics['base_bytes'].text()} per move")
+            say(
+                f"  baseline run {run + 1}: cold start {result.metrics['base_cold'].samples[-1]:.2f} s, "
+                f"move {result.metrics['base_move'].text()}, {result.metrics['base_bytes'].text()} per move"
+            )
 
 
 def choropleth_html(territory) -> str:
@@ -204,9 +215,16 @@ def choropleth_html(territory) -> str:
 
     tess, timeline, dataset = territory.tessellation, territory.timeline, territory.dataset
     cells = list(shapely.coverage_simplify(list(tess.cells), 1000.0))
-    features = [{"type": "Feature", "id": str(i), "properties": {},
-                 "geometry": mapping(shapely.transform(to_lonlat(g), lambda xy: np.round(xy, 4)))}
-                for i, g in enumerate(cells) if not g.is_empty]
+    features = [
+        {
+            "type": "Feature",
+            "id": str(i),
+            "properties": {},
+            "geometry": mapping(shapely.transform(to_lonlat(g), lambda xy: np.round(xy, 4))),
+        }
+        for i, g in enumerate(cells)
+        if not g.is_empty
+    ]
     stamps = [str(int(time.mktime(day.timetuple()))) for day in timeline.days]
     styles: dict[str, dict[str, dict]] = {f["id"]: {} for f in features}
     for day, stamp in zip(timeline.days, stamps, strict=True):
@@ -251,5 +269,3 @@ def bench_choropleth(territory, result, workdir: Path, say: Callable[[str], None
         result.metric("tsc_repaint_p95", "ms").add(p95(times))
         context.close()
     say(f"  TimeSliderChoropleth: {result.metrics['tsc_bytes'].text()}, repaint {result.metrics['tsc_repaint'].text()}")
-
-

@@ -41,7 +41,7 @@ def layer_bytes(feature_group: str) -> dict[str, int]:
             sizes[name] = 0
             continue
         _, end = json.JSONDecoder().raw_decode(feature_group, found.end())
-        sizes[name] = len(feature_group[found.end():end].encode())
+        sizes[name] = len(feature_group[found.end() : end].encode())
     return sizes
 
 
@@ -70,8 +70,10 @@ def main() -> None:
         sent = map_args(at)
         script = json.loads(sent)["feature_group"]
         rows.append((day, len(sent.encode()), len(script.encode()), layer_bytes(script)))
-    print(f"slider move rerun: median {statistics.median(times) * 1000:.0f} ms over {len(times)} moves "
-          f"(min {min(times) * 1000:.0f}, max {max(times) * 1000:.0f})")
+    print(
+        f"slider move rerun: median {statistics.median(times) * 1000:.0f} ms over {len(times)} moves "
+        f"(min {min(times) * 1000:.0f}, max {max(times) * 1000:.0f})"
+    )
     print("bytes per move: all map args | day's script | zones | front lines | places (layer data only)")
     for day, total, script, layers in rows:
         zones, fronts, places = (layers[name] for name in LAYERS)
@@ -87,8 +89,10 @@ def main() -> None:
             at.run()
             ztimes.append(time.perf_counter() - started)
         layers = layer_bytes(json.loads(map_args(at))["feature_group"])
-        print(f"zoom {zoom:>4}: rerun median {statistics.median(ztimes) * 1000:.0f} ms; zones {layers['zone_layer']:,} B, "
-              f"front lines {layers['front_line_layer']:,} B, places {layers['places_layer']:,} B")
+        print(
+            f"zoom {zoom:>4}: rerun median {statistics.median(ztimes) * 1000:.0f} ms; zones {layers['zone_layer']:,} B, "
+            f"front lines {layers['front_line_layer']:,} B, places {layers['places_layer']:,} B"
+        )
 
 
 if __name__ == "__main__":

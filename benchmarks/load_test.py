@@ -81,16 +81,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clears", type=int, default=200, help="clear_cache messages, an edit every fifth (0: skip)")
     parser.add_argument("--clear-warmup", type=int, default=40, help="clear_cache messages before the first memory sample")
     parser.add_argument("--edit-every", type=int, default=5, help="edit the data before every N-th clear_cache (0: never)")
-    parser.add_argument("--server-option", action="append", default=[], metavar="NAME=VALUE",
-                        help="a Streamlit option for the server, e.g. runner.postScriptGC=false (repeatable)")
+    parser.add_argument(
+        "--server-option",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a Streamlit option for the server, e.g. runner.postScriptGC=false (repeatable)",
+    )
     parser.add_argument("--app", type=Path, default=REPO / "streamlit_app.py", help="the app script (default: %(default)s)")
     parser.add_argument("--out", type=Path, default=ARTIFACTS / "load-test-benchmark.json")
     args = parser.parse_args(argv)
 
     events, places, what = data_files(args.fixture)
     engine = load_engine(events, places)
-    print(f"Data: {what}: {len(engine.dataset.places)} places, {len(engine.dataset.events)} events, {len(engine.days)} days; "
-          f"{os.cpu_count()} CPUs; server options: {args.server_option or 'defaults'}")
+    print(
+        f"Data: {what}: {len(engine.dataset.places)} places, {len(engine.dataset.events)} events, {len(engine.days)} days; "
+        f"{os.cpu_count()} CPUs; server options: {args.server_option or 'defaults'}"
+    )
     results: list[Results] = []
     options = [arg for option in args.server_option for arg in ("--" + option.split("=", 1)[0], option.split("=", 1)[1])]
     with Server(events, places, "load-benchmark", options, app=args.app) as server:
@@ -112,10 +119,11 @@ def main(argv: list[str] | None = None) -> int:
             shutil.copy(events, copies[0])
             shutil.copy(places, copies[1])
             with Server(*copies, "load-benchmark-clears", options, app=args.app) as server:
-                print(f"{args.clear_warmup} + {args.clears} clear_cache messages, the data edited every "
-                      f"{args.edit_every or 'never'} ...", flush=True)
-                results.append(clears_and_edits(server, engine, copies[0], args.clears, args.clear_warmup, args.edit_every,
-                                                progress=print))
+                print(
+                    f"{args.clear_warmup} + {args.clears} clear_cache messages, the data edited every {args.edit_every or 'never'} ...",
+                    flush=True,
+                )
+                results.append(clears_and_edits(server, engine, copies[0], args.clears, args.clear_warmup, args.edit_every, progress=print))
     print()
     print(table(results))
     for r in results:
@@ -123,17 +131,25 @@ def main(argv: list[str] | None = None) -> int:
             print(f"\n{r.name}: {len(r.errors)} errors, e.g.:", *r.errors[:5], sep="\n  ")
         if "edits" in r.extra:
             x = r.extra
-            print(f"\nMemory over {x['rounds']} clear_cache messages and {x['edits']} edits (from the start) after "
-                  f"{x['warmup_rounds']} warm-up: {x['rss_after_warmup_mb']} -> {x['rss_final_mb']} MB "
-                  f"(growth {x['rss_growth_mb']:+.1f} MB, peak {x['rss_peak_mb']} MB)")
+            print(
+                f"\nMemory over {x['rounds']} clear_cache messages and {x['edits']} edits (from the start) after "
+                f"{x['warmup_rounds']} warm-up: {x['rss_after_warmup_mb']} -> {x['rss_final_mb']} MB "
+                f"(growth {x['rss_growth_mb']:+.1f} MB, peak {x['rss_peak_mb']} MB)"
+            )
         elif "rss_growth_mb" in r.extra:
             x = r.extra
-            print(f"\nMemory over {args.sequential} sessions after {x['warmup_sessions']} warm-up: {x['rss_after_warmup_mb']} -> "
-                  f"{x['rss_final_mb']} MB (growth {x['rss_growth_mb']:+.1f} MB, peak {x['rss_peak_mb']} MB); "
-                  f"active sessions afterwards: {x['active_sessions_after']:.0f}")
+            print(
+                f"\nMemory over {args.sequential} sessions after {x['warmup_sessions']} warm-up: {x['rss_after_warmup_mb']} -> "
+                f"{x['rss_final_mb']} MB (growth {x['rss_growth_mb']:+.1f} MB, peak {x['rss_peak_mb']} MB); "
+                f"active sessions afterwards: {x['active_sessions_after']:.0f}"
+            )
     ARTIFACTS.mkdir(exist_ok=True)
-    args.out.write_text(json.dumps({"data": what, "cpus": os.cpu_count(), "server_options": args.server_option,
-                                    "results": [r.summary() for r in results]}, indent=1))
+    args.out.write_text(
+        json.dumps(
+            {"data": what, "cpus": os.cpu_count(), "server_options": args.server_option, "results": [r.summary() for r in results]},
+            indent=1,
+        )
+    )
     print(f"\nWrote {args.out.relative_to(REPO) if args.out.is_relative_to(REPO) else args.out}")
     return 1 if any(r.errors for r in results) else 0
 

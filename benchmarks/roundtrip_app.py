@@ -41,8 +41,10 @@ if TYPE_CHECKING:
 
 PLAY_SECONDS = 1.2
 MAP_HEIGHT = 520
-STYLE = ("<style>.muted{color:#6b6b6b}.syria-legend td{padding:.1rem .25rem}.syria-changes li,.syria-history li{line-height:1.35}"
-         "@media (max-width:640px){h1{font-size:1.7rem!important}}</style>")
+STYLE = (
+    "<style>.muted{color:#6b6b6b}.syria-legend td{padding:.1rem .25rem}.syria-changes li,.syria-history li{line-height:1.35}"
+    "@media (max-width:640px){h1{font-size:1.7rem!important}}</style>"
+)
 
 st.set_page_config(page_title="Syria control map", page_icon="🗺️", layout="wide")
 ss = st.session_state
@@ -133,9 +135,15 @@ try:
     last_good()[source] = (digest, ds, tl)
 except DataError as err:
     kept = last_good().get(source)
-    st.error(f"The data files did not pass validation ({len(err.problems)} problem(s)). "
-             + ("Below is the map of the last version that passed, until they are fixed. " if kept else
-                "The map comes back once they are fixed. ") + "Each line is FILE:LINE: field: message.")
+    st.error(
+        f"The data files did not pass validation ({len(err.problems)} problem(s)). "
+        + (
+            "Below is the map of the last version that passed, until they are fixed. "
+            if kept
+            else "The map comes back once they are fixed. "
+        )
+        + "Each line is FILE:LINE: field: message."
+    )
     st.code("\n".join(present.problems_lines(err.problems)), language=None, wrap_lines=True)
     if kept is None:
         st.stop()
@@ -193,30 +201,58 @@ if ss.get("notices") and ss.get("notice_view") == (ss.day, ss.place):
         st.warning(notice, icon="⚠️")
 
 if len(tl.days) > 1:
-    st.slider("Day (the map shows the end of the day)", min_value=tl.first_day, max_value=tl.last_day,
-              step=timedelta(days=1), format="ddd D MMM YYYY", key="day")
+    st.slider(
+        "Day (the map shows the end of the day)",
+        min_value=tl.first_day,
+        max_value=tl.last_day,
+        step=timedelta(days=1),
+        format="ddd D MMM YYYY",
+        key="day",
+    )
 playing = bool(ss.get("playing"))
 with st.container(horizontal=True, gap="small"):
     st.button("Previous day", icon=":material/chevron_left:", on_click=go, args=("prev", tl), disabled=ss.day <= tl.first_day)
     st.button("Next day", icon=":material/chevron_right:", on_click=go, args=("next", tl), disabled=ss.day >= tl.last_day)
-    st.button("Next day with events", icon=":material/skip_next:", on_click=go, args=("next_event", tl),
-              disabled=tl.next_event_day(ss.day) is None)
-    st.button("Stop" if playing else "Play", icon=":material/pause:" if playing else ":material/play_arrow:",
-              on_click=toggle_play, args=(tl,), type="primary" if playing else "secondary", key="play")
+    st.button(
+        "Next day with events",
+        icon=":material/skip_next:",
+        on_click=go,
+        args=("next_event", tl),
+        disabled=tl.next_event_day(ss.day) is None,
+    )
+    st.button(
+        "Stop" if playing else "Play",
+        icon=":material/pause:" if playing else ":material/play_arrow:",
+        on_click=toggle_play,
+        args=(tl,),
+        type="primary" if playing else "secondary",
+        key="play",
+    )
     st.fragment(tick, run_every=PLAY_SECONDS if playing else None)()
 
 day, place = ss.day, ss.place
 options, labels = search_labels(digest, ds)
 left, right = st.columns([3, 2], gap="medium")
 with left:
-    st.selectbox("Find a place (or click one on the map) to see its history", options, index=None,
-                 key="place", on_change=on_pick, format_func=labels.__getitem__, placeholder="Name, Arabic name or alias")
+    st.selectbox(
+        "Find a place (or click one on the map) to see its history",
+        options,
+        index=None,
+        key="place",
+        on_change=on_pick,
+        format_func=labels.__getitem__,
+        placeholder="Name, Arabic name or alias",
+    )
     map_slot = st.container(height=MAP_HEIGHT, border=False)  # the map, drawn last (below); its room kept meanwhile
     with st.container(horizontal=True, gap="medium"):  # under the map, so the map does not move down the page
         st.checkbox("Zones (approximate)", key="zones", help="Inferred from the places each side holds: not surveyed front lines.")
         st.checkbox("Front lines", key="fronts", help="Where the approximate zones of two sides meet.")
-    what = st.segmented_control("Chart", ["Places held", "Zone area (km², approximate)"], default="Places held",
-                                key="chart", label_visibility="collapsed") or "Places held"
+    what = (
+        st.segmented_control(
+            "Chart", ["Places held", "Zone area (km², approximate)"], default="Places held", key="chart", label_visibility="collapsed"
+        )
+        or "Places held"
+    )
     if what.startswith("Zone"):
         st.vega_lite_chart(spec_for_day(chart(digest, "area", ds, tl, territory(digest, tl)), day), width="stretch")
     else:
@@ -245,10 +281,19 @@ with right:  # the legend needs the zones
     with st.container(horizontal=True, gap="small"):
         for item in export.DOWNLOADS.values():
             file_day = None if item.every_day else day  # the whole-timeline file: one cache entry, not one per day
-            st.download_button(item.label, partial(download, digest, item.kind, file_day, ss.zones, ds, tl, model), item.file_name(day),
-                               item.mime, on_click="ignore", icon=":material/download:", key=f"download_{item.kind}")
-    st.caption(f"The picture, GeoJSON and CSV show {day_label(day)}{', zones included' if ss.zones else ''}; "
-               "the interactive map is one self-contained file with every day, to open or host anywhere.")
+            st.download_button(
+                item.label,
+                partial(download, digest, item.kind, file_day, ss.zones, ds, tl, model),
+                item.file_name(day),
+                item.mime,
+                on_click="ignore",
+                icon=":material/download:",
+                key=f"download_{item.kind}",
+            )
+    st.caption(
+        f"The picture, GeoJSON and CSV show {day_label(day)}{', zones included' if ss.zones else ''}; "
+        "the interactive map is one self-contained file with every day, to open or host anywhere."
+    )
 
 import roundtrip_map_component as map_component  # noqa: E402  (the round-trip map, kept as the baseline)
 
@@ -258,12 +303,18 @@ from tests.support.roundtrip import place_layer, render, zone_layer  # noqa: E40
 zl, pl = zones(digest, tl), places(digest, ds, tl)
 with map_slot:
     zoom, bounds = present.map_zoom(ss.get("map")), present.map_bounds(ss.get("map"))
-    layers = [zone_layer.zone_group(zl.on(day, zoom, place_layer.view_box(bounds, zoom) if pl.thinned else None), ss.zones, ss.fronts),
-              render.day_layer({}, wire=pl.wire(day, place, zoom, bounds))]
+    layers = [
+        zone_layer.zone_group(zl.on(day, zoom, place_layer.view_box(bounds, zoom) if pl.thinned else None), ss.zones, ss.fronts),
+        render.day_layer({}, wire=pl.wire(day, place, zoom, bounds)),
+    ]
     map_component.show(  # st_folium; a big dataset is thinned and cut to the view by zoom: the map then reports its bounds too
-        map_base(digest, vendored_complete(), ds), "map", [g for g in layers if g is not None],
+        map_base(digest, vendored_complete(), ds),
+        "map",
+        [g for g in layers if g is not None],
         returned_objects=["last_active_drawing", "last_object_clicked_count", "zoom", *(["bounds"] if pl.thinned else [])],
-        height=MAP_HEIGHT, on_change=partial(on_map_click, frozenset(ds.places)), center=present.centre_of(ds, ss.get("pan_to")),
+        height=MAP_HEIGHT,
+        on_change=partial(on_map_click, frozenset(ds.places)),
+        center=present.centre_of(ds, ss.get("pan_to")),
     )
 st.query_params.from_dict(present.view_query(ss.day, ss.place, ss.zones, ss.fronts))
 frozen(digest)

@@ -82,10 +82,20 @@ class MapBase:
     def defaults(self, returned_objects: Iterable[str]) -> dict:
         """The component's value before the browser reports one (st_folium's defaults, for the keys asked for)."""
         every = {
-            "last_clicked": None, "last_object_clicked": None, "last_object_clicked_count": None,
-            "last_object_clicked_tooltip": None, "last_object_clicked_popup": None, "all_drawings": None,
-            "last_active_drawing": None, "bounds": self.bounds, "zoom": self.zoom, "last_circle_radius": None,
-            "last_circle_polygon": None, "selected_layers": None, "selected_tags": None, "last_geocoder_result": None,
+            "last_clicked": None,
+            "last_object_clicked": None,
+            "last_object_clicked_count": None,
+            "last_object_clicked_tooltip": None,
+            "last_object_clicked_popup": None,
+            "all_drawings": None,
+            "last_active_drawing": None,
+            "bounds": self.bounds,
+            "zoom": self.zoom,
+            "last_circle_radius": None,
+            "last_circle_polygon": None,
+            "selected_layers": None,
+            "selected_tags": None,
+            "last_geocoder_result": None,
         }
         wanted = set(returned_objects)
         return {k: v for k, v in every.items() if k in wanted}
@@ -108,19 +118,28 @@ def feature_group_script(base: MapBase, groups: Sequence[folium.FeatureGroup]) -
         group._id = f"feature_group_{idx}"
         group._parent = parent
         if group.show:  # what folium's Layer.render adds
-            group.add_child(ElementAddToElement(element_name=group.get_name(), element_parent_name=base.id),
-                            name=group.get_name() + "_add")
+            group.add_child(ElementAddToElement(element_name=group.get_name(), element_parent_name=base.id), name=group.get_name() + "_add")
         text = _dedent(generate_leaflet_string(group, base_id=f"feature_group_{idx}").replace(base.id, "map_div"))
-        parts.append(text + dedent(f"""
+        parts.append(
+            text
+            + dedent(f"""
         map_div.addLayer(feature_group_feature_group_{idx});
         window.feature_group = window.feature_group || [];
         window.feature_group.push(feature_group_feature_group_{idx});
-        """))
+        """)
+        )
     return "".join(parts)
 
 
-def show(base: MapBase, key: str, groups: Sequence[folium.FeatureGroup], returned_objects: Sequence[str], height: int,
-         on_change: Callable[[], None] | None = None, center: tuple[float, float] | None = None):
+def show(
+    base: MapBase,
+    key: str,
+    groups: Sequence[folium.FeatureGroup],
+    returned_objects: Sequence[str],
+    height: int,
+    on_change: Callable[[], None] | None = None,
+    center: tuple[float, float] | None = None,
+):
     """st_folium(the base map, key=key, feature_group_to_add=groups, returned_objects=..., use_container_width=True,
     height=height, on_change=on_change, center=center), with the base map's part done once in `base`."""
     hash_key = generate_js_hash(base.script, key, False)
@@ -131,8 +150,23 @@ def show(base: MapBase, key: str, groups: Sequence[folium.FeatureGroup], returne
             on_change()
 
     return _component_func(
-        script=base.script, header=base.header, html=base.html, id=base.id, key=hash_key, height=height, width=None,
-        returned_objects=list(returned_objects), default=base.defaults(returned_objects), zoom=None, center=center,
-        feature_group=feature_group_script(base, groups) if groups else None, return_on_hover=False, layer_control=None,
-        pixelated=False, css_links=base.css_links, js_links=base.js_links, on_change=changed, wrap_longitude=False,
+        script=base.script,
+        header=base.header,
+        html=base.html,
+        id=base.id,
+        key=hash_key,
+        height=height,
+        width=None,
+        returned_objects=list(returned_objects),
+        default=base.defaults(returned_objects),
+        zoom=None,
+        center=center,
+        feature_group=feature_group_script(base, groups) if groups else None,
+        return_on_hover=False,
+        layer_control=None,
+        pixelated=False,
+        css_links=base.css_links,
+        js_links=base.js_links,
+        on_change=changed,
+        wrap_longitude=False,
     )

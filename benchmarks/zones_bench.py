@@ -38,8 +38,14 @@ def synthetic_dataset(n_places: int, random_control: bool, seed: int = 1) -> Dat
     )[:n_places]
     places = {
         f"p{c['geonameid']}": Place(
-            id=f"p{c['geonameid']}", name=c["name"], name_ar="بلدة", kind="town", lat=float(c["latitude"]),
-            lon=float(c["longitude"]), governorate="Homs", population=int(c["population"]) or None,
+            id=f"p{c['geonameid']}",
+            name=c["name"],
+            name_ar="بلدة",
+            kind="town",
+            lat=float(c["latitude"]),
+            lon=float(c["longitude"]),
+            governorate="Homs",
+            population=int(c["population"]) or None,
         )
         for c in towns
     }
@@ -58,8 +64,9 @@ def synthetic_dataset(n_places: int, random_control: bool, seed: int = 1) -> Dat
         for pid in rng.sample(sorted(places), 3):
             controller = rng.choice(list(CAPITALS))
             contested = (rng.choice([f for f in CAPITALS if f != controller]),) if rng.random() < 0.3 else ()
-            events.append(Event(len(events), 0, first + timedelta(days=day), pid, Control(controller, contested),
-                                "confirmed", "synthetic", (SOURCE,)))
+            events.append(
+                Event(len(events), 0, first + timedelta(days=day), pid, Control(controller, contested), "confirmed", "synthetic", (SOURCE,))
+            )
     return Dataset("synthetic", factions, places, first, baseline, (SOURCE,), tuple(events))
 
 
@@ -87,8 +94,10 @@ def main() -> None:
     print(f"tessellation: {time.perf_counter() - start:.3f} s ({len(tessellation.site_places)} sites, {len(tessellation.edges)} edges)")
     start = time.perf_counter()
     model = TerritoryModel(timeline)
-    print(f"TerritoryModel (tessellation, zones of all {len(timeline.days)} days: {model.distinct_states} distinct states, "
-          f"their GeoJSON at {model.tolerance_m:g} m): {time.perf_counter() - start:.3f} s")
+    print(
+        f"TerritoryModel (tessellation, zones of all {len(timeline.days)} days: {model.distinct_states} distinct states, "
+        f"their GeoJSON at {model.tolerance_m:g} m): {time.perf_counter() - start:.3f} s"
+    )
 
     start = time.perf_counter()
     rounds = 200
@@ -111,9 +120,11 @@ def main() -> None:
         elapsed = time.perf_counter() - start
         raw = [len(t.encode()) for t in texts]
         packed = [len(gzip.compress(t.encode())) for t in texts]
-        print(f"  zoom {zoom:>2} (tolerance {tolerance:>5} m): {statistics.median(raw) / 1024:6.1f} / {max(raw) / 1024:6.1f} KiB raw, "
-              f"{statistics.median(packed) / 1024:5.1f} / {max(packed) / 1024:5.1f} KiB gzip "
-              f"(first build of all states {elapsed:.2f} s)")
+        print(
+            f"  zoom {zoom:>2} (tolerance {tolerance:>5} m): {statistics.median(raw) / 1024:6.1f} / {max(raw) / 1024:6.1f} KiB raw, "
+            f"{statistics.median(packed) / 1024:5.1f} / {max(packed) / 1024:5.1f} KiB gzip "
+            f"(first build of all states {elapsed:.2f} s)"
+        )
     raw = [len(model.geojson_text_on(day, 0).encode()) for day in timeline.days]
     print(f"  unsimplified:               {statistics.median(raw) / 1024:6.1f} / {max(raw) / 1024:6.1f} KiB raw")
 

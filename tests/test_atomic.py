@@ -39,12 +39,15 @@ def test_a_whole_write_replaces_the_file_and_keeps_its_mode(tmp_path):
     assert leftovers(tmp_path, "state.csv") == ["fresh.csv"]
 
 
-@pytest.mark.parametrize("name, command", [
-    ("syria-map.html", ["export-html", "{out}", "--cdn"]),
-    ("day.png", ["export", "--date", "2024-12-06", "-o", "{out}"]),
-    ("syria.gif", ["export-animation", "{out}", "--size", "400x225"]),
-    ("syria.mp4", ["export-animation", "{out}", "--size", "400x225"]),
-])
+@pytest.mark.parametrize(
+    "name, command",
+    [
+        ("syria-map.html", ["export-html", "{out}", "--cdn"]),
+        ("day.png", ["export", "--date", "2024-12-06", "-o", "{out}"]),
+        ("syria.gif", ["export-animation", "{out}", "--size", "400x225"]),
+        ("syria.mp4", ["export-animation", "{out}", "--size", "400x225"]),
+    ],
+)
 def test_an_export_on_a_disk_that_fills_up_keeps_the_old_file(tmp_path, name, command):
     """A real failure part-way: the process may write at most 16 KB per file (RLIMIT_FSIZE); every export is larger."""
     target = tmp_path / name
@@ -59,7 +62,11 @@ def test_an_export_on_a_disk_that_fills_up_keeps_the_old_file(tmp_path, name, co
     args = [arg.format(out=target) for arg in command]
     done = subprocess.run(
         [sys.executable, "-c", limited, *args, "--no-zones", "--events", str(FIXTURE_EVENTS), "--places", str(FIXTURE_PLACES)],
-        cwd=REPO, capture_output=True, text=True, timeout=300, env={**os.environ, "PYTHONPATH": str(REPO)},
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
     )
     assert done.returncode == 2, done.stderr
     assert done.stderr.startswith(f"error: cannot write {target}: ") and len(done.stderr.splitlines()) == 1, done.stderr

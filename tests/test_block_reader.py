@@ -47,8 +47,15 @@ def agree(text: str) -> bool:
     return True
 
 
-@pytest.mark.parametrize("path", [DEFAULT_EVENTS, DEFAULT_PLACES, Path(__file__).parent / "fixtures" / "events.yaml",
-                                  Path(__file__).parent / "fixtures" / "places.yaml"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        DEFAULT_EVENTS,
+        DEFAULT_PLACES,
+        Path(__file__).parent / "fixtures" / "events.yaml",
+        Path(__file__).parent / "fixtures" / "places.yaml",
+    ],
+)
 def test_the_real_files_take_the_fast_path_with_the_same_tree(path):
     if not path.exists():
         pytest.skip(f"{path.name} is not there")
@@ -60,39 +67,117 @@ def test_synthetic_files_take_the_fast_path_with_the_same_tree():
     assert agree(events) and agree(places)
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("a: 1\nb:\n  c: x y\n  d: [p, 'q r', \"s\"]\n",
-     ("map", 1, [(("scalar", "a", 1, False), ("scalar", "1", 1, False)),
-                 (("scalar", "b", 2, False), ("map", 3, [
-                     (("scalar", "c", 3, False), ("scalar", "x y", 3, False)),
-                     (("scalar", "d", 4, False), ("seq", 4, [("scalar", "p", 4, False), ("scalar", "q r", 4, False),
-                                                             ("scalar", "s", 4, False)]))]))])),
-    ("# c\nl:\n- a: 1\n  b: 2 # c\n\n- x\nk:\n",  # an indentless list, a compact mapping, an empty value
-     ("map", 2, [(("scalar", "l", 2, False), ("seq", 3, [
-         ("map", 3, [(("scalar", "a", 3, False), ("scalar", "1", 3, False)), (("scalar", "b", 4, False), ("scalar", "2", 4, False))]),
-         ("scalar", "x", 6, False)])),
-         (("scalar", "k", 7, False), ("scalar", "", 7, True))])),
-    ("u: http://x.y/z?a=b#c\nn: null\ne: ''\nh: C# and a#b\nq: 'null'\n",  # plain `null`: null; quoted: text
-     ("map", 1, [(("scalar", "u", 1, False), ("scalar", "http://x.y/z?a=b#c", 1, False)),
-                 (("scalar", "n", 2, False), ("scalar", "null", 2, True)),
-                 (("scalar", "e", 3, False), ("scalar", "", 3, False)),
-                 (("scalar", "h", 4, False), ("scalar", "C# and a#b", 4, False)),
-                 (("scalar", "q", 5, False), ("scalar", "null", 5, False))])),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "a: 1\nb:\n  c: x y\n  d: [p, 'q r', \"s\"]\n",
+            (
+                "map",
+                1,
+                [
+                    (("scalar", "a", 1, False), ("scalar", "1", 1, False)),
+                    (
+                        ("scalar", "b", 2, False),
+                        (
+                            "map",
+                            3,
+                            [
+                                (("scalar", "c", 3, False), ("scalar", "x y", 3, False)),
+                                (
+                                    ("scalar", "d", 4, False),
+                                    ("seq", 4, [("scalar", "p", 4, False), ("scalar", "q r", 4, False), ("scalar", "s", 4, False)]),
+                                ),
+                            ],
+                        ),
+                    ),
+                ],
+            ),
+        ),
+        (
+            "# c\nl:\n- a: 1\n  b: 2 # c\n\n- x\nk:\n",  # an indentless list, a compact mapping, an empty value
+            (
+                "map",
+                2,
+                [
+                    (
+                        ("scalar", "l", 2, False),
+                        (
+                            "seq",
+                            3,
+                            [
+                                (
+                                    "map",
+                                    3,
+                                    [
+                                        (("scalar", "a", 3, False), ("scalar", "1", 3, False)),
+                                        (("scalar", "b", 4, False), ("scalar", "2", 4, False)),
+                                    ],
+                                ),
+                                ("scalar", "x", 6, False),
+                            ],
+                        ),
+                    ),
+                    (("scalar", "k", 7, False), ("scalar", "", 7, True)),
+                ],
+            ),
+        ),
+        (
+            "u: http://x.y/z?a=b#c\nn: null\ne: ''\nh: C# and a#b\nq: 'null'\n",  # plain `null`: null; quoted: text
+            (
+                "map",
+                1,
+                [
+                    (("scalar", "u", 1, False), ("scalar", "http://x.y/z?a=b#c", 1, False)),
+                    (("scalar", "n", 2, False), ("scalar", "null", 2, True)),
+                    (("scalar", "e", 3, False), ("scalar", "", 3, False)),
+                    (("scalar", "h", 4, False), ("scalar", "C# and a#b", 4, False)),
+                    (("scalar", "q", 5, False), ("scalar", "null", 5, False)),
+                ],
+            ),
+        ),
+    ],
+)
 def test_what_the_fast_reader_builds(text, expected):
     assert tree(_compose_block(text)) == expected
     assert agree(text)
 
 
-@pytest.mark.parametrize("text", [
-    "a:\tb\n", "a: b\r\n", "\ufeffa: b\n",  # tab, CR, BOM
-    'a: "x\\ty"\n', "a: 'it''s'\n", "a: >\n  folded\n", "a: |\n  kept\n",  # escapes, block scalars
-    "a: b\n  c\n", "a: b\n\n  c\n", "a: 'x\n  y'\n",  # scalars continued on the next line
-    "a: &x b\nc: *x\n", "a: !!str b\n", "a: {b: c}\n", "? a\n: b\n", "---\na: b\n", "%YAML 1.1\n---\na: b\n",
-    "a:\n  -\n    b: c\n", "a:\n- - b\n", "- a\n", "a: b\n- c\n", "a: b\n b: c\n", "a: b: c\n", "x" * 101 + ": y\n",
-    "a: [b, [c]]\n", "a: [b,c]\n", "a: [ b ]\n", "a: -b\n", "a: :b\n", "a: b\u00a0c\n",
-    "a:" + "".join(f"\n{' ' * 2 * i}b:" for i in range(1, 30)) + " c\n",  # deep: left to libyaml's limit
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a:\tb\n",
+        "a: b\r\n",
+        "\ufeffa: b\n",  # tab, CR, BOM
+        'a: "x\\ty"\n',
+        "a: 'it''s'\n",
+        "a: >\n  folded\n",
+        "a: |\n  kept\n",  # escapes, block scalars
+        "a: b\n  c\n",
+        "a: b\n\n  c\n",
+        "a: 'x\n  y'\n",  # scalars continued on the next line
+        "a: &x b\nc: *x\n",
+        "a: !!str b\n",
+        "a: {b: c}\n",
+        "? a\n: b\n",
+        "---\na: b\n",
+        "%YAML 1.1\n---\na: b\n",
+        "a:\n  -\n    b: c\n",
+        "a:\n- - b\n",
+        "- a\n",
+        "a: b\n- c\n",
+        "a: b\n b: c\n",
+        "a: b: c\n",
+        "x" * 101 + ": y\n",
+        "a: [b, [c]]\n",
+        "a: [b,c]\n",
+        "a: [ b ]\n",
+        "a: -b\n",
+        "a: :b\n",
+        "a: b\u00a0c\n",
+        "a:" + "".join(f"\n{' ' * 2 * i}b:" for i in range(1, 30)) + " c\n",  # deep: left to libyaml's limit
+    ],
+)
 def test_the_fast_reader_declines(text):
     assert _compose_block(text) is None
 
@@ -100,11 +185,69 @@ def test_the_fast_reader_declines(text):
 # --- generated documents ------------------------------------------------------------------------------
 
 KEYS = ["a", "b", "key", "place_1", "x" * 100]
-SAFE = ["x", "x y", "a#c", "'q'", '"q"', '"a: b #c"', "''", '""', "[a, b]", "[]", "[a b, c.d]", "[\"a, b\", 'c']",
-        "2024-01-01", "1.5", "-1.5e3", "http://a.b/c?d=e#f", "حلب", "(x)", "a - b", "x:y", "~", "null", "no"]
-TRICKY = ["a: b", "a :b", "#c", "x #c", "x  # c", "'a''b'", '"a\\"b"', "[a,b]", "[ a]", "[a, ]", "[-a]", "[a: b]", "[a #b]",
-          "{a: b}", "- x", "? x", "-", ":x", "x:", "&a x", "*a", "!t x", "|", ">", "...", "---", "%x", "@x", "`x",
-          "x\u00a0y", "x'", "\"x\"y", "'x' y", "x ]", ",x", "]x"]
+SAFE = [
+    "x",
+    "x y",
+    "a#c",
+    "'q'",
+    '"q"',
+    '"a: b #c"',
+    "''",
+    '""',
+    "[a, b]",
+    "[]",
+    "[a b, c.d]",
+    "[\"a, b\", 'c']",
+    "2024-01-01",
+    "1.5",
+    "-1.5e3",
+    "http://a.b/c?d=e#f",
+    "حلب",
+    "(x)",
+    "a - b",
+    "x:y",
+    "~",
+    "null",
+    "no",
+]
+TRICKY = [
+    "a: b",
+    "a :b",
+    "#c",
+    "x #c",
+    "x  # c",
+    "'a''b'",
+    '"a\\"b"',
+    "[a,b]",
+    "[ a]",
+    "[a, ]",
+    "[-a]",
+    "[a: b]",
+    "[a #b]",
+    "{a: b}",
+    "- x",
+    "? x",
+    "-",
+    ":x",
+    "x:",
+    "&a x",
+    "*a",
+    "!t x",
+    "|",
+    ">",
+    "...",
+    "---",
+    "%x",
+    "@x",
+    "`x",
+    "x\u00a0y",
+    "x'",
+    '"x"y',
+    "'x' y",
+    "x ]",
+    ",x",
+    "]x",
+]
 
 
 def _mapping(rng: random.Random, depth: int, indent: int, out: list[str], first: str | None = None) -> None:
@@ -162,6 +305,7 @@ def test_generated_documents_compose_to_libyamls_tree_or_are_declined():
 
 
 # --- the loader's results do not depend on the reader ---------------------------------------------------
+
 
 def outcome(events: bytes, places: bytes) -> object:
     try:

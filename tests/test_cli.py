@@ -121,13 +121,12 @@ def test_synth_is_wired_and_its_output_validates(capsys, tmp_path):
     assert code == 0 and text.startswith("OK: 20 places, 40 events, ")
 
 
-@pytest.mark.parametrize("name", ["=HYPERLINK(\"http://x.test\",\"Hama\")", "+1+cmd", "-2+3", "@SUM(A1)"])
+@pytest.mark.parametrize("name", ['=HYPERLINK("http://x.test","Hama")', "+1+cmd", "-2+3", "@SUM(A1)"])
 def test_state_csv_neutralises_formulas(capsys, tmp_path, name):
     places = tmp_path / "places.yaml"
     text = (FIXTURES / "places.yaml").read_text(encoding="utf-8")
     places.write_text(text.replace("    name: Hama\n", f"    name: '{name}'\n", 1), encoding="utf-8")
-    code, out, _ = run(capsys, "state", "2024-11-29", "--format", "csv", "--events", str(FIXTURES / "events.yaml"),
-                       "--places", str(places))
+    code, out, _ = run(capsys, "state", "2024-11-29", "--format", "csv", "--events", str(FIXTURES / "events.yaml"), "--places", str(places))
     assert code == 0
     rows = {row["place_id"]: row for row in csv.DictReader(io.StringIO(out))}
     assert rows["hama"]["name"] == "'" + name
@@ -170,8 +169,16 @@ def geo_command(*args: str, stdout) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "geo", *args, *data], cwd=ROOT, stdout=stdout, stderr=subprocess.PIPE, text=True)
 
 
-@pytest.mark.parametrize("args", [("state", "2024-12-06"), ("state", "2024-12-06", "--format", "json"), ("history", "aleppo"),
-                                  ("validate",), ("export", "--format", "csv")])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("state", "2024-12-06"),
+        ("state", "2024-12-06", "--format", "json"),
+        ("history", "aleppo"),
+        ("validate",),
+        ("export", "--format", "csv"),
+    ],
+)
 def test_a_full_disk_is_one_line_on_stderr(args):
     with open("/dev/full", "w") as full:
         proc = geo_command(*args, stdout=full)

@@ -73,6 +73,7 @@ def test_faction_colours_stay_distinguishable(dataset, vision):
 
 # --- the faction timeline and the evidence rules, on the shipped data ---------------------------
 
+
 @pytest.fixture(scope="module")
 def timeline(dataset):
     return Timeline(dataset)

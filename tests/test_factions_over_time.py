@@ -89,6 +89,7 @@ def tl(ds):
 
 # --- the engine --------------------------------------------------------------------------------
 
+
 def test_a_rename_gives_the_name_in_force_on_each_day(ds):
     hts = ds.factions["hts"]
     assert hts.on(date(2024, 12, 7)).short == "HTS"
@@ -143,6 +144,7 @@ def test_inferred_basis_is_kept_on_the_state(tl):
 
 # --- the dashboard's words --------------------------------------------------------------------
 
+
 def test_legend_uses_the_name_of_the_day_drops_merged_factions_and_counts_inferred(ds, tl):
     rows = {r.faction: r for r in present.legend_rows(ds, tl, date(2024, 12, 11))}
     assert rows["hts"].short == "New authorities"
@@ -177,6 +179,7 @@ def test_symbol_key_and_marker_show_inference():
 
 # --- the command line ------------------------------------------------------------------------
 
+
 def test_cli_state_has_the_label_in_force_and_the_basis(tmp_path, capsys):
     events = tmp_path / "e.yaml"
     events.write_text(timeline_text(), encoding="utf-8")
@@ -201,6 +204,7 @@ def test_cli_history_shows_renames_and_mergers(tmp_path, capsys):
 
 
 # --- the validator: the faction timeline -------------------------------------------------------
+
 
 def test_an_event_naming_a_merged_faction_is_refused_with_its_successor():
     later = LATER.replace("    controller: hts\n    previous: hts\n", "    controller: sdf\n    previous: hts\n")
@@ -272,14 +276,14 @@ def test_a_rename_out_of_order_or_before_the_baseline():
 
 
 def test_a_rename_after_the_faction_merged():
-    text = timeline_text(renames=RENAMES, merger=MERGER.replace("faction: sdf", "faction: hts").replace("into: hts", "into: gov"),
-                         later="")
+    text = timeline_text(renames=RENAMES, merger=MERGER.replace("faction: sdf", "faction: hts").replace("into: hts", "into: gov"), later="")
     text = text.replace("2024-12-08\n        label: New", "2024-12-12\n        label: New")
     p = only(problems(text), "renames[0].from")
     assert "'hts' merged into 'gov' on 2024-12-10" in p.message
 
 
 # --- the validator: evidence ---------------------------------------------------------------------
+
 
 def test_confirmed_needs_two_different_outlets():
     two = "    summary: Rebels take Aleppo.\n    sources: [reuters, afp]\n"
@@ -290,8 +294,10 @@ def test_confirmed_needs_two_different_outlets():
 
 
 def test_two_copies_of_one_wire_story_are_one_outlet():
-    copy = ("    sources:\n      - {outlet: The Jerusalem Post (Reuters), title: Copy, date: 2024-12-06}\n"
-            "      - {outlet: Reuters, title: Wire, date: 2024-12-06}\n")
+    copy = (
+        "    sources:\n      - {outlet: The Jerusalem Post (Reuters), title: Copy, date: 2024-12-06}\n"
+        "      - {outlet: Reuters, title: Wire, date: 2024-12-06}\n"
+    )
     text = BASE.replace("    summary: Rebels take Aleppo.\n    sources: [reuters, afp]\n", "    summary: Rebels take Aleppo.\n" + copy)
     assert "has 2 from reuters" in only(problems(text), "events[1].status").message
 
@@ -311,28 +317,35 @@ def test_basis_is_reported_or_inferred_and_inference_needs_a_note():
     assert p.line == line_of(text, "- date: 2024-12-11") and "what was inferred from what" in p.message
 
 
-@pytest.mark.parametrize("outlet, key", [
-    ("The Jerusalem Post (Reuters)", "reuters"),
-    ("CNBC (Reuters copy)", "reuters"),
-    ("AHN (based on Reuters)", "reuters"),
-    ("Reuters (Maya Gebeily, Suleiman Al-Khalidi; with AP additions)", "reuters"),
-    ("LBCI (AFP)", "afp"),
-    ("A News (Anadolu)", "anadolu"),
-    ("Anadolu Agency", "anadolu"),
-    ("The Independent (print edition)", "independent"),
-    ("North Press Agency (Kardo Roj), via the AANES representation in Europe", "north press agency"),
-])
+@pytest.mark.parametrize(
+    "outlet, key",
+    [
+        ("The Jerusalem Post (Reuters)", "reuters"),
+        ("CNBC (Reuters copy)", "reuters"),
+        ("AHN (based on Reuters)", "reuters"),
+        ("Reuters (Maya Gebeily, Suleiman Al-Khalidi; with AP additions)", "reuters"),
+        ("LBCI (AFP)", "afp"),
+        ("A News (Anadolu)", "anadolu"),
+        ("Anadolu Agency", "anadolu"),
+        ("The Independent (print edition)", "independent"),
+        ("North Press Agency (Kardo Roj), via the AANES representation in Europe", "north press agency"),
+    ],
+)
 def test_outlet_key(outlet, key):
     assert outlet_key(outlet) == key
 
 
 def test_distinct_outlets():
-    s = [Source("Reuters", "a", date(2024, 12, 1)), Source("Yahoo News (Reuters)", "b", date(2024, 12, 1)),
-         Source("Enab Baladi", "c", date(2024, 12, 1))]
+    s = [
+        Source("Reuters", "a", date(2024, 12, 1)),
+        Source("Yahoo News (Reuters)", "b", date(2024, 12, 1)),
+        Source("Enab Baladi", "c", date(2024, 12, 1)),
+    ]
     assert distinct_outlets(s[:2]) == 1 and distinct_outlets(s) == 2
 
 
 # --- how far the reports go --------------------------------------------------------------------
+
 
 def test_reports_to_runs_the_map_on_past_the_last_change():
     tl = Timeline(load(timeline_text() + "reports_to: 2025-01-31\n"))
@@ -350,6 +363,7 @@ def test_reports_to_before_the_last_change_is_refused():
 
 
 # --- short labels: one per faction at a time ------------------------------------------------------------
+
 
 def test_a_rename_to_a_short_label_in_use_is_refused():
     text = timeline_text(renames=RENAMES.replace("short: New authorities", "short: sdf"))

@@ -60,7 +60,10 @@ SCALE = int(os.environ.get("FUZZ_SCALE", "1"))
 def fuzz(max_examples: int) -> settings:
     """Deterministic hypothesis runs: derandomized, no example database, no deadline."""
     return settings(
-        max_examples=max_examples * SCALE, derandomize=True, database=None, deadline=None,
+        max_examples=max_examples * SCALE,
+        derandomize=True,
+        database=None,
+        deadline=None,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much],
     )
 
@@ -191,8 +194,7 @@ def _check_failure(exc: DataError, events: bytes | str, places: bytes | str, wha
         assert node.line == first, f"{what}: events[{index}] starts on line {first}, the loader says {node.line}"
         if event is None:
             assert any(
-                p.file == EV and first <= p.line <= last and (m := _EVENT_FIELD.match(p.field)) and int(m[1]) == index
-                for p in problems
+                p.file == EV and first <= p.line <= last and (m := _EVENT_FIELD.match(p.field)) and int(m[1]) == index for p in problems
             ), f"{what}: events[{index}] (lines {first}-{last}) was dropped without a problem of its own: {[short(p) for p in problems]}"
         else:
             assert event.index == index and event.line == first, what
@@ -220,19 +222,102 @@ def _check_failure(exc: DataError, events: bytes | str, places: bytes | str, wha
 # --- mutations --------------------------------------------------------------------------
 
 HUGE = b"x" * MB
-IMPOSSIBLE_DATES = [b"2024-02-30", b"2024-13-01", b"0000-01-01", b"9999-12-31", b"2024-00-10", b"2023-02-29",
-                    b"2024-12-32", b"2024-1-1", b"20241206", b"2024-12-06T10:00", b"2024-12-06 ", b"'2024-12-06'",
-                    b"2024-11-25", b"1970-01-01", b"2034-12-01", b"2100-01-01"]
+IMPOSSIBLE_DATES = [
+    b"2024-02-30",
+    b"2024-13-01",
+    b"0000-01-01",
+    b"9999-12-31",
+    b"2024-00-10",
+    b"2023-02-29",
+    b"2024-12-32",
+    b"2024-1-1",
+    b"20241206",
+    b"2024-12-06T10:00",
+    b"2024-12-06 ",
+    b"'2024-12-06'",
+    b"2024-11-25",
+    b"1970-01-01",
+    b"2034-12-01",
+    b"2100-01-01",
+]
 VALUES = [
-    b"[a, b]", b"[]", b"{a: 1}", b"{}", b"~", b"", b"null", b"''", b'""', b"' '", b"no", b"on", b"yes", b"off", b"true",
-    b"0", b"-1", b"1e400", b".nan", b".inf", b"0x1F", b"12345678901234567890", b"3.14", b"!!binary aGVsbG8=",
-    b"!!python/object/apply:os.system [echo pwned]", b"!custom x", b"|\n  block\n  text", b">-\n  folded", b"'", b'"open',
-    b"[", b"{", b"]", b"- a", b"a: b: c", b"# a comment", b"&a x", b"*a", b"&a [1, *a]", b"? complex", b"%YAML 1.1",
-    b"---", b"...", b"@at", b"`tick", b"gov", b"hts", b"aleppo", b"confirmed", b"disputed", b"reuters", b"[reuters, reuters]",
-    b"[{outlet: X, title: Y, date: 2024-12-01}]", b"[{outlet: X}]", b'"#123456"', b"#123456", b"http://", b"javascript:x",
-    b'"\\u0000"', b'"\\ud800"', b'"\\x85"', b'"a\\tb"', b"\xe2\x80\xa8", b"\xc2\x85", b"\xef\xbb\xbf", b"\t",
-    b'"https://[::1/x"', b"http://[x", b'"a\\nb"', b'"\\e[31mred"', b'"\\x1b]0;title\\x07"', b"'multi\n  line'",
-    HUGE, b'"' + HUGE + b'"', b"[" + b"a, " * 20_000 + b"a]", b"\xff\xfe", *IMPOSSIBLE_DATES,
+    b"[a, b]",
+    b"[]",
+    b"{a: 1}",
+    b"{}",
+    b"~",
+    b"",
+    b"null",
+    b"''",
+    b'""',
+    b"' '",
+    b"no",
+    b"on",
+    b"yes",
+    b"off",
+    b"true",
+    b"0",
+    b"-1",
+    b"1e400",
+    b".nan",
+    b".inf",
+    b"0x1F",
+    b"12345678901234567890",
+    b"3.14",
+    b"!!binary aGVsbG8=",
+    b"!!python/object/apply:os.system [echo pwned]",
+    b"!custom x",
+    b"|\n  block\n  text",
+    b">-\n  folded",
+    b"'",
+    b'"open',
+    b"[",
+    b"{",
+    b"]",
+    b"- a",
+    b"a: b: c",
+    b"# a comment",
+    b"&a x",
+    b"*a",
+    b"&a [1, *a]",
+    b"? complex",
+    b"%YAML 1.1",
+    b"---",
+    b"...",
+    b"@at",
+    b"`tick",
+    b"gov",
+    b"hts",
+    b"aleppo",
+    b"confirmed",
+    b"disputed",
+    b"reuters",
+    b"[reuters, reuters]",
+    b"[{outlet: X, title: Y, date: 2024-12-01}]",
+    b"[{outlet: X}]",
+    b'"#123456"',
+    b"#123456",
+    b"http://",
+    b"javascript:x",
+    b'"\\u0000"',
+    b'"\\ud800"',
+    b'"\\x85"',
+    b'"a\\tb"',
+    b"\xe2\x80\xa8",
+    b"\xc2\x85",
+    b"\xef\xbb\xbf",
+    b"\t",
+    b'"https://[::1/x"',
+    b"http://[x",
+    b'"a\\nb"',
+    b'"\\e[31mred"',
+    b'"\\x1b]0;title\\x07"',
+    b"'multi\n  line'",
+    HUGE,
+    b'"' + HUGE + b'"',
+    b"[" + b"a, " * 20_000 + b"a]",
+    b"\xff\xfe",
+    *IMPOSSIBLE_DATES,
 ]
 INVALID_UTF8 = [b"\xff", b"\xfe", b"\x80", b"\xc0\x80", b"\xed\xa0\x80", b"\xe2\x82", b"\xf4\x90\x80\x80", b"\xc3", b"\xf8\x88\x80\x80\x80"]
 _KEY_VALUE = re.compile(rb"^(\s*(?:- )?)([A-Za-z_][\w]*)(:)([ \t]*)(.*)$")
@@ -294,9 +379,29 @@ def m_replace_key(rng, data, base):
     if i is None:
         return data
     m = _KEY_VALUE.match(lines[i].rstrip(b"\r\n"))
-    key = rng.choice([m[2][:-1], m[2] + m[2][-1:], m[2].upper(), b"'" + m[2] + b"'", b'""', b"''", b"~", b"null", b"1",
-                      b"[a]", b"{a: 1}", b"events", b"date", b"place", b"sources", b"? x\n", b"x" * 2000,
-                      b"? " + HUGE + b"\n", b"\xd8\xad\xd9\x84\xd8\xa8"])
+    key = rng.choice(
+        [
+            m[2][:-1],
+            m[2] + m[2][-1:],
+            m[2].upper(),
+            b"'" + m[2] + b"'",
+            b'""',
+            b"''",
+            b"~",
+            b"null",
+            b"1",
+            b"[a]",
+            b"{a: 1}",
+            b"events",
+            b"date",
+            b"place",
+            b"sources",
+            b"? x\n",
+            b"x" * 2000,
+            b"? " + HUGE + b"\n",
+            b"\xd8\xad\xd9\x84\xd8\xa8",
+        ]
+    )
     lines[i] = m[1] + key + m[3] + m[4] + m[5] + b"\n"
     return b"".join(lines)
 
@@ -306,7 +411,7 @@ def m_impossible_date(rng, data, base):
     if not found:
         return data
     m = rng.choice(found)
-    return data[: m.start()] + rng.choice(IMPOSSIBLE_DATES) + data[m.end():]
+    return data[: m.start()] + rng.choice(IMPOSSIBLE_DATES) + data[m.end() :]
 
 
 def m_deep_nesting(rng, data, base):
@@ -337,11 +442,55 @@ def m_insert_bytes(rng, data, base):
     elif kind == 1:
         chunk = rng.choice(INVALID_UTF8)
     elif kind == 2:
-        chunk = rng.choice([b"\x00", b"\x01", b"\x1b", b"\x7f", b"\t", b"\r", b"\x0b", b"\x0c", b"\xc2\x85", b"\xc2\x9f",
-                            b"\xe2\x80\xa8", b"\xe2\x80\xa9", b"\xef\xbb\xbf", b"\xef\xbf\xbe", b"\xef\xbf\xbf"])
+        chunk = rng.choice(
+            [
+                b"\x00",
+                b"\x01",
+                b"\x1b",
+                b"\x7f",
+                b"\t",
+                b"\r",
+                b"\x0b",
+                b"\x0c",
+                b"\xc2\x85",
+                b"\xc2\x9f",
+                b"\xe2\x80\xa8",
+                b"\xe2\x80\xa9",
+                b"\xef\xbb\xbf",
+                b"\xef\xbf\xbe",
+                b"\xef\xbf\xbf",
+            ]
+        )
     elif kind == 3:
-        chunk = rng.choice([b":", b"-", b"#", b"&", b"*", b"!", b"|", b">", b"'", b'"', b"%", b"@", b"`", b"{", b"}",
-                            b"[", b"]", b",", b"?", b": ", b"- ", b" #", b"\n", b"\n---\n", b"\n...\n"])
+        chunk = rng.choice(
+            [
+                b":",
+                b"-",
+                b"#",
+                b"&",
+                b"*",
+                b"!",
+                b"|",
+                b">",
+                b"'",
+                b'"',
+                b"%",
+                b"@",
+                b"`",
+                b"{",
+                b"}",
+                b"[",
+                b"]",
+                b",",
+                b"?",
+                b": ",
+                b"- ",
+                b" #",
+                b"\n",
+                b"\n---\n",
+                b"\n...\n",
+            ]
+        )
     else:
         chunk = "".join(rng.choice("aéحلب€𝄞 \u200b\u00a0") for _ in range(rng.randint(1, 6))).encode()
     return data[:at] + chunk + data[at:]
@@ -413,7 +562,7 @@ def m_blocks(rng, data, base):
     lines = _lines(data)
     if len(lines) < blocks[-1][1]:
         return data  # an earlier mutation shortened the file: the spans no longer apply
-    head, items, tail = lines[: blocks[0][0]], [lines[a:b] for a, b in blocks], lines[blocks[-1][1]:]
+    head, items, tail = lines[: blocks[0][0]], [lines[a:b] for a, b in blocks], lines[blocks[-1][1] :]
     kind = rng.randrange(4)
     if kind == 0:
         del items[rng.randrange(len(items))]
@@ -429,9 +578,27 @@ def m_blocks(rng, data, base):
 
 
 MUTATIONS = [
-    m_truncate, m_delete_line, m_duplicate_line, m_swap_lines, m_move_line, m_replace_value, m_replace_value,
-    m_replace_value, m_replace_key, m_impossible_date, m_impossible_date, m_deep_nesting, m_insert_bytes, m_insert_bytes,
-    m_encoding, m_whitespace, m_anchor_alias, m_laughs, m_blocks, m_blocks, m_blocks,
+    m_truncate,
+    m_delete_line,
+    m_duplicate_line,
+    m_swap_lines,
+    m_move_line,
+    m_replace_value,
+    m_replace_value,
+    m_replace_value,
+    m_replace_key,
+    m_impossible_date,
+    m_impossible_date,
+    m_deep_nesting,
+    m_insert_bytes,
+    m_insert_bytes,
+    m_encoding,
+    m_whitespace,
+    m_anchor_alias,
+    m_laughs,
+    m_blocks,
+    m_blocks,
+    m_blocks,
 ]
 
 
@@ -476,6 +643,7 @@ FIXTURE = Base("fixture", FIX_EVENTS, FIX_PLACES)
 
 
 # --- mutation fuzzing -------------------------------------------------------------------
+
 
 def run_mutations(base: Base, n: int, as_text_every: int = 10) -> Counter:
     outcomes: Counter = Counter()
@@ -545,6 +713,7 @@ def test_every_event_block_permutation_is_loaded_or_reported():
 
 # --- whole files of noise (hypothesis) -----------------------------------------------------
 
+
 @fuzz(600)
 @given(st.binary(max_size=400))
 def test_random_bytes_as_a_whole_file(data):
@@ -553,10 +722,13 @@ def test_random_bytes_as_a_whole_file(data):
 
 
 @fuzz(600)
-@given(st.integers(0, len(FIX_EVENTS)), st.integers(0, 40), st.binary(min_size=1, max_size=40) | st.text(min_size=1, max_size=20).map(
-    lambda t: t.encode("utf-8", "surrogatepass")))
+@given(
+    st.integers(0, len(FIX_EVENTS)),
+    st.integers(0, 40),
+    st.binary(min_size=1, max_size=40) | st.text(min_size=1, max_size=20).map(lambda t: t.encode("utf-8", "surrogatepass")),
+)
 def test_random_bytes_spliced_into_the_fixture(at, cut, chunk):
-    check(FIX_EVENTS[:at] + chunk + FIX_EVENTS[at + cut:], FIX_PLACES, f"splice {at} {cut} {chunk!r}")
+    check(FIX_EVENTS[:at] + chunk + FIX_EVENTS[at + cut :], FIX_PLACES, f"splice {at} {cut} {chunk!r}")
     CASES["random splices"] += 1
 
 
@@ -577,8 +749,9 @@ PLACES = ("aleppo", "hama", "deir_ez_zor", "nassib_crossing")
 START = dict.fromkeys(PLACES, "gov")
 # Any text the loader takes: no control characters, line separators or direction overrides (those it refuses).
 OVERRIDES = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
-ANY_TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp"), blacklist_characters=OVERRIDES),
-                   min_size=1, max_size=30).filter(lambda t: t.strip())
+ANY_TEXT = st.text(
+    st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp"), blacklist_characters=OVERRIDES), min_size=1, max_size=30
+).filter(lambda t: t.strip())
 # Cheaper to draw than ANY_TEXT, and as tricky for YAML: booleans, dates, indicators, other scripts.
 SOME_TEXT = st.sampled_from(["no", "on", "2024-12-06", "#x", "a: b", "- a", "[x]", "*a", "&a", "حلب", "𝄞 é", "  pad  ", "x" * 300])
 
@@ -591,21 +764,23 @@ def q(value: str) -> str:
 def event_specs(well_formed: bool, text=ANY_TEXT) -> st.SearchStrategy[dict]:
     """One event, as a dict of choices; well-formed ones break no rule on their own (order and `previous` aside)."""
     maybe_text = st.none() | text
-    raw = st.fixed_dictionaries({
-        "offset": st.integers(0, 12) if well_formed else st.integers(-2, 12),
-        "place": st.sampled_from(PLACES),
-        "controller": st.sampled_from(FACTIONS),
-        "contested_with": st.lists(st.sampled_from(FACTIONS), unique=True, max_size=2),
-        "secondary": st.none() | st.sampled_from(FACTIONS),
-        "status": st.sampled_from(("confirmed", "claimed", "disputed")),
-        "claimed_by": maybe_text,
-        "denied_by": maybe_text,
-        "previous": st.sampled_from(("right", "none") if well_formed else ("right", "none", *FACTIONS)),
-        "summary": text,
-        "note": maybe_text,
-        "date_qualifier": maybe_text,
-        "inline_source": st.booleans(),
-    })
+    raw = st.fixed_dictionaries(
+        {
+            "offset": st.integers(0, 12) if well_formed else st.integers(-2, 12),
+            "place": st.sampled_from(PLACES),
+            "controller": st.sampled_from(FACTIONS),
+            "contested_with": st.lists(st.sampled_from(FACTIONS), unique=True, max_size=2),
+            "secondary": st.none() | st.sampled_from(FACTIONS),
+            "status": st.sampled_from(("confirmed", "claimed", "disputed")),
+            "claimed_by": maybe_text,
+            "denied_by": maybe_text,
+            "previous": st.sampled_from(("right", "none") if well_formed else ("right", "none", *FACTIONS)),
+            "summary": text,
+            "note": maybe_text,
+            "date_qualifier": maybe_text,
+            "inline_source": st.booleans(),
+        }
+    )
 
     def tidy(spec: dict) -> dict:
         spec["contested_with"] = [f for f in spec["contested_with"] if f != spec["controller"]]
@@ -761,6 +936,7 @@ def test_generated_events_report_exactly_the_broken_ones_on_their_lines(specs):
 
 # --- bombs, depth and size ---------------------------------------------------------------------
 
+
 def test_billion_laughs_fails_fast_in_bounded_memory():
     bomb = billion_laughs(9)  # 9 ** 9 = 387 million "lol"s if anything expanded it
     tracemalloc.start()
@@ -835,15 +1011,18 @@ def only_field(error: DataError, part: str):
     return p
 
 
-@pytest.mark.parametrize("name, data, line, words", [
-    ("control character", FIX_EVENTS.replace(b"Rebels take Aleppo.", b"Rebels\x01 take Aleppo."), 66, "U+0001"),
-    ("NUL", FIX_EVENTS.replace(b"place: hama", b"place: ha\x00ma"), 69, "U+0000"),
-    ("line separator", FIX_EVENTS.replace(b"Rebels take Aleppo.", "Rebels\u2028 take Aleppo.".encode()), 66, "U+2028"),
-    ("paragraph separator", FIX_EVENTS.replace(b"Army denies.", "Army\u2029denies.".encode()), 88, "U+2029"),
-    ("next line", FIX_EVENTS.replace(b"Army denies.", "Army\x85denies.".encode()), 88, "U+0085"),
-    ("bad UTF-8 in a CR-only file", FIX_EVENTS.replace(b"\n", b"\r").replace(b"Army denies.", b"Army \xff"), 88, "UTF-8"),
-    ("surrogate (str input)", FIX_EVENTS.decode().replace("place: hama", "place: ha\ud800ma"), 69, "U+D800"),
-])
+@pytest.mark.parametrize(
+    "name, data, line, words",
+    [
+        ("control character", FIX_EVENTS.replace(b"Rebels take Aleppo.", b"Rebels\x01 take Aleppo."), 66, "U+0001"),
+        ("NUL", FIX_EVENTS.replace(b"place: hama", b"place: ha\x00ma"), 69, "U+0000"),
+        ("line separator", FIX_EVENTS.replace(b"Rebels take Aleppo.", "Rebels\u2028 take Aleppo.".encode()), 66, "U+2028"),
+        ("paragraph separator", FIX_EVENTS.replace(b"Army denies.", "Army\u2029denies.".encode()), 88, "U+2029"),
+        ("next line", FIX_EVENTS.replace(b"Army denies.", "Army\x85denies.".encode()), 88, "U+0085"),
+        ("bad UTF-8 in a CR-only file", FIX_EVENTS.replace(b"\n", b"\r").replace(b"Army denies.", b"Army \xff"), 88, "UTF-8"),
+        ("surrogate (str input)", FIX_EVENTS.decode().replace("place: hama", "place: ha\ud800ma"), 69, "U+D800"),
+    ],
+)
 def test_unreadable_characters_are_reported_on_their_own_line(name, data, line, words):
     """YAML counts U+2028/U+2029/U+0085 as line breaks (editors do not): every later line number was off."""
     result = check(data, FIX_PLACES, name)
@@ -869,10 +1048,16 @@ def test_ten_years_of_timeline_still_load():
     assert isinstance(ds, Dataset) and Timeline(ds).last_day == day
 
 
-@pytest.mark.parametrize("day, why", [
-    ("2024-02-30", "not a real date"), ("2024-13-01", "not a real date"), ("0000-01-01", "not a real date"),
-    ("2024-11-25", "before the baseline"), ("9999-12-31", "days after the baseline"),
-])
+@pytest.mark.parametrize(
+    "day, why",
+    [
+        ("2024-02-30", "not a real date"),
+        ("2024-13-01", "not a real date"),
+        ("0000-01-01", "not a real date"),
+        ("2024-11-25", "before the baseline"),
+        ("9999-12-31", "days after the baseline"),
+    ],
+)
 def test_impossible_dates(day, why):
     data = FIX_EVENTS.replace(b"  - date: 2024-12-05", f"  - date: {day}".encode())
     result = check(data, FIX_PLACES, day)
@@ -880,14 +1065,17 @@ def test_impossible_dates(day, why):
     assert any(p.field == "events[2].date" and why in p.message and p.line == 68 for p in result.problems), result
 
 
-@pytest.mark.parametrize("old, new, field", [
-    (b"summary: Rebels take Aleppo.", b"summary: " + HUGE, "events[1].summary"),
-    (b"place: hama", b"place: " + HUGE, "events[2].place"),
-    (b"status: claimed", b"status: " + HUGE, "events[2].status"),
-    (b"controller: south", b'controller: "' + HUGE + b'"', "events[4].controller"),
-    (b'colour: "#D55E00"', b"colour: " + HUGE, "factions.gov.colour"),
-    (b"    summary: Rebels take Aleppo.", b"    ? " + HUGE + b"\n    : Rebels take Aleppo.", "events[1]"),
-])
+@pytest.mark.parametrize(
+    "old, new, field",
+    [
+        (b"summary: Rebels take Aleppo.", b"summary: " + HUGE, "events[1].summary"),
+        (b"place: hama", b"place: " + HUGE, "events[2].place"),
+        (b"status: claimed", b"status: " + HUGE, "events[2].status"),
+        (b"controller: south", b'controller: "' + HUGE + b'"', "events[4].controller"),
+        (b'colour: "#D55E00"', b"colour: " + HUGE, "factions.gov.colour"),
+        (b"    summary: Rebels take Aleppo.", b"    ? " + HUGE + b"\n    : Rebels take Aleppo.", "events[1]"),
+    ],
+)
 def test_huge_strings_are_refused_with_short_messages(old, new, field):
     result = check(FIX_EVENTS.replace(old, new, 1), FIX_PLACES, f"huge {old!r}")
     assert isinstance(result, DataError) and any(p.field.startswith(field) for p in result.problems), result

@@ -13,8 +13,12 @@ from tests.support.data import FIXTURE_EVENTS, FIXTURE_PLACES
 
 
 def args(events: bytes | None = None) -> tuple:
-    return (FIXTURE_EVENTS.read_bytes() if events is None else events, str(FIXTURE_EVENTS),
-            FIXTURE_PLACES.read_bytes(), str(FIXTURE_PLACES))
+    return (
+        FIXTURE_EVENTS.read_bytes() if events is None else events,
+        str(FIXTURE_EVENTS),
+        FIXTURE_PLACES.read_bytes(),
+        str(FIXTURE_PLACES),
+    )
 
 
 def test_a_child_process_loads_the_same_dataset():

@@ -40,6 +40,7 @@ def only(found: list[Problem], field_part: str) -> Problem:
 
 # --- the good fixture ---------------------------------------------------------
 
+
 def test_fixture_loads_with_every_event_in_file_order():
     ds = load_dataset(FIXTURES / "events.yaml", FIXTURES / "places.yaml")
     assert [e.place for e in ds.events] == ["aleppo", "aleppo", "hama", "deir_ez_zor", "nassib_crossing"]
@@ -54,6 +55,7 @@ def test_fixture_loads_with_every_event_in_file_order():
 
 
 # --- YAML-level problems --------------------------------------------------------
+
 
 def test_yaml_syntax_error_names_the_line():
     bad = edit(EVENTS, "    place: hama\n", "    place: [hama\n")
@@ -109,12 +111,16 @@ def test_unknown_field_suggests_the_right_one():
 
 # --- types and formats --------------------------------------------------------
 
-@pytest.mark.parametrize("value, why", [
-    ("2024-12-32", "not a real date"),
-    ("2024-02-30", "not a real date"),
-    ("06/12/2024", "YYYY-MM-DD"),
-    ("2024-12", "YYYY-MM-DD"),
-])
+
+@pytest.mark.parametrize(
+    "value, why",
+    [
+        ("2024-12-32", "not a real date"),
+        ("2024-02-30", "not a real date"),
+        ("06/12/2024", "YYYY-MM-DD"),
+        ("2024-12", "YYYY-MM-DD"),
+    ],
+)
 def test_bad_dates(value, why):
     bad = edit(EVENTS, "  - date: 2024-12-05", f"  - date: {value}")
     p = only(problems(bad), "].date")
@@ -172,6 +178,7 @@ def test_denial_only_on_disputed():
 
 # --- references -----------------------------------------------------------------
 
+
 def test_unknown_place_suggests_by_alias():
     bad = edit(EVENTS, "    place: hama\n", "    place: Halab\n")
     p = only(problems(bad), "place")
@@ -202,8 +209,9 @@ def test_missing_sources():
 
 
 def test_empty_source_list():
-    bad = edit(EVENTS, "    summary: Rebels take Aleppo.\n    sources: [reuters, afp]\n",
-               "    summary: Rebels take Aleppo.\n    sources: []\n")
+    bad = edit(
+        EVENTS, "    summary: Rebels take Aleppo.\n    sources: [reuters, afp]\n", "    summary: Rebels take Aleppo.\n    sources: []\n"
+    )
     assert "at least one source" in only(problems(bad), "sources").message
 
 
@@ -226,6 +234,7 @@ def test_secondary_same_as_controller():
 
 # --- the timeline rules ---------------------------------------------------------
 
+
 def test_event_before_baseline():
     bad = edit(EVENTS, "  date: 2024-11-26", "  date: 2024-11-30")
     found = problems(bad)
@@ -242,7 +251,7 @@ def test_events_out_of_order():
 
 
 def test_duplicate_event():
-    block = EVENTS[EVENTS.index("  - date: 2024-12-06\n    place: nassib_crossing"):]
+    block = EVENTS[EVENTS.index("  - date: 2024-12-06\n    place: nassib_crossing") :]
     bad = EVENTS + block.replace("previous: gov", "previous: south")
     p = only(problems(bad), "events[5]")
     assert "duplicate of the event at line" in p.message
@@ -259,8 +268,11 @@ def test_previous_controller_mismatch():
 
 def test_previous_is_checked_against_earlier_events():
     # The second Aleppo event says the previous holder is gov: right after a contested-but-held gov event.
-    bad = edit(EVENTS, "    controller: hts\n    previous: gov\n    status: confirmed\n    summary: Rebels take Aleppo.",
-               "    controller: hts\n    previous: hts\n    status: confirmed\n    summary: Rebels take Aleppo.")
+    bad = edit(
+        EVENTS,
+        "    controller: hts\n    previous: gov\n    status: confirmed\n    summary: Rebels take Aleppo.",
+        "    controller: hts\n    previous: hts\n    status: confirmed\n    summary: Rebels take Aleppo.",
+    )
     p = only(problems(bad), "previous")
     assert f"set at line {line_of(bad, '- date: 2024-11-29')}" in p.message
 
@@ -278,6 +290,7 @@ def test_baseline_unknown_place():
 
 
 # --- the gazetteer rules --------------------------------------------------------
+
 
 def test_gazetteer_unknown_geonames_id():
     bad = edit(PLACES, "geonames_id: 170017", "geonames_id: 999999")
@@ -317,9 +330,13 @@ def test_gazetteer_bad_kind_and_arabic():
 
 # --- all problems at once, nothing lost -------------------------------------------
 
+
 def test_all_problems_reported_at_once_in_line_order():
-    bad = edit(edit(edit(EVENTS, "    place: hama\n", "    place: hamma\n"), 'colour: "#009E73"', 'colour: "x"'),
-               "    status: claimed\n", "    status: rumour\n")
+    bad = edit(
+        edit(edit(EVENTS, "    place: hama\n", "    place: hamma\n"), 'colour: "#009E73"', 'colour: "x"'),
+        "    status: claimed\n",
+        "    status: rumour\n",
+    )
     found = problems(bad)
     assert len(found) >= 3
     assert [p.line for p in found] == sorted(p.line for p in found)
@@ -346,13 +363,16 @@ def with_area(*points: tuple[float, float]) -> str:
     return edit(PLACES, CROSSING, CROSSING + "    area:\n" + "".join(f"      - [{lon}, {lat}]\n" for lon, lat in points))
 
 
-@pytest.mark.parametrize("points, words", [
-    ([(36.2, 32.6)] * 3, "at least 3 different points (has 1)"),
-    ([(36.2, 32.6), (36.3, 32.6), (36.2, 32.6), (36.3, 32.6)], "at least 3 different points (has 2)"),
-    ([(36.2, 32.6), (36.3, 32.7), (36.3, 32.6), (36.2, 32.7)], "not a valid polygon: Self-intersection"),
-    ([(36.2, 32.6), (36.3, 32.6), (36.4, 32.6)], "not a valid polygon"),
-    ([(36.2, 32.6), (36.3, 32.6), (36.3, 32.7), (36.2, 32.6), (36.2, 32.7)], "not a valid polygon: Ring Self-intersection"),
-])
+@pytest.mark.parametrize(
+    "points, words",
+    [
+        ([(36.2, 32.6)] * 3, "at least 3 different points (has 1)"),
+        ([(36.2, 32.6), (36.3, 32.6), (36.2, 32.6), (36.3, 32.6)], "at least 3 different points (has 2)"),
+        ([(36.2, 32.6), (36.3, 32.7), (36.3, 32.6), (36.2, 32.7)], "not a valid polygon: Self-intersection"),
+        ([(36.2, 32.6), (36.3, 32.6), (36.4, 32.6)], "not a valid polygon"),
+        ([(36.2, 32.6), (36.3, 32.6), (36.3, 32.7), (36.2, 32.6), (36.2, 32.7)], "not a valid polygon: Ring Self-intersection"),
+    ],
+)
 def test_a_degenerate_area_is_refused(points, words):
     places = with_area(*points)
     p = only(problems(places=places), "nassib_crossing.area")
@@ -373,19 +393,23 @@ def test_a_good_area_loads():
 
 # --- control and direction-override characters ---------------------------------------------------
 
-@pytest.mark.parametrize("written, shown", [
-    (r'"Rebels \e]0;pwned\a enter"', "U+001B (\\x1b)"),  # sets a terminal's title
-    (r'"Rebels \e[2J enter"', "U+001B (\\x1b)"),  # clears the screen
-    (r'"Rebels \x85 enter"', "U+0085 (\\x85)"),  # C1
-    (r'"Rebels \u202Eretne"', "U+202E (\\u202e)"),  # right-to-left override
-    (r'"Rebels \u2066enter\u2069"', "U+2066 (\\u2066)"),  # isolate
-    (r'"Rebels\nenter"', "U+000A (\\n)"),
-    (r'"Rebels\tenter"', "U+0009 (\\t)"),
-])
+
+@pytest.mark.parametrize(
+    "written, shown",
+    [
+        (r'"Rebels \e]0;pwned\a enter"', "U+001B (\\x1b)"),  # sets a terminal's title
+        (r'"Rebels \e[2J enter"', "U+001B (\\x1b)"),  # clears the screen
+        (r'"Rebels \x85 enter"', "U+0085 (\\x85)"),  # C1
+        (r'"Rebels \u202Eretne"', "U+202E (\\u202e)"),  # right-to-left override
+        (r'"Rebels \u2066enter\u2069"', "U+2066 (\\u2066)"),  # isolate
+        (r'"Rebels\nenter"', "U+000A (\\n)"),
+        (r'"Rebels\tenter"', "U+0009 (\\t)"),
+    ],
+)
 def test_control_and_override_characters_are_refused(written, shown):
     bad = edit(EVENTS, "    summary: Rebels enter Aleppo.\n", f"    summary: {written}\n")
     p = only(problems(bad), "events[0].summary")
-    assert p.line == line_of(bad, "summary: \"Rebels")
+    assert p.line == line_of(bad, 'summary: "Rebels')
     assert p.message.startswith(f"contains the control character {shown}")
     assert "\x1b" not in str(p) and "\u202e" not in str(p)
 
@@ -393,7 +417,7 @@ def test_control_and_override_characters_are_refused(written, shown):
 def test_control_characters_are_refused_in_names_too():
     bad = edit(PLACES, "    name: Hama\n", '    name: "Ha\\ema"\n')
     p = only(problems(places=bad), "places.hama.name")
-    assert p.line == line_of(bad, "name: \"Ha") and "U+001B" in p.message
+    assert p.line == line_of(bad, 'name: "Ha') and "U+001B" in p.message
 
 
 def test_arabic_text_and_bidi_marks_are_ordinary_text():
@@ -408,7 +432,6 @@ def test_two_factions_with_one_short_label_are_refused(short):
     p = only(problems(bad), "factions.sdf.short")
     assert p.line == line_of(bad, f"    short: {short}", 2 if short == "HTS" else 1)
     assert p.message.startswith(f"'{short}' is already the short label of 'hts' (line 12)")
-
 
 
 MERGED_BEFORE_EVENTS = """title: t

@@ -35,7 +35,7 @@ def pixels_near(image: np.ndarray, colour: tuple[int, int, int], tolerance: int 
 def map_area(image: np.ndarray) -> np.ndarray:
     """The map of a landscape picture (left 60%, between the title and the sources line): no legend swatches."""
     h, w = image.shape[:2]
-    return image[int(h * 0.15): int(h * 0.9), int(w * 0.012): int(w * 0.6)]
+    return image[int(h * 0.15) : int(h * 0.9), int(w * 0.012) : int(w * 0.6)]
 
 
 def decode(png: bytes) -> np.ndarray:
@@ -135,14 +135,40 @@ def test_animation_of_some_days_and_bad_requests(fixture_dataset, fixture_timeli
 
 def test_cli_export_animation(tmp_path, capsys):
     out = tmp_path / "t.gif"
-    code = main(["export-animation", str(out), "--size", "400x300", "--frame-ms", "300", "--from", "2024-12-01",
-                 "--no-zones", "--events", str(FIXTURE_EVENTS), "--places", str(FIXTURE_PLACES)])
+    code = main(
+        [
+            "export-animation",
+            str(out),
+            "--size",
+            "400x300",
+            "--frame-ms",
+            "300",
+            "--from",
+            "2024-12-01",
+            "--no-zones",
+            "--events",
+            str(FIXTURE_EVENTS),
+            "--places",
+            str(FIXTURE_PLACES),
+        ]
+    )
     assert code == 0
     assert "6 frames" in capsys.readouterr().out
     with Image.open(out) as gif:
         assert gif.n_frames == 6 and gif.size == (400, 300)
-    code = main(["export-animation", str(tmp_path / "t.gif"), "--from", "2030-01-01", "--no-zones",
-                 "--events", str(FIXTURE_EVENTS), "--places", str(FIXTURE_PLACES)])
+    code = main(
+        [
+            "export-animation",
+            str(tmp_path / "t.gif"),
+            "--from",
+            "2030-01-01",
+            "--no-zones",
+            "--events",
+            str(FIXTURE_EVENTS),
+            "--places",
+            str(FIXTURE_PLACES),
+        ]
+    )
     assert code == 2
 
 
@@ -150,11 +176,26 @@ def test_cli_export_animation(tmp_path, capsys):
 def test_mp4_shows_every_day_then_holds_the_last(fixture_dataset, fixture_timeline, tmp_path):
     path = tmp_path / "timelapse.mp4"
     picture.write_animation(fixture_dataset, fixture_timeline, path, size=(600, 338), frame_ms=500, hold_ms=1500)
-    probe = json.loads(subprocess.run(
-        ["ffprobe", "-v", "error", "-count_frames", "-select_streams", "v:0", "-show_entries",
-         "stream=codec_name,width,height,nb_read_frames,avg_frame_rate", "-of", "json", str(path)],
-        capture_output=True, text=True, check=True,
-    ).stdout)["streams"][0]
+    probe = json.loads(
+        subprocess.run(
+            [
+                "ffprobe",
+                "-v",
+                "error",
+                "-count_frames",
+                "-select_streams",
+                "v:0",
+                "-show_entries",
+                "stream=codec_name,width,height,nb_read_frames,avg_frame_rate",
+                "-of",
+                "json",
+                str(path),
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    )["streams"][0]
     assert probe["codec_name"] == "h264" and (probe["width"], probe["height"]) == (600, 338)
     assert probe["avg_frame_rate"] == "25/1"
     seconds = int(probe["nb_read_frames"]) / 25

@@ -21,8 +21,11 @@ def test_arabic_is_joined_and_put_in_display_order():
     assert picture.shaped("Aleppo (city)") == "Aleppo (city)"  # English untouched
     text = picture.shaped("حلب", "ar")
     # three letters in their joined forms (initial, medial, final: Arabic Presentation Forms-B), right to left
-    assert [unicodedata.name(c) for c in text] == ["ARABIC LETTER BEH FINAL FORM", "ARABIC LETTER LAM MEDIAL FORM",
-                                                   "ARABIC LETTER HAH INITIAL FORM"]
+    assert [unicodedata.name(c) for c in text] == [
+        "ARABIC LETTER BEH FINAL FORM",
+        "ARABIC LETTER LAM MEDIAL FORM",
+        "ARABIC LETTER HAH INITIAL FORM",
+    ]
     mixed = picture.shaped("المواقع (77 مستنتَج)", "ar")
     assert "77" in mixed and mixed.index("(") < mixed.index(")")  # numbers read left to right, brackets mirrored
     assert picture.shaped("سطر\nسطر", "ar").count("\n") == 1

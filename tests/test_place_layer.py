@@ -86,12 +86,17 @@ def test_zoomed_in_only_the_view_is_sent(big):
     assert view_box(nudged, 10.3) == box
 
 
-@pytest.mark.parametrize(("bounds", "zoom"), [
-    (None, 12), ({"_southWest": {"lat": 34, "lng": 36}, "_northEast": {"lat": 35, "lng": 37}}, CULL_FROM_ZOOM - 0.5),
-    ({"_southWest": {"lat": "x", "lng": 36}, "_northEast": {"lat": 35, "lng": 37}}, 12),
-    ({"_southWest": {"lat": 35, "lng": 37}, "_northEast": {"lat": 34, "lng": 36}}, 12),
-    ({"_southWest": {"lat": float("nan"), "lng": 36}, "_northEast": {"lat": 35, "lng": 37}}, 12), ("junk", 12),
-])
+@pytest.mark.parametrize(
+    ("bounds", "zoom"),
+    [
+        (None, 12),
+        ({"_southWest": {"lat": 34, "lng": 36}, "_northEast": {"lat": 35, "lng": 37}}, CULL_FROM_ZOOM - 0.5),
+        ({"_southWest": {"lat": "x", "lng": 36}, "_northEast": {"lat": 35, "lng": 37}}, 12),
+        ({"_southWest": {"lat": 35, "lng": 37}, "_northEast": {"lat": 34, "lng": 36}}, 12),
+        ({"_southWest": {"lat": float("nan"), "lng": 36}, "_northEast": {"lat": 35, "lng": 37}}, 12),
+        ("junk", 12),
+    ],
+)
 def test_no_view_box_without_usable_bounds_or_below_the_culling_zoom(bounds, zoom):
     assert view_box(bounds, zoom) is None
 

@@ -43,8 +43,9 @@ def test_a_parameter_repeated_with_different_values_is_ambiguous():
     assert [n.split(":")[0] for n in view.notices] == [f"The link gives {name} 2 different values" for name in ("date", "place", "zones")]
 
 
-@pytest.mark.parametrize("raw", ["garbage", "2024-W48-6", "2024-335", "2024-13-01", "2024-02-30", "2024-1-5",
-                                 "20241205", "2024-12-05T00:00", "<script>", "💥"])
+@pytest.mark.parametrize(
+    "raw", ["garbage", "2024-W48-6", "2024-335", "2024-13-01", "2024-02-30", "2024-1-5", "20241205", "2024-12-05T00:00", "<script>", "💥"]
+)
 def test_garbage_dates_fall_back_with_a_notice(raw):
     view = parse({"date": raw})
     assert view.day == LAST
@@ -90,15 +91,31 @@ def test_view_query_always_carries_the_date():
 def test_round_trip(fixture_timeline, fixture_dataset):
     for day in fixture_timeline.days:
         query = present.view_query(day, "hama")
-        assert present.parse_view_params(query, fixture_timeline.first_day, fixture_timeline.last_day, fixture_dataset.places) == \
-            present.ViewParams(day, "hama", ())
+        assert present.parse_view_params(
+            query, fixture_timeline.first_day, fixture_timeline.last_day, fixture_dataset.places
+        ) == present.ViewParams(day, "hama", ())
 
 
-@pytest.mark.parametrize(("raw", "expected"), [
-    ("0", False), ("false", False), (" OFF ", False), ("no", False), (["0", " 0"], False), (["1", "0"], None),
-    ("1", True), ("true", True), ("on", True), ("yes", True),
-    ("", None), (None, None), ("2", None), ("<b>", None), ([], None),
-])
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("0", False),
+        ("false", False),
+        (" OFF ", False),
+        ("no", False),
+        (["0", " 0"], False),
+        (["1", "0"], None),
+        ("1", True),
+        ("true", True),
+        ("on", True),
+        ("yes", True),
+        ("", None),
+        (None, None),
+        ("2", None),
+        ("<b>", None),
+        ([], None),
+    ],
+)
 def test_parse_flag(raw, expected):
     assert present.parse_flag(raw) is expected
 
@@ -116,8 +133,12 @@ def test_zones_and_front_lines_can_be_switched_off_by_link():
 def test_view_query_has_the_toggles_only_when_off():
     day = date(2024, 12, 6)
     assert present.view_query(day, None, zones=True, fronts=True) == {"date": "2024-12-06"}
-    assert present.view_query(day, "homs", zones=False, fronts=False) == \
-        {"date": "2024-12-06", "place": "homs", "zones": "0", "fronts": "0"}
+    assert present.view_query(day, "homs", zones=False, fronts=False) == {
+        "date": "2024-12-06",
+        "place": "homs",
+        "zones": "0",
+        "fronts": "0",
+    }
     for zones in (True, False):
         for fronts in (True, False):
             view = parse(present.view_query(date(2024, 11, 30), "hama", zones, fronts))
@@ -196,17 +217,35 @@ def test_legend_rows_carry_zone_area_and_population(fixture_dataset, fixture_tim
     assert "listed towns (GeoNames), not the zones" in present.ZONES_CAPTION
 
 
-@pytest.mark.parametrize(("km2", "text"), [
-    (0, "0 km²"), (-1, "0 km²"), (4.2, "<10 km²"), (82.6, "80 km²"), (524.5, "520 km²"), (999, "1,000 km²"),
-    (10183.3, "10,200 km²"), (12345, "12,300 km²"), (185941.3, "185,900 km²"),
-])
+@pytest.mark.parametrize(
+    ("km2", "text"),
+    [
+        (0, "0 km²"),
+        (-1, "0 km²"),
+        (4.2, "<10 km²"),
+        (82.6, "80 km²"),
+        (524.5, "520 km²"),
+        (999, "1,000 km²"),
+        (10183.3, "10,200 km²"),
+        (12345, "12,300 km²"),
+        (185941.3, "185,900 km²"),
+    ],
+)
 def test_km2_text_rounds_an_estimate(km2, text):
     assert present.km2_text(km2) == text
 
 
-@pytest.mark.parametrize(("people", "text"), [
-    (0, "0"), (600, "600"), (9500, "9,500"), (10_000, "10 k"), (849_600, "850 k"), (2_098_210, "2.1 M"),
-])
+@pytest.mark.parametrize(
+    ("people", "text"),
+    [
+        (0, "0"),
+        (600, "600"),
+        (9500, "9,500"),
+        (10_000, "10 k"),
+        (849_600, "850 k"),
+        (2_098_210, "2.1 M"),
+    ],
+)
 def test_people_text(people, text):
     assert present.people_text(people) == text
 
@@ -364,13 +403,17 @@ def test_chart_specs_are_what_altair_writes(fixture_dataset, fixture_timeline):
     """chart_spec and area_chart_spec build the dict without altair (slow to import): the same as altair's."""
     from geo.territory.model import TerritoryModel
 
-    assert chart_spec(fixture_dataset, fixture_timeline) == \
-        with_day(control_chart(fixture_dataset, fixture_timeline), fixture_timeline.last_day).to_dict()
+    assert (
+        chart_spec(fixture_dataset, fixture_timeline)
+        == with_day(control_chart(fixture_dataset, fixture_timeline), fixture_timeline.last_day).to_dict()
+    )
     series = TerritoryModel(fixture_timeline).series()
     from geo.view.charts import area_chart
 
-    assert area_chart_spec(fixture_dataset, series, fixture_timeline.last_day) == \
-        with_day(area_chart(fixture_dataset, series), fixture_timeline.last_day).to_dict()
+    assert (
+        area_chart_spec(fixture_dataset, series, fixture_timeline.last_day)
+        == with_day(area_chart(fixture_dataset, series), fixture_timeline.last_day).to_dict()
+    )
 
 
 def test_area_chart_is_stacked_km2_per_faction(fixture_dataset, fixture_timeline):

@@ -33,9 +33,9 @@ def test_esc_leaves_nothing_active(raw):
     out = esc(raw)
     for ch in "<>\"'`$\\{}\n\r\u2028\x00\x1b":
         assert ch not in out
-    assert "&" not in out.replace("&amp;", "").replace("&lt;", "").replace("&gt;", "").replace("&quot;", "") \
-        .replace("&#x27;", "").replace("&#x60;", "").replace("&#x24;", "").replace("&#x5C;", "") \
-        .replace("&#x7B;", "").replace("&#x7D;", "")
+    assert "&" not in out.replace("&amp;", "").replace("&lt;", "").replace("&gt;", "").replace("&quot;", "").replace("&#x27;", "").replace(
+        "&#x60;", ""
+    ).replace("&#x24;", "").replace("&#x5C;", "").replace("&#x7B;", "").replace("&#x7D;", "")
 
 
 def test_esc_round_trips_as_html_text():
@@ -52,32 +52,53 @@ def test_safe_url_accepts_http_links(url):
     assert safe_url(url) == url
 
 
-@pytest.mark.parametrize("url", [
-    "javascript:alert(1)", "JAVASCRIPT:alert(1)", "data:text/html,x", "//evil.org/x", "ftp://x.org/f",
-    "https://x.org/a b", "https:///nohost", "http://x.org/\n", None, 5, "https://" + "a" * 3000,
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(1)",
+        "JAVASCRIPT:alert(1)",
+        "data:text/html,x",
+        "//evil.org/x",
+        "ftp://x.org/f",
+        "https://x.org/a b",
+        "https:///nohost",
+        "http://x.org/\n",
+        None,
+        5,
+        "https://" + "a" * 3000,
+    ],
+)
 def test_safe_url_refuses_everything_else(url):
     assert safe_url(url) is None
 
 
 def test_link_escapes_href_and_text():
-    html_link = link("https://x.org/?a=1&b=\"2\"", "T <i>`${x}`</i>")
+    html_link = link('https://x.org/?a=1&b="2"', "T <i>`${x}`</i>")
     assert html_link.startswith('<a href="https://x.org/?a=1&amp;b=&quot;2&quot;" target="_blank" rel="noopener noreferrer">')
     assert "<i>" not in html_link and "`" not in html_link and "$" not in html_link
     assert link("javascript:alert(1)", "text") == "text"
 
 
-@pytest.mark.parametrize(("colour", "expected"), [
-    ("#1f77b4", "#1F77B4"), ("#ABCDEF", "#ABCDEF"), ("red", NEUTRAL_GREY), ("#12345", NEUTRAL_GREY),
-    ('#123456" onload="x', NEUTRAL_GREY), ("#1234567", NEUTRAL_GREY), (None, NEUTRAL_GREY), ("#12345g", NEUTRAL_GREY),
-])
+@pytest.mark.parametrize(
+    ("colour", "expected"),
+    [
+        ("#1f77b4", "#1F77B4"),
+        ("#ABCDEF", "#ABCDEF"),
+        ("red", NEUTRAL_GREY),
+        ("#12345", NEUTRAL_GREY),
+        ('#123456" onload="x', NEUTRAL_GREY),
+        ("#1234567", NEUTRAL_GREY),
+        (None, NEUTRAL_GREY),
+        ("#12345g", NEUTRAL_GREY),
+    ],
+)
 def test_safe_colour(colour, expected):
     assert safe_colour(colour) == expected
 
 
 def test_safe_token():
     assert safe_token("circle", ("circle",), "x") == "circle"
-    assert safe_token("circle\"", ("circle",), "x") == "x"
+    assert safe_token('circle"', ("circle",), "x") == "x"
 
 
 # --- symbols ---------------------------------------------------------------------------
@@ -85,8 +106,16 @@ SVG_ALLOWED = re.compile(r'^<svg xmlns="http://www.w3.org/2000/svg"[ a-zA-Z0-9="
 
 
 def test_icon_svg_is_built_from_whitelisted_values_only():
-    hostile = MarkerStyle(shape='circle"><script>', radius=1e9, fill='#123456"/><script>', fill2="javascript:",
-                          ring="${x}", outline="<b>", halo=True, selected=True)
+    hostile = MarkerStyle(
+        shape='circle"><script>',
+        radius=1e9,
+        fill='#123456"/><script>',
+        fill2="javascript:",
+        ring="${x}",
+        outline="<b>",
+        halo=True,
+        selected=True,
+    )
     svg = icon_svg(hostile)
     assert SVG_ALLOWED.match(svg), svg
     assert "script" not in svg and "$" not in svg
@@ -208,8 +237,9 @@ def test_map_script_parses_as_javascript(hostile_dataset):
     tl = Timeline(hostile_dataset)
     m = base_map(hostile_dataset)
     code = _get_map_string(m) + "\n" + _get_feature_group_string(day_layer(layer_data(hostile_dataset, tl, tl.last_day)), m)
-    result = subprocess.run([node, "-e", "new Function(require('fs').readFileSync(0, 'utf8'))"], input=code,
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [node, "-e", "new Function(require('fs').readFileSync(0, 'utf8'))"], input=code, capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 0, result.stderr[-2000:]
 
 
@@ -348,6 +378,11 @@ def test_geo_never_imports_streamlit():
     for path in sorted((REPO / "geo").glob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
-            names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
-                [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            names = (
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else []
+            )
             assert not any(n == "streamlit" or n.startswith(("streamlit.", "streamlit_")) for n in names), path.name

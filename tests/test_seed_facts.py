@@ -34,10 +34,7 @@ def state(timeline: Timeline, place: str, day: date):
 
 def cites_seed(timeline: Timeline, place: str, seed: str) -> bool:
     """Whether some event of the place cites the seed file."""
-    return any(
-        s.event is not None and any(src.seed == seed for src in s.event.sources)
-        for s in timeline.history(place)
-    )
+    return any(s.event is not None and any(src.seed == seed for src in s.event.sources) for s in timeline.history(place))
 
 
 def test_every_seed_is_in_the_source_catalogue(timeline):
@@ -177,10 +174,18 @@ def test_seed_spellings_are_searchable(timeline):
     Naseeb and Talbisseh; each must find its place through the gazetteer's names and aliases."""
     places = timeline.dataset.places
     spelling_to_place = {
-        "Deraa": "daraa", "Deir al-Zor": "deir_ez_zor", "Deir Ezzor": "deir_ez_zor",
-        "Deir el-Zor": "deir_ez_zor", "Deir Essor": "deir_ez_zor", "Suweida": "suwayda",
-        "Boukamal": "albu_kamal", "Naseeb": "nassib_crossing", "Talbisseh": "talbiseh",
-        "Al-Dar alKabirah": "al_dar_al_kabirah", "Herak": "herak", "Liwa 52": "liwa_52_base",
+        "Deraa": "daraa",
+        "Deir al-Zor": "deir_ez_zor",
+        "Deir Ezzor": "deir_ez_zor",
+        "Deir el-Zor": "deir_ez_zor",
+        "Deir Essor": "deir_ez_zor",
+        "Suweida": "suwayda",
+        "Boukamal": "albu_kamal",
+        "Naseeb": "nassib_crossing",
+        "Talbisseh": "talbiseh",
+        "Al-Dar alKabirah": "al_dar_al_kabirah",
+        "Herak": "herak",
+        "Liwa 52": "liwa_52_base",
     }
     for spelling, place_id in spelling_to_place.items():
         place = places[place_id]

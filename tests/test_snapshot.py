@@ -79,8 +79,7 @@ def test_a_huge_file_is_refused_before_it_is_read(tmp_path):
     path = tmp_path / "events.yaml"
     with open(path, "wb") as file:
         file.truncate(500 * 2**20)  # 500 MB of zero bytes, sparse: no disk used
-    result = subprocess.run([sys.executable, "-c", OVERSIZED, str(path)], cwd=REPO, capture_output=True, text=True,
-                            timeout=120, check=True)
+    result = subprocess.run([sys.executable, "-c", OVERSIZED, str(path)], cwd=REPO, capture_output=True, text=True, timeout=120, check=True)
     out = json.loads(result.stdout)
     assert out["app"] == ["events.yaml:1: file: file is larger than 24 MiB"], out
     assert out["cli"] == [f"{path}:1: file: file is larger than 24 MiB"], out

@@ -220,8 +220,14 @@ def test_sizes_of_the_shipped_data(real, tmp_path):
     with_zones = static_html.html_bytes(dataset, timeline, territory, leaflet="inline")
     seconds = time.perf_counter() - started
     without = static_html.html_bytes(dataset, timeline, None, leaflet="inline")
-    sizes = {"with_zones_bytes": len(with_zones), "without_zones_bytes": len(without), "build_seconds": round(seconds, 3),
-             "days": len(timeline.days), "places": len(dataset.places), "distinct_zone_states": territory.distinct_states}
+    sizes = {
+        "with_zones_bytes": len(with_zones),
+        "without_zones_bytes": len(without),
+        "build_seconds": round(seconds, 3),
+        "days": len(timeline.days),
+        "places": len(dataset.places),
+        "distinct_zone_states": territory.distinct_states,
+    }
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / "static-html-sizes.json").write_text(json.dumps(sizes, indent=1))
     assert len(without) < len(with_zones) < 3 * 2**20  # comfortably small for any static host or CDN
@@ -272,12 +278,17 @@ class Offline(OfflinePage):
     def legend(self) -> dict[str, int]:
         return self.page.evaluate(
             "() => Object.fromEntries([...document.querySelectorAll('#legend td[data-faction]')]"
-            ".map(td => [td.dataset.faction, +td.querySelector('b').textContent]))")
+            ".map(td => [td.dataset.faction, +td.querySelector('b').textContent]))"
+        )
 
     def zone_fills(self) -> set[str]:
-        return set(self.page.evaluate(
-            "() => [...document.querySelectorAll('.leaflet-syria-zones-pane path')].map(p => (p.getAttribute('fill') || '').toUpperCase())"
-            ".filter(f => f && f !== 'NONE')"))
+        return set(
+            self.page.evaluate(
+                "() => [...document.querySelectorAll('.leaflet-syria-zones-pane path')]"
+                ".map(p => (p.getAttribute('fill') || '').toUpperCase())"
+                ".filter(f => f && f !== 'NONE')"
+            )
+        )
 
     def shot(self, name: str) -> None:
         ARTIFACTS.mkdir(exist_ok=True)
@@ -404,8 +415,9 @@ def test_hostile_text_shows_literally_and_never_runs(chromium, hostile_dataset, 
     i = next(i for i, e in enumerate(ds.events) if e.place == "hama")
     evil = Source(f"<b onmouseover={pwn}>Outlet</b>", "click me", date(2024, 12, 5), url=f"javascript:{pwn}")
     events = list(ds.events)
-    events[i] = replace(events[i], note=f"</script><script>{pwn}</script>", date_qualifier="`${" + pwn + "}`",
-                        sources=(evil, *events[i].sources))
+    events[i] = replace(
+        events[i], note=f"</script><script>{pwn}</script>", date_qualifier="`${" + pwn + "}`", sources=(evil, *events[i].sources)
+    )
     factions = dict(ds.factions)
     factions["hts"] = replace(factions["hts"], short=f"<i onmouseover={pwn}>HTS</i>", colour="red;background:url(x)")
     dataset = replace(ds, places=places, events=tuple(events), factions=factions)

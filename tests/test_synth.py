@@ -24,8 +24,14 @@ from geo.territory.outline import distance_to_border_km, is_in_syria
 ROOT = Path(__file__).parent.parent
 N_PLACES, N_EVENTS, N_DAYS = 50, 300, 60
 COLOURS = {
-    "gov": "#D55E00", "hts": "#009E73", "sna": "#E69F00", "sdf": "#F0E442",
-    "south": "#CC79A7", "sfa": "#56B4E9", "isis": "#000000", "israel": "#0072B2",
+    "gov": "#D55E00",
+    "hts": "#009E73",
+    "sna": "#E69F00",
+    "sdf": "#F0E442",
+    "south": "#CC79A7",
+    "sfa": "#56B4E9",
+    "isis": "#000000",
+    "israel": "#0072B2",
 }
 
 
@@ -100,10 +106,7 @@ def test_control_changes_spread_from_held_ground(small):
     """Most changes of controller go to a faction holding one of the place's nearest neighbours."""
     dataset = small[2]
     coords = {pid: (p.lon * math.cos(math.radians(35)), p.lat) for pid, p in dataset.places.items()}
-    near = {
-        pid: sorted((q for q in coords if q != pid), key=lambda q, a=a: math.dist(a, coords[q]))[:8]
-        for pid, a in coords.items()
-    }
+    near = {pid: sorted((q for q in coords if q != pid), key=lambda q, a=a: math.dist(a, coords[q]))[:8] for pid, a in coords.items()}
     held = {pid: entry.control.controller for pid, entry in dataset.baseline.items()}
     changes = next_to_own = 0
     for event in dataset.events:
@@ -139,9 +142,14 @@ def test_text_is_plain_safe_yaml():
     assert all(ID_RE.match(i) for i in ids)
 
 
-@pytest.mark.parametrize("out, expected", [
-    ("a/run.yaml", "a/run.places.yaml"), ("run.yml", "run.places.yaml"), ("run", "run.places.yaml"),
-])
+@pytest.mark.parametrize(
+    "out, expected",
+    [
+        ("a/run.yaml", "a/run.places.yaml"),
+        ("run.yml", "run.places.yaml"),
+        ("run", "run.places.yaml"),
+    ],
+)
 def test_places_path_for(out, expected):
     assert synth.places_path_for(out) == Path(expected)
 
@@ -155,8 +163,9 @@ def _parser() -> argparse.ArgumentParser:
 
 def test_cli_hook_writes_files_that_validate(tmp_path, capsys):
     out = tmp_path / "syn.yaml"
-    args = _parser().parse_args(["synth", "--places", "40", "--events", "200", "--days", "30", "--seed", "5",
-                                 "--start", "2021-03-01", str(out)])
+    args = _parser().parse_args(
+        ["synth", "--places", "40", "--events", "200", "--days", "30", "--seed", "5", "--start", "2021-03-01", str(out)]
+    )
     assert synth.run(args) == 0
     assert "syn.places.yaml" in capsys.readouterr().out
     assert out.read_bytes() == synth.generate(40, 200, 30, seed=5, start=date(2021, 3, 1))[0].encode()

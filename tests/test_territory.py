@@ -51,10 +51,7 @@ def places_of(*items: Place) -> dict[str, Place]:
 
 
 def state_of(**controls: str | Control) -> dict[str, PlaceState]:
-    return {
-        pid: PlaceState(pid, c if isinstance(c, Control) else Control(c), "confirmed", FIRST)
-        for pid, c in controls.items()
-    }
+    return {pid: PlaceState(pid, c if isinstance(c, Control) else Control(c), "confirmed", FIRST) for pid, c in controls.items()}
 
 
 def zones_for(places: dict[str, Place], outline=SQUARE, **controls):
@@ -115,13 +112,27 @@ def test_areas_add_up_to_the_outline_on_a_square():
 def test_areas_add_up_to_syria_with_real_places():
     tanf = to_lonlat(metres(38.6178, 33.5058).buffer(55_000))  # a 55 km circle, partly outside Syria
     real = places_of(
-        place("damascus", 36.2913, 33.5102, weight=3.0), place("aleppo", 37.1612, 36.2021, weight=3.0),
-        place("aleppo_airport", 37.2244, 36.1807, weight=0.5), place("homs", 36.7237, 34.7268, weight=2.0),
-        place("deir_ez_zor", 40.1408, 35.3359), place("qamishli", 41.2266, 37.0521), place("daraa", 36.1021, 32.6189),
+        place("damascus", 36.2913, 33.5102, weight=3.0),
+        place("aleppo", 37.1612, 36.2021, weight=3.0),
+        place("aleppo_airport", 37.2244, 36.1807, weight=0.5),
+        place("homs", 36.7237, 34.7268, weight=2.0),
+        place("deir_ez_zor", 40.1408, 35.3359),
+        place("qamishli", 41.2266, 37.0521),
+        place("daraa", 36.1021, 32.6189),
         place("al_tanf", 38.6178, 33.5058, area=tuple(tanf.exterior.coords)),
     )
-    tess, day = zones_for(real, outline=syria_outline(), damascus="gov", aleppo="hts", aleppo_airport="gov", homs="gov",
-                          deir_ez_zor="sdf", qamishli="sdf", daraa="south", al_tanf="sfa")
+    tess, day = zones_for(
+        real,
+        outline=syria_outline(),
+        damascus="gov",
+        aleppo="hts",
+        aleppo_airport="gov",
+        homs="gov",
+        deir_ez_zor="sdf",
+        qamishli="sdf",
+        daraa="south",
+        al_tanf="sfa",
+    )
     assert shapely.coverage_is_valid(tess.cells)
     areas = area_by_controller(day)
     assert sum(areas.values()) == pytest.approx(geodesic_km2(syria_outline()), rel=0.01)
@@ -175,7 +186,8 @@ def test_contested_cells_are_flagged_and_kept_apart():
     assert contested_area_by_controller(day) == {"gov": pytest.approx(by_mode[("gov", "contested")].area_km2)}
     props = [f["properties"] for f in zones_geojson(day)["features"]]
     assert {"controller": "gov", "mode": "contested", "contested_with": ["hts"]}.items() <= next(
-        p for p in props if p["mode"] == "contested").items()
+        p for p in props if p["mode"] == "contested"
+    ).items()
 
 
 def test_split_place_goes_to_its_primary_holder():
@@ -203,10 +215,13 @@ def test_explicit_area_is_clipped_to_the_outline():
     assert shapely.coverage_is_valid(tess.cells)
 
 
-@pytest.mark.parametrize("area", [
-    ((38.2, 34.8),) * 3,  # three equal points
-    ((38.2, 34.8), (38.3, 34.8), (38.4, 34.8)),  # on one line
-])
+@pytest.mark.parametrize(
+    "area",
+    [
+        ((38.2, 34.8),) * 3,  # three equal points
+        ((38.2, 34.8), (38.3, 34.8), (38.4, 34.8)),  # on one line
+    ],
+)
 def test_an_unusable_area_leaves_its_place_a_point(area):
     """Data that bypassed the loader's checks: the place counts as its point, and the model says which one."""
     tess, day = zones_for(dict(FOUR, a=place("a", 38.2, 34.8, area=area)), a="gov", b="hts", c="sdf", d="sna")
@@ -378,8 +393,10 @@ def test_tolerance_for_zoom():
 def tiny_dataset() -> Dataset:
     factions = {f: Faction(f, f, f, "#777777", f) for f in ("gov", "hts", "sdf")}
     places = {
-        "a": place("a", 38.2, 34.8, population=1000), "b": place("b", 38.75, 34.7, population=200),
-        "c": place("c", 38.3, 35.3), "d": place("d", 38.8, 35.2, population=50),
+        "a": place("a", 38.2, 34.8, population=1000),
+        "b": place("b", 38.75, 34.7, population=200),
+        "c": place("c", 38.3, 35.3),
+        "d": place("d", 38.8, 35.2, population=50),
     }
     baseline = {pid: BaselineEntry(pid, Control("gov"), 0) for pid in places}
 

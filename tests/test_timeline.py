@@ -30,7 +30,11 @@ def test_days_run_from_baseline_to_last_event(tl):
 def test_baseline_state(tl):
     state = tl.state_on(D("2024-11-26"))
     assert {pid: s.controller for pid, s in state.items()} == {
-        "aleppo": "gov", "hama": "gov", "deir_ez_zor": "gov", "nassib_crossing": "gov"}
+        "aleppo": "gov",
+        "hama": "gov",
+        "deir_ez_zor": "gov",
+        "nassib_crossing": "gov",
+    }
     assert all(s.event is None and s.since == D("2024-11-26") and s.status == "confirmed" for s in state.values())
 
 
@@ -83,7 +87,10 @@ def test_events_of_a_day_keep_file_order(tl):
 def test_history_of_a_place(tl):
     history = tl.history("aleppo")
     assert [(s.since, s.controller, s.control.mode) for s in history] == [
-        (D("2024-11-26"), "gov", "held"), (D("2024-11-29"), "gov", "contested"), (D("2024-11-30"), "hts", "held")]
+        (D("2024-11-26"), "gov", "held"),
+        (D("2024-11-29"), "gov", "contested"),
+        (D("2024-11-30"), "hts", "held"),
+    ]
     assert history[0].event is None
     with pytest.raises(KeyError):
         tl.history("atlantis")
@@ -117,7 +124,9 @@ def test_keyframes_give_the_same_answers_as_daily_snapshots(monkeypatch):
 
 
 def test_same_day_events_for_one_place_apply_in_file_order():
-    text = (FIXTURES / "events.yaml").read_text(encoding="utf-8") + """\
+    text = (
+        (FIXTURES / "events.yaml").read_text(encoding="utf-8")
+        + """\
   - date: 2024-12-06
     place: hama
     controller: gov
@@ -135,6 +144,7 @@ def test_same_day_events_for_one_place_apply_in_file_order():
     summary: Rebels hold Hama.
     sources: [reuters]
 """
+    )
     places = (FIXTURES / "places.yaml").read_bytes()
     tl = Timeline(load_dataset_from_bytes(text, "e.yaml", places, "p.yaml"))
     assert tl.state_on(D("2024-12-06"))["hama"].event.summary == "Rebels hold Hama."

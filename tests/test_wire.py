@@ -15,8 +15,10 @@ from tests.support.roundtrip.wire import UNPACK_JS, decode, inert_json, layer_fe
 
 RING = Polygon([(36.0, 33.0), (37.5, 33.0), (37.5, 34.25), (36.0, 34.25)], [[(36.5, 33.5), (37.0, 33.5), (37.0, 34.0)]])
 SHAPES = [RING, MultiPolygon([box(38.0, 35.0, 38.5, 35.5), box(39.0, 35.0, 39.123, 35.456)])]
-LINES = [LineString([(36.0, 33.0), (36.5, 33.25), (37.0, 33.0)]),
-         MultiLineString([[(38.0, 35.0), (38.5, 35.5)], [(39.0, 35.0), (39.1, 35.2)]])]
+LINES = [
+    LineString([(36.0, 33.0), (36.5, 33.25), (37.0, 33.0)]),
+    MultiLineString([[(38.0, 35.0), (38.5, 35.5)], [(39.0, 35.0), (39.1, 35.2)]]),
+]
 
 
 @pytest.mark.parametrize(("geoms", "kind"), [(SHAPES, "MultiPolygon"), (LINES, "MultiLineString")])
@@ -56,9 +58,11 @@ def test_inert_json_keeps_data_text_inert():
 
 def test_layer_features_reads_plain_and_packed_layers():
     packed = pack(SHAPES, "MultiPolygon", 4, [{"a": 1}, {"b": 2}])
-    script = (f"var zone_layer_x_1 = L.geoJson({unpack_js(packed)}, {{pane: 'x'}}).addTo(fg);\n"
-              'var other_layer_y = L.geoJson({"type":"FeatureCollection","features":[{"type":"Feature","properties":{"k":1},'
-              '"geometry":{"type":"Point","coordinates":[1,2]}}]}, {}).addTo(fg);')
+    script = (
+        f"var zone_layer_x_1 = L.geoJson({unpack_js(packed)}, {{pane: 'x'}}).addTo(fg);\n"
+        'var other_layer_y = L.geoJson({"type":"FeatureCollection","features":[{"type":"Feature","properties":{"k":1},'
+        '"geometry":{"type":"Point","coordinates":[1,2]}}]}, {}).addTo(fg);'
+    )
     assert [f["properties"] for f in layer_features(script, "zone_layer")] == [{"a": 1}, {"b": 2}]
     assert layer_features(script, "other_layer")[0]["properties"] == {"k": 1}
     assert layer_features(script, "places_layer") is None

@@ -20,9 +20,41 @@ from geo.view.words import AR, EN, MONTHS_AR, day_label, kind_label, lang_of, wo
 
 LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 # Latin words an Arabic text may hold: names of data sources, formats and keys, as published
-KEPT_LATIN = {"GeoNames", "CC", "BY", "OpenStreetMap", "CARTO", "Natural", "Earth", "JavaScript", "PNG", "GeoJSON", "CSV",
-              "HTML", "English", "Shift", "Home", "End", "date", "FILE", "LINE", "static", "maps", "events", "yaml", "python",
-              "geo", "validate", "docs", "zones", "md", "place", "homs", "lang", "ar"}
+KEPT_LATIN = {
+    "GeoNames",
+    "CC",
+    "BY",
+    "OpenStreetMap",
+    "CARTO",
+    "Natural",
+    "Earth",
+    "JavaScript",
+    "PNG",
+    "GeoJSON",
+    "CSV",
+    "HTML",
+    "English",
+    "Shift",
+    "Home",
+    "End",
+    "date",
+    "FILE",
+    "LINE",
+    "static",
+    "maps",
+    "events",
+    "yaml",
+    "python",
+    "geo",
+    "validate",
+    "docs",
+    "zones",
+    "md",
+    "place",
+    "homs",
+    "lang",
+    "ar",
+}
 
 
 def fields(text: str) -> set[str]:
@@ -39,8 +71,11 @@ def test_the_arabic_table_has_no_english_words():
     for key, text in AR.items():
         stray = set(LATIN_WORD.findall(re.sub(r"\{\w+\}", "", text))) - KEPT_LATIN
         assert not stray, (key, stray)
-    assert all(re.search("[\u0600-\u06FF]", text) for key, text in AR.items() if key not in ("dl_geojson", "dl_csv", "km2", "png_held",
-                                                                                             "other_language", "list_sep", "and"))
+    assert all(
+        re.search("[\u0600-\u06ff]", text)
+        for key, text in AR.items()
+        if key not in ("dl_geojson", "dl_csv", "km2", "png_held", "other_language", "list_sep", "and")
+    )
 
 
 def test_day_labels_and_words_by_language():
@@ -98,8 +133,9 @@ def test_the_arabic_panels(fixture_dataset):
     assert "سيطرة قسد على دير الزور (كان بيد الحكومة)" in changes
     assert 'lang="en"' in changes  # the summaries and sources stay as written, marked so
     claimed = next(e for e in named.events if e.status == "disputed")
-    assert present.status_html(claimed, "ar") == ('متنازَع عليه: ادّعاء من <span lang="en" dir="ltr">Syrian sources</span>, '
-                                                 'نفي من <span lang="en" dir="ltr">Syrian army</span>')
+    assert present.status_html(claimed, "ar") == (
+        'متنازَع عليه: ادّعاء من <span lang="en" dir="ltr">Syrian sources</span>, نفي من <span lang="en" dir="ltr">Syrian army</span>'
+    )
     assert present.status_words(claimed) == "disputed: claimed by Syrian sources, denied by Syrian army"
     history = present.history_html(named.places["hama"], present.history_rows(named, tl, "hama", "ar"), day, "ar")
     assert "محافظة حماة" in history and "governorate" not in history
@@ -148,6 +184,7 @@ def test_hostile_text_stays_text_in_the_arabic_panels(hostile_dataset):
     named = localized(hostile_dataset, "ar")
     tl = Timeline(named)
     html = "".join(present.changes_html(present.change_items(named, tl, d, "ar"), d, "ar") for d in tl.event_days)
-    html += "".join(present.history_html(named.places[p], present.history_rows(named, tl, p, "ar"), tl.last_day, "ar")
-                    for p in named.places)
+    html += "".join(
+        present.history_html(named.places[p], present.history_rows(named, tl, p, "ar"), tl.last_day, "ar") for p in named.places
+    )
     assert "<img" not in html and "</script>" not in html and "&lt;img src=x" in html

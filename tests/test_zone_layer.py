@@ -30,11 +30,22 @@ def layers(fixture_timeline):
 # --- zoom bands ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("zoom", "expected"), [
-    (None, DEFAULT_TOLERANCE_M), (5, DEFAULT_TOLERANCE_M), (7.75, DEFAULT_TOLERANCE_M),
-    (8, tolerance_for_zoom(9)), (9.99, tolerance_for_zoom(9)), (10, tolerance_for_zoom(10)), (14, tolerance_for_zoom(10)),
-    ("9", DEFAULT_TOLERANCE_M), (True, DEFAULT_TOLERANCE_M), (float("nan"), DEFAULT_TOLERANCE_M), (float("inf"), DEFAULT_TOLERANCE_M),
-])
+@pytest.mark.parametrize(
+    ("zoom", "expected"),
+    [
+        (None, DEFAULT_TOLERANCE_M),
+        (5, DEFAULT_TOLERANCE_M),
+        (7.75, DEFAULT_TOLERANCE_M),
+        (8, tolerance_for_zoom(9)),
+        (9.99, tolerance_for_zoom(9)),
+        (10, tolerance_for_zoom(10)),
+        (14, tolerance_for_zoom(10)),
+        ("9", DEFAULT_TOLERANCE_M),
+        (True, DEFAULT_TOLERANCE_M),
+        (float("nan"), DEFAULT_TOLERANCE_M),
+        (float("inf"), DEFAULT_TOLERANCE_M),
+    ],
+)
 def test_zone_tolerance_follows_the_zoom_in_three_bands(zoom, expected):
     assert zone_tolerance(zoom) == expected
     assert zone_tolerance(zoom) in zone_layer.TOLERANCES
@@ -114,8 +125,10 @@ def test_zone_group_has_the_layers_asked_for(layers, fixture_dataset):
 
 def test_base_map_makes_the_panes_zones_under_places(fixture_dataset):
     script = _get_map_string(base_map(fixture_dataset))
-    z = {name: int(re.search(rf'createPane\(\s*"{name}"\);\s*\S+\.style\.zIndex = (\d+);', script).group(1))
-         for name in (OUTLINE_PANE, ZONES_PANE, FRONTS_PANE)}
+    z = {
+        name: int(re.search(rf'createPane\(\s*"{name}"\);\s*\S+\.style\.zIndex = (\d+);', script).group(1))
+        for name in (OUTLINE_PANE, ZONES_PANE, FRONTS_PANE)
+    }
     assert 200 < z[OUTLINE_PANE] < z[ZONES_PANE] < 400 < z[FRONTS_PANE] < 600  # tiles < ... < overlays < ... < markers
     assert script.count("pointerEvents = 'none'") == 3
     assert f'pane: "{OUTLINE_PANE}"' in script
@@ -127,13 +140,16 @@ def test_zone_script_parses_as_javascript(layers, fixture_dataset, fixture_timel
     if node is None:
         pytest.skip("node is not installed (scripts/setup_assets.sh installs it)")
     m = base_map(fixture_dataset)
-    code = "\n".join([
-        _get_map_string(m),
-        _get_feature_group_string(zone_group(layers.on(CONTESTED_DAY)), m, 0),
-        _get_feature_group_string(day_layer(layer_data(fixture_dataset, fixture_timeline, CONTESTED_DAY)), m, 1),
-    ])
-    result = subprocess.run([node, "-e", "new Function(require('fs').readFileSync(0, 'utf8'))"], input=code,
-                            capture_output=True, text=True, timeout=60)
+    code = "\n".join(
+        [
+            _get_map_string(m),
+            _get_feature_group_string(zone_group(layers.on(CONTESTED_DAY)), m, 0),
+            _get_feature_group_string(day_layer(layer_data(fixture_dataset, fixture_timeline, CONTESTED_DAY)), m, 1),
+        ]
+    )
+    result = subprocess.run(
+        [node, "-e", "new Function(require('fs').readFileSync(0, 'utf8'))"], input=code, capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 0, result.stderr[-2000:]
 
 

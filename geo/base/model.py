@@ -12,8 +12,19 @@ from datetime import date
 STATUSES = ("confirmed", "claimed", "disputed")
 BASES = ("reported", "inferred")  # does a source name the place, or is the change inferred from a wider report?
 PLACE_KINDS = (
-    "city", "town", "village", "border_crossing", "military_base", "military_post", "airport", "dam", "bridge",
-    "oil_gas_field", "camp", "prison", "area",
+    "city",
+    "town",
+    "village",
+    "border_crossing",
+    "military_base",
+    "military_post",
+    "airport",
+    "dam",
+    "bridge",
+    "oil_gas_field",
+    "camp",
+    "prison",
+    "area",
 )
 
 
@@ -138,9 +149,7 @@ class Control:
         controller = into if self.controller == faction else self.controller
         contested = tuple(dict.fromkeys(into if f == faction else f for f in self.contested_with))
         secondary = into if self.secondary == faction else self.secondary
-        return Control(
-            controller, tuple(f for f in contested if f != controller), None if secondary == controller else secondary
-        )
+        return Control(controller, tuple(f for f in contested if f != controller), None if secondary == controller else secondary)
 
 
 @dataclass(frozen=True, slots=True)

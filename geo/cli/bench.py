@@ -29,8 +29,10 @@ QUICK_SIZE = "60x300x60"
 def add_parser(subparsers) -> argparse.ArgumentParser:
     """Add the `bench` command to the subparsers of geo.cli.main's parser."""
     p = subparsers.add_parser(
-        "bench", help="measure loading, the daily states, a slider move and a cold start; print a table",
-        description=_description(), formatter_class=argparse.RawDescriptionHelpFormatter,
+        "bench",
+        help="measure loading, the daily states, a slider move and a cold start; print a table",
+        description=_description(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add_options(p)
     return p
@@ -44,26 +46,40 @@ def options_parser() -> argparse.ArgumentParser:
 
 
 def add_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--sizes", default=",".join(DEFAULT_SIZES),
-                   help="comma-separated datasets: 'shipped' and/or synthetic PLACESxEVENTS[xDAYS] (default: %(default)s; 5 years)")
+    p.add_argument(
+        "--sizes",
+        default=",".join(DEFAULT_SIZES),
+        help="comma-separated datasets: 'shipped' and/or synthetic PLACESxEVENTS[xDAYS] (default: %(default)s; 5 years)",
+    )
     p.add_argument("--runs", type=int, default=5, help="runs of each measurement (default 5; the biggest steps run at most 3 times)")
     p.add_argument("--moves", type=int, default=12, help="slider moves measured per dataset (default 12)")
-    p.add_argument("--reference-moves", type=int, default=None, help="moves rendered the straightforward way (default: as many as --moves, "
-                                                                      "at most 3 above 1,000 places)")
+    p.add_argument(
+        "--reference-moves",
+        type=int,
+        default=None,
+        help="moves rendered the straightforward way (default: as many as --moves, at most 3 above 1,000 places)",
+    )
     p.add_argument("--big-runs", type=int, default=2, help="runs (and browser cold starts) for datasets over 1,000 places (default 2)")
     p.add_argument("--no-browser", action="store_true", help="skip the Chromium measurements")
     p.add_argument("--write", metavar="PATH", default=None, help="also write the report (Markdown) to PATH, e.g. BENCHMARKS.md")
-    p.add_argument("--workdir", metavar="DIR", default=None,
-                   help="where synthetic data and server logs go (default: a temporary directory)")
+    p.add_argument(
+        "--workdir", metavar="DIR", default=None, help="where synthetic data and server logs go (default: a temporary directory)"
+    )
     p.add_argument("--timeout", type=float, default=900, help="seconds to wait for a server or a page (default 900)")
-    p.add_argument("--quick", action="store_true", help=f"a tiny synthetic set ({QUICK_SIZE}: places x events x days), 1 run, 2 moves: "
-                                                        "proves the benchmark works, measures nothing worth keeping")
+    p.add_argument(
+        "--quick",
+        action="store_true",
+        help=f"a tiny synthetic set ({QUICK_SIZE}: places x events x days), 1 run, 2 moves: "
+        "proves the benchmark works, measures nothing worth keeping",
+    )
 
 
 def _description() -> str:
-    return ("Measure load + validate, the daily states and zones, a date query, a slider move through Streamlit's AppTest "
-            "(rerun time, bytes sent) against the straightforward folium way, and a cold start and slider move in headless "
-            "Chromium; print the median and range of several runs as a table. Timings are never asserted.")
+    return (
+        "Measure load + validate, the daily states and zones, a date query, a slider move through Streamlit's AppTest "
+        "(rerun time, bytes sent) against the straightforward folium way, and a cold start and slider move in headless "
+        "Chromium; print the median and range of several runs as a table. Timings are never asserted."
+    )
 
 
 FLAGS = ("quick", "no_browser")

@@ -252,19 +252,19 @@ The profile-guided changes (cProfile of the reruns and of the first load):
 # Why a target can be missed, shown under the targets when it is.
 EXPLAIN = {
     "load": "load + validate of an 18 MiB file: reading its text into nodes is ~40% of it (the fast block reader of "
-            "geo/reading/yamlread.py; libyaml through PyYAML's events would be ~3 s alone), validating the 100,000 events ~45%, "
-            "freeing the nodes ~10% (cProfile); timings swing 20-30% with the machine's load. The dashboard loads a file "
-            "this big in a child process (+~0.6 s: start, pickling) so the parser's ~350 MB never stay in the server.",
+    "geo/reading/yamlread.py; libyaml through PyYAML's events would be ~3 s alone), validating the 100,000 events ~45%, "
+    "freeing the nodes ~10% (cProfile); timings swing 20-30% with the machine's load. The dashboard loads a file "
+    "this big in a child process (+~0.6 s: start, pickling) so the parser's ~350 MB never stay in the server.",
     "cold_start": "about 4 s on the shipped data (309 places, 455 days): the server answers after ~0.5 s and "
-                  "Streamlit's page has loaded at ~1.5 s; the first run loads the data and, on a server's first start, "
-                  "builds the zones' cells (~0.5 s) and the map's page (~0.6 s, the whole timeline); then the browser "
-                  "fetches the ~1 MB page, parses its data and builds 309 markers and 309 zone cells before the places "
-                  "show. A page written by an earlier server is reused, which saves the page's build but not the rest.",
+    "Streamlit's page has loaded at ~1.5 s; the first run loads the data and, on a server's first start, "
+    "builds the zones' cells (~0.5 s) and the map's page (~0.6 s, the whole timeline); then the browser "
+    "fetches the ~1 MB page, parses its data and builds 309 markers and 309 zone cells before the places "
+    "show. A page written by an earlier server is reused, which saves the page's build but not the rest.",
     "ratio_rerun": "A rerun has fixed costs that a bigger map does not change (the page's other elements, and AppTest "
-                   "recompiling the script each run): on small data the ratio is smaller.",
+    "recompiling the script each run): on small data the ratio is smaller.",
     "ratio_server": "The bare render has none of a rerun's fixed costs (Streamlit's own per-rerun work, the legend, "
-                    "chart and panels) and the moves here go to days not shown before, so each builds its layers "
-                    "(~5 ms on the shipped data); a day shown before is a cache hit (~12 ms, 7x).",
+    "chart and panels) and the moves here go to days not shown before, so each builds its layers "
+    "(~5 ms on the shipped data); a day shown before is a cache hit (~12 ms, 7x).",
     "map_bytes": "Zoomed in (zoom 10+) on a busy day the zones are finer and the map's message grows.",
     "move": "The rerun time includes building the new day's zones and places (cache misses).",
     "peak_rss": "The server's memory includes Streamlit (~200 MB), the dataset, the timeline's keyframes and the caches.",
@@ -273,12 +273,18 @@ EXPLAIN = {
 
 
 def report(results: list[SizeResult], info: dict[str, str], args: argparse.Namespace, elapsed: float) -> str:
-    lines = ["# Benchmarks", "",
-             "Written by `python -m geo bench --write BENCHMARKS.md` (geo/cli/bench.py), which measures everything below",
-             "in one run; see the module's docstring for how. Each cell is the median, with the range (min-max) of",
-             "the runs in brackets. The machine is shared and timings vary from run to run by 10-30%.", "",
-             f"Command: `python -m geo bench {' '.join(args.argv)}`".rstrip() + f" (took {elapsed / 60:.1f} min)", "",
-             "## Machine", ""]
+    lines = [
+        "# Benchmarks",
+        "",
+        "Written by `python -m geo bench --write BENCHMARKS.md` (geo/cli/bench.py), which measures everything below",
+        "in one run; see the module's docstring for how. Each cell is the median, with the range (min-max) of",
+        "the runs in brackets. The machine is shared and timings vary from run to run by 10-30%.",
+        "",
+        f"Command: `python -m geo bench {' '.join(args.argv)}`".rstrip() + f" (took {elapsed / 60:.1f} min)",
+        "",
+        "## Machine",
+        "",
+    ]
     lines += [f"- {k}: {v}" for k, v in info.items()]
     lines += ["", "## Datasets", ""]
     for r in results:

@@ -40,11 +40,13 @@ def _size(text: str) -> tuple[int, int]:
 
 
 def _data_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--events", default=str(DEFAULT_EVENTS), metavar="PATH",
-                   help="the events file (default: events.yaml of this repository)")
+    p.add_argument(
+        "--events", default=str(DEFAULT_EVENTS), metavar="PATH", help="the events file (default: events.yaml of this repository)"
+    )
     p.add_argument("--places", default=None, metavar="PATH", help="the gazetteer (default: geo/data/places.yaml)")
-    p.add_argument("--no-zones", dest="zones", action="store_false",
-                   help="leave out the approximate zones and front lines (faster; places only)")
+    p.add_argument(
+        "--no-zones", dest="zones", action="store_false", help="leave out the approximate zones and front lines (faster; places only)"
+    )
     p.add_argument("--lang", choices=LANGS, default="en", help="the language of the map's words and names (default: en)")
 
 
@@ -53,43 +55,64 @@ def add_parser(subparsers) -> None:
     if "export" in subparsers.choices:
         return
     p = subparsers.add_parser(
-        "export", help="one day as GeoJSON (QGIS), CSV or a PNG image for social media",
+        "export",
+        help="one day as GeoJSON (QGIS), CSV or a PNG image for social media",
         description="Write the state at the end of DATE: GeoJSON of the places (and the approximate zones and front "
-                    "lines) for QGIS or geopandas, CSV of the state, or a PNG of the map (title, date, legend, sources, "
-                    "attribution) sized for social media. Without -o, GeoJSON and CSV go to standard output and a PNG "
-                    "to syria-control-DATE.png.",
+        "lines) for QGIS or geopandas, CSV of the state, or a PNG of the map (title, date, legend, sources, "
+        "attribution) sized for social media. Without -o, GeoJSON and CSV go to standard output and a PNG "
+        "to syria-control-DATE.png.",
     )
     p.add_argument("--date", type=day_argument, default=None, metavar="YYYY-MM-DD", help="the day (default: the last day of the data)")
-    p.add_argument("--format", choices=FORMATS, default=None,
-                   help="geojson | csv | png (default: from the -o file's extension, else geojson)")
+    p.add_argument(
+        "--format", choices=FORMATS, default=None, help="geojson | csv | png (default: from the -o file's extension, else geojson)"
+    )
     p.add_argument("-o", "--output", default=None, metavar="PATH", help="the file to write ('-': standard output)")
-    p.add_argument("--size", type=_size, default=(1200, 675), metavar="WxH",
-                   help="PNG size: landscape (1200x675, the default), square (1080x1080) or WxH")
+    p.add_argument(
+        "--size",
+        type=_size,
+        default=(1200, 675),
+        metavar="WxH",
+        help="PNG size: landscape (1200x675, the default), square (1080x1080) or WxH",
+    )
     p.add_argument("--link", default=None, metavar="URL", help="PNG: where readers find the data and sources, printed on it")
     _data_args(p)
 
     p = subparsers.add_parser(
-        "export-html", help="one self-contained interactive HTML map of the whole timeline",
+        "export-html",
+        help="one self-contained interactive HTML map of the whole timeline",
         description="Write one HTML file with every day's data, Leaflet and a client-side slider and play button: "
-                    "open it, or upload it to any static host (GitHub Pages, Netlify, S3, a CMS). No server needed. "
-                    "A link ending in #YYYY-MM-DD opens that day. Only the map tiles come from the network.",
+        "open it, or upload it to any static host (GitHub Pages, Netlify, S3, a CMS). No server needed. "
+        "A link ending in #YYYY-MM-DD opens that day. Only the map tiles come from the network.",
     )
     p.add_argument("out", metavar="OUT.html", help="the file to write")
-    p.add_argument("--tiles", choices=("carto", "osm", "none"), default="carto",
-                   help="background map tiles (default: carto, the dashboard's light map; none: outline only)")
-    p.add_argument("--cdn", action="store_true",
-                   help="link Leaflet from jsDelivr (with an integrity hash) instead of inlining it, e.g. when "
-                        "./scripts/setup_assets.sh has not been run; the page then needs the network")
+    p.add_argument(
+        "--tiles",
+        choices=("carto", "osm", "none"),
+        default="carto",
+        help="background map tiles (default: carto, the dashboard's light map; none: outline only)",
+    )
+    p.add_argument(
+        "--cdn",
+        action="store_true",
+        help="link Leaflet from jsDelivr (with an integrity hash) instead of inlining it, e.g. when "
+        "./scripts/setup_assets.sh has not been run; the page then needs the network",
+    )
     _data_args(p)
 
     p = subparsers.add_parser(
-        "export-animation", help="a timelapse GIF (or MP4 with ffmpeg), one frame per day",
+        "export-animation",
+        help="a timelapse GIF (or MP4 with ffmpeg), one frame per day",
         description="Write an animation of the map, one frame per day with the date in the caption. OUT.gif needs "
-                    "nothing else; OUT.mp4 needs ffmpeg on the PATH (H.264, plays on every social network).",
+        "nothing else; OUT.mp4 needs ffmpeg on the PATH (H.264, plays on every social network).",
     )
     p.add_argument("out", metavar="OUT.gif|OUT.mp4", help="the file to write")
-    p.add_argument("--size", type=_size, default=(1200, 675), metavar="WxH",
-                   help="frame size: landscape (1200x675, the default), square (1080x1080) or WxH")
+    p.add_argument(
+        "--size",
+        type=_size,
+        default=(1200, 675),
+        metavar="WxH",
+        help="frame size: landscape (1200x675, the default), square (1080x1080) or WxH",
+    )
     p.add_argument("--frame-ms", type=int, default=700, metavar="MS", help="how long each day shows (default 700)")
     p.add_argument("--hold-ms", type=int, default=2500, metavar="MS", help="how long the last day shows (default 2500)")
     p.add_argument("--from", dest="start", type=day_argument, default=None, metavar="YYYY-MM-DD", help="first day (default: the first)")
@@ -177,17 +200,20 @@ def _export_html(dataset, timeline: Timeline, territory, args) -> int:
     from geo.export import static_html
 
     try:
-        page = static_html.build_html(dataset, timeline, territory, tiles=args.tiles, leaflet="cdn" if args.cdn else "inline",
-                                      lang=args.lang)
+        page = static_html.build_html(
+            dataset, timeline, territory, tiles=args.tiles, leaflet="cdn" if args.cdn else "inline", lang=args.lang
+        )
     except static_html.AssetsMissing as exc:
         print(f"error: {exc}; or pass --cdn to link Leaflet from jsDelivr instead", file=sys.stderr)
         return 2
     data = page.encode("utf-8")
     code = _write(args.out, data)
     if code == 0:
-        print(f"wrote {args.out} ({len(data) / 1024:.0f} KiB: {len(timeline.days)} days, {len(dataset.places)} places"
-              f"{', zones' if territory is not None else ''}). Open it in a browser or upload it to any static host; "
-              f"add #{timeline.last_day.isoformat()} to a link to open that day.")
+        print(
+            f"wrote {args.out} ({len(data) / 1024:.0f} KiB: {len(timeline.days)} days, {len(dataset.places)} places"
+            f"{', zones' if territory is not None else ''}). Open it in a browser or upload it to any static host; "
+            f"add #{timeline.last_day.isoformat()} to a link to open that day."
+        )
     return code
 
 
@@ -207,8 +233,19 @@ def _export_animation(dataset, timeline: Timeline, territory, args) -> int:
             print(f"\rframe {done}/{total}", end="" if done < total else "\n", file=sys.stderr, flush=True)
 
     try:
-        stats = picture.write_animation(dataset, timeline, args.out, territory, args.size, args.frame_ms, args.hold_ms,
-                                        days, link=args.link, progress=progress, lang=args.lang)
+        stats = picture.write_animation(
+            dataset,
+            timeline,
+            args.out,
+            territory,
+            args.size,
+            args.frame_ms,
+            args.hold_ms,
+            days,
+            link=args.link,
+            progress=progress,
+            lang=args.lang,
+        )
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

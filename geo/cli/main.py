@@ -34,42 +34,63 @@ examples:
 """
 # Commands that do not read the shipped data: module with add_parser(sub) and run(args).
 STANDALONE = {
-    "bench": bench, "diff": diff_cli, "draft-events": draft_cli, "synth": synth,
-    "export": export_cli, "export-html": export_cli, "export-animation": export_cli,
+    "bench": bench,
+    "diff": diff_cli,
+    "draft-events": draft_cli,
+    "synth": synth,
+    "export": export_cli,
+    "export-html": export_cli,
+    "export-animation": export_cli,
 }
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m geo", description=DESCRIPTION, epilog=EXAMPLES,
+        prog="python -m geo",
+        description=DESCRIPTION,
+        epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     def add_data_args(p: argparse.ArgumentParser, positional: bool = False) -> None:
         if positional:
-            p.add_argument("events", nargs="?", default=str(DEFAULT_EVENTS), metavar="PATH",
-                           help="the events file (default: events.yaml of this repository)")
+            p.add_argument(
+                "events",
+                nargs="?",
+                default=str(DEFAULT_EVENTS),
+                metavar="PATH",
+                help="the events file (default: events.yaml of this repository)",
+            )
         else:
-            p.add_argument("--events", default=str(DEFAULT_EVENTS), metavar="PATH",
-                           help="the events file (default: events.yaml of this repository)")
-        p.add_argument("--places", default=None, metavar="PATH",
-                       help="the gazetteer (default: geo/data/places.yaml)")
+            p.add_argument(
+                "--events", default=str(DEFAULT_EVENTS), metavar="PATH", help="the events file (default: events.yaml of this repository)"
+            )
+        p.add_argument("--places", default=None, metavar="PATH", help="the gazetteer (default: geo/data/places.yaml)")
 
-    p = sub.add_parser("validate", help="check the data files; list every problem",
-                       description="Check the events file and the gazetteer. Exit 0 and print a one-line "
-                                   "summary when they are valid; exit 1 and print one line per problem otherwise.")
+    p = sub.add_parser(
+        "validate",
+        help="check the data files; list every problem",
+        description="Check the events file and the gazetteer. Exit 0 and print a one-line "
+        "summary when they are valid; exit 1 and print one line per problem otherwise.",
+    )
     add_data_args(p, positional=True)
 
-    p = sub.add_parser("state", help="who held every place at the end of a day",
-                       description="Print one row per place with its controller at the end of DATE "
-                                   "(after that day's events). After the last event the last state holds.")
+    p = sub.add_parser(
+        "state",
+        help="who held every place at the end of a day",
+        description="Print one row per place with its controller at the end of DATE "
+        "(after that day's events). After the last event the last state holds.",
+    )
     p.add_argument("date", metavar="DATE", help=f"the day, as {DAY_FORM}")
     p.add_argument("--format", choices=("csv", "json", "table"), default="table", help="output format (default: table)")
     add_data_args(p)
 
-    p = sub.add_parser("history", help="every change of control of one place, with sources",
-                       description="Print the baseline controller of a place and every event that changed it.")
+    p = sub.add_parser(
+        "history",
+        help="every change of control of one place, with sources",
+        description="Print the baseline controller of a place and every event that changed it.",
+    )
     p.add_argument("place", metavar="PLACE_ID", help="a place id from geo/data/places.yaml, e.g. aleppo")
     add_data_args(p)
     for module in STANDALONE.values():
@@ -91,8 +112,10 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     timeline = Timeline(dataset)
     if args.command == "validate":
-        print(f"OK: {len(dataset.places)} places, {len(dataset.events)} events, "
-              f"{timeline.first_day.isoformat()}..{timeline.last_day.isoformat()}")
+        print(
+            f"OK: {len(dataset.places)} places, {len(dataset.events)} events, "
+            f"{timeline.first_day.isoformat()}..{timeline.last_day.isoformat()}"
+        )
         return 0
     if args.command == "state":
         return _state(dataset, timeline, args.date, args.format)
@@ -181,7 +204,7 @@ def _history(dataset, timeline: Timeline, place_id: str) -> int:
 def _print_sources(sources) -> None:
     for source in sources:
         link = f" <{source.url}>" if source.url else ""
-        _say(f"    source: {source.outlet}, \"{source.title}\", {source.date}{link}")
+        _say(f'    source: {source.outlet}, "{source.title}", {source.date}{link}')
 
 
 def _say(line: str) -> None:

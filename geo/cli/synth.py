@@ -61,10 +61,14 @@ DEFAULT_START = date(2020, 1, 1)
 
 # id, label, short, colour, description: the factions of the real data, same colours.
 FACTIONS = (
-    ("gov", "Syrian government (Syrian Arab Army and allies)", "Government", "#D55E00",
-     "Forces of the Assad government and allied militias."),
-    ("hts", "Hayat Tahrir al-Sham and allied factions", "HTS", "#009E73",
-     "The HTS-led opposition alliance based in Idlib."),
+    (
+        "gov",
+        "Syrian government (Syrian Arab Army and allies)",
+        "Government",
+        "#D55E00",
+        "Forces of the Assad government and allied militias.",
+    ),
+    ("hts", "Hayat Tahrir al-Sham and allied factions", "HTS", "#009E73", "The HTS-led opposition alliance based in Idlib."),
     ("sna", "Syrian National Army", "SNA", "#E69F00", "Turkish-backed opposition factions in the north."),
     ("sdf", "Syrian Democratic Forces", "SDF", "#F0E442", "US-backed, Kurdish-led alliance holding most of the north-east."),
     ("south", "Southern Operations Room", "South", "#CC79A7", "Local armed factions of Daraa and Suwayda."),
@@ -84,12 +88,24 @@ AGGRESSION = (1.0, 1.0, 0.8, 0.9, 0.6, 0.3, 0.5, 0.15)
 # Stronghold seeds (lon, lat, pull) for the starting zones: a place starts with the faction
 # of the seed minimising distance / pull.
 SEEDS = (
-    (0, 36.29, 33.51, 1.0), (0, 36.72, 34.73, 1.0), (0, 35.78, 35.52, 1.0), (0, 36.75, 35.13, 1.0),
-    (0, 37.16, 36.20, 0.9), (0, 40.14, 35.33, 1.0), (0, 38.28, 34.55, 0.9), (0, 37.10, 34.00, 0.8),
+    (0, 36.29, 33.51, 1.0),
+    (0, 36.72, 34.73, 1.0),
+    (0, 35.78, 35.52, 1.0),
+    (0, 36.75, 35.13, 1.0),
+    (0, 37.16, 36.20, 0.9),
+    (0, 40.14, 35.33, 1.0),
+    (0, 38.28, 34.55, 0.9),
+    (0, 37.10, 34.00, 0.8),
     (1, 36.63, 35.93, 0.9),
-    (2, 37.05, 36.59, 0.6), (2, 36.87, 36.51, 0.5), (2, 40.07, 36.85, 0.45),
-    (3, 40.75, 36.50, 1.2), (3, 39.00, 35.95, 1.0), (3, 41.23, 37.05, 1.0), (3, 38.35, 36.89, 0.7),
-    (4, 36.10, 32.62, 0.7), (4, 36.57, 32.70, 0.7),
+    (2, 37.05, 36.59, 0.6),
+    (2, 36.87, 36.51, 0.5),
+    (2, 40.07, 36.85, 0.45),
+    (3, 40.75, 36.50, 1.2),
+    (3, 39.00, 35.95, 1.0),
+    (3, 41.23, 37.05, 1.0),
+    (3, 38.35, 36.89, 0.7),
+    (4, 36.10, 32.62, 0.7),
+    (4, 36.57, 32.70, 0.7),
     (5, 38.63, 33.50, 0.35),
     (6, 39.20, 34.80, 0.3),
     (7, 35.82, 33.12, 0.2),
@@ -104,8 +120,14 @@ KINDS = (
     ("dam", 0.02, "dam", "Dam", "سد", None),
 )
 OUTLETS = (
-    "Levant Wire", "Euphrates Post", "Orontes Daily", "Hauran Monitor", "Northern Desk",
-    "Badia Observer", "Aleppo Dispatch", "Coastal Courier",
+    "Levant Wire",
+    "Euphrates Post",
+    "Orontes Daily",
+    "Hauran Monitor",
+    "Northern Desk",
+    "Badia Observer",
+    "Aleppo Dispatch",
+    "Coastal Courier",
 )
 NOTES = (
     "Sources disagree on who holds the town centre.",
@@ -204,14 +226,15 @@ def _governorates(lons: np.ndarray, lats: np.ndarray) -> list[str]:
     """The governorate of the nearest GeoNames place of each point."""
     records = sorted(
         (gid, float(r["longitude"]), float(r["latitude"]), GOVERNORATES[r["admin1code"]])
-        for gid, r in geonames_syria().items() if r["admin1code"] in GOVERNORATES
+        for gid, r in geonames_syria().items()
+        if r["admin1code"] in GOVERNORATES
     )
     g_lon = np.array([r[1] for r in records])
     g_lat = np.array([r[2] for r in records])
     out: list[str] = []
     for start in range(0, len(lons), 1000):
-        dx = (lons[start:start + 1000, None] - g_lon[None, :]) * KM_PER_DEG_LON_35
-        dy = (lats[start:start + 1000, None] - g_lat[None, :]) * KM_PER_DEG_LAT
+        dx = (lons[start : start + 1000, None] - g_lon[None, :]) * KM_PER_DEG_LON_35
+        dy = (lats[start : start + 1000, None] - g_lat[None, :]) * KM_PER_DEG_LAT
         out.extend(records[i][3] for i in np.argmin(dx * dx + dy * dy, axis=1))
     return out
 
@@ -373,10 +396,7 @@ class _Simulation:
     # --- campaigns
     def new_campaign(self) -> list:
         rng = self.rng
-        weights = [
-            AGGRESSION[f] * (math.sqrt(len(self.held[f])) + 2.0 * math.sqrt(len(self.lost[f])))
-            for f in range(len(FACTIONS))
-        ]
+        weights = [AGGRESSION[f] * (math.sqrt(len(self.held[f])) + 2.0 * math.sqrt(len(self.lost[f]))) for f in range(len(FACTIONS))]
         attacker = rng.choices(range(len(FACTIONS)), weights=weights)[0]
         target = None
         if len(self.lost[attacker]) and (not len(self.held[attacker]) or rng.random() < 0.4):
@@ -572,7 +592,8 @@ def generate(n_places: int, n_events: int, n_days: int, seed: int = 0, start: da
         if r < 0.02:
             qualifier = (
                 f"night of {(day - timedelta(days=1)).day}/{day.day} {MONTHS[day.month - 1]}"
-                if r < 0.01 else f"by {day.day} {MONTHS[day.month - 1]}"
+                if r < 0.01
+                else f"by {day.day} {MONTHS[day.month - 1]}"
             )
             out.append(f"  date_qualifier: {q(qualifier)}")
         out.append(f"  summary: {q(summary)}")
@@ -624,8 +645,13 @@ def generate(n_places: int, n_events: int, n_days: int, seed: int = 0, start: da
         "factions:",
     ]
     for fid, label, short, colour, description in FACTIONS:
-        head += [f"  {fid}:", f"    label: {q(label)}", f"    short: {q(short)}",
-                 f"    colour: {q(colour)}", f"    description: {q(description)}"]
+        head += [
+            f"  {fid}:",
+            f"    label: {q(label)}",
+            f"    short: {q(short)}",
+            f"    colour: {q(colour)}",
+            f"    description: {q(description)}",
+        ]
     head += [
         "sources:",
         "  synthetic_baseline:",
@@ -642,9 +668,7 @@ def generate(n_places: int, n_events: int, n_days: int, seed: int = 0, start: da
     return events_text, places_text
 
 
-def write(
-    out_path: str | Path, n_places: int, n_events: int, n_days: int, seed: int = 0, start: date = DEFAULT_START
-) -> tuple[Path, Path]:
+def write(out_path: str | Path, n_places: int, n_events: int, n_days: int, seed: int = 0, start: date = DEFAULT_START) -> tuple[Path, Path]:
     """Generate and write OUT (events) and OUT.places.yaml (gazetteer); return both paths."""
     out_path = Path(out_path)
     places_path = places_path_for(out_path)
@@ -667,17 +691,23 @@ def _count(text: str) -> int:
 def add_parser(subparsers) -> argparse.ArgumentParser:
     """Add the `synth` command to the subparsers of geo.cli.main's parser."""
     p = subparsers.add_parser(
-        "synth", help="write a synthetic dataset (events + gazetteer) for load tests",
+        "synth",
+        help="write a synthetic dataset (events + gazetteer) for load tests",
         description="Write a synthetic, valid dataset in the real format: OUT (the events file) and, next to it, "
-                    "OUT.places.yaml (its gazetteer; OUT.yaml -> OUT.places.yaml). Same seed, same bytes. Check it with "
-                    "`python -m geo validate OUT --places OUT.places.yaml`.",
+        "OUT.places.yaml (its gazetteer; OUT.yaml -> OUT.places.yaml). Same seed, same bytes. Check it with "
+        "`python -m geo validate OUT --places OUT.places.yaml`.",
     )
     p.add_argument("--places", dest="n_places", type=_count, default=200, metavar="N", help="number of places (default 200)")
     p.add_argument("--events", dest="n_events", type=_count, default=1000, metavar="M", help="number of events (default 1000)")
     p.add_argument("--days", dest="n_days", type=_count, default=365, metavar="D", help="days the events span (default 365)")
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    p.add_argument("--start", type=day_argument, default=DEFAULT_START, metavar="YYYY-MM-DD",
-                   help=f"first day: the baseline date (default {DEFAULT_START})")
+    p.add_argument(
+        "--start",
+        type=day_argument,
+        default=DEFAULT_START,
+        metavar="YYYY-MM-DD",
+        help=f"first day: the baseline date (default {DEFAULT_START})",
+    )
     p.add_argument("out", metavar="OUT.yaml", help="the events file to write; the gazetteer goes next to it")
     return p
 

@@ -52,9 +52,7 @@ def event_day(sentence: str, published: date) -> tuple[date, str | None]:
         written = match.group("calendar")
         written_day = _parse(re.sub(r"(?<=\d)(st|nd|rd|th)\b", "", written), published)
         # without a year, a day long before publication is a day to come ("on Dec. 20" in a 7 Dec report)
-        recent = written_day is not None and (
-            re.search(r"\d{4}", written) or (published - written_day).days <= MAX_DAYS_BACK
-        )
+        recent = written_day is not None and (re.search(r"\d{4}", written) or (published - written_day).days <= MAX_DAYS_BACK)
         if written_day is not None and written_day <= published and recent:
             return written_day, None
         return published, f"by {_short(published)}"

@@ -73,12 +73,14 @@ def place_features(dataset: Dataset, timeline: Timeline, day: date) -> list[dict
                 for src in (event.sources if event is not None else dataset.baseline_sources)
             ),
         }
-        features.append({
-            "type": "Feature",
-            "id": place.id,
-            "geometry": {"type": "Point", "coordinates": [round(place.lon, 6), round(place.lat, 6)]},
-            "properties": props,
-        })
+        features.append(
+            {
+                "type": "Feature",
+                "id": place.id,
+                "geometry": {"type": "Point", "coordinates": [round(place.lon, 6), round(place.lat, 6)]},
+                "properties": props,
+            }
+        )
     return features
 
 
@@ -99,27 +101,39 @@ def territory_features(dataset: Dataset, territory, day: date) -> list[dict]:
     features = []
     for f in data["zones"]["features"]:
         p = f["properties"]
-        features.append({
-            "type": "Feature",
-            "geometry": _oriented(f["geometry"]),
-            "properties": {
-                "layer": "zone", "date": day.isoformat(), "controller": p["controller"],
-                "controller_name": _faction_label(dataset, p["controller"], day),
-                "colour": safe_colour(dataset.factions[p["controller"]].colour if p["controller"] in dataset.factions else None),
-                "mode": p["mode"], "contested_with": ";".join(p["contested_with"]),
-                "area_km2": p["area_km2"], "places": p["places"], "note": ZONES_NOTE,
-            },
-        })
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": _oriented(f["geometry"]),
+                "properties": {
+                    "layer": "zone",
+                    "date": day.isoformat(),
+                    "controller": p["controller"],
+                    "controller_name": _faction_label(dataset, p["controller"], day),
+                    "colour": safe_colour(dataset.factions[p["controller"]].colour if p["controller"] in dataset.factions else None),
+                    "mode": p["mode"],
+                    "contested_with": ";".join(p["contested_with"]),
+                    "area_km2": p["area_km2"],
+                    "places": p["places"],
+                    "note": ZONES_NOTE,
+                },
+            }
+        )
     for f in data["front_lines"]["features"]:
         p = f["properties"]
-        features.append({
-            "type": "Feature",
-            "geometry": f["geometry"],
-            "properties": {
-                "layer": "front_line", "date": day.isoformat(), "factions": ";".join(p["factions"]),
-                "length_km": p["length_km"], "note": ZONES_NOTE,
-            },
-        })
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": f["geometry"],
+                "properties": {
+                    "layer": "front_line",
+                    "date": day.isoformat(),
+                    "factions": ";".join(p["factions"]),
+                    "length_km": p["length_km"],
+                    "note": ZONES_NOTE,
+                },
+            }
+        )
     return features
 
 
@@ -179,16 +193,27 @@ class Download:
         return "syria-control-map.html" if self.every_day else f"{file_stem(day)}.{self.kind}"
 
 
-DOWNLOADS = {d.kind: d for d in (
-    Download("png", "Picture (PNG)", "image/png"),
-    Download("geojson", "GeoJSON", "application/geo+json"),
-    Download("csv", "CSV", "text/csv"),
-    Download("html", "Interactive map (HTML)", "text/html", every_day=True),
-)}
+DOWNLOADS = {
+    d.kind: d
+    for d in (
+        Download("png", "Picture (PNG)", "image/png"),
+        Download("geojson", "GeoJSON", "application/geo+json"),
+        Download("csv", "CSV", "text/csv"),
+        Download("html", "Interactive map (HTML)", "text/html", every_day=True),
+    )
+}
 
 
-def download_bytes(kind: str, dataset: Dataset, timeline: Timeline, day: date | None, territory=None,
-                   size: tuple[int, int] | None = None, link: str | None = None, lang: str = "en") -> bytes:
+def download_bytes(
+    kind: str,
+    dataset: Dataset,
+    timeline: Timeline,
+    day: date | None,
+    territory=None,
+    size: tuple[int, int] | None = None,
+    link: str | None = None,
+    lang: str = "en",
+) -> bytes:
     """The file of DOWNLOADS[kind] for `day` (None only for a file of every day; zones and front lines included
     when `territory` is given).
     matplotlib and the page template are imported only when a picture or page is asked for."""

@@ -59,8 +59,19 @@ ATTRIBUTION = words(DEFAULT_LANG)["png_attribution"]
 ZONES_NOTE = words(DEFAULT_LANG)["png_zones_note"]
 
 # The shape of each kind of place (geo/view/symbols.py, with its size in points) as a matplotlib marker.
-MARKERS = {"circle": "o", "diamond": "D", "triangle": "^", "triangle_down": "v", "hexagon": "h", "square": "s",
-           "pentagon": "p", "octagon": "8", "thin_diamond": "d", "plus": "P", "cross": "X"}
+MARKERS = {
+    "circle": "o",
+    "diamond": "D",
+    "triangle": "^",
+    "triangle_down": "v",
+    "hexagon": "h",
+    "square": "s",
+    "pentagon": "p",
+    "octagon": "8",
+    "thin_diamond": "d",
+    "plus": "P",
+    "cross": "X",
+}
 DARK = "#222222"
 SEA = "#E8EDF2"
 LAND = "#FFFFFF"
@@ -86,8 +97,9 @@ def _kind_marker(kind: str, lang: str = DEFAULT_LANG) -> tuple[str, float, str]:
 def legend_entries(dataset: Dataset, lang: str = DEFAULT_LANG) -> list[tuple[str, str]]:
     """(kind or state, words) of the picture's symbol key: the key's kinds and states (geo.view.symbols), in its order."""
     w = words(lang)
-    return ([(kind, kind_label(kind, lang)) for kind in key_kinds(p.kind for p in dataset.places.values())]
-            + [(state, w[f"png_sym_{state}"]) for state in PICTURE_STATE_KEY])
+    return [(kind, kind_label(kind, lang)) for kind in key_kinds(p.kind for p in dataset.places.values())] + [
+        (state, w[f"png_sym_{state}"]) for state in PICTURE_STATE_KEY
+    ]
 
 
 def _day_words(day: date, lang: str = DEFAULT_LANG) -> str:
@@ -176,8 +188,16 @@ def _place_style(kind: str, state: PlaceState, colours: dict[str, str], scale: f
 class DayPicture:
     """A figure of the map for one dataset; `draw(day)` (re)draws one day's layers on it."""
 
-    def __init__(self, dataset: Dataset, timeline: Timeline, territory=None, size: tuple[int, int] = LANDSCAPE,
-                 link: str | None = None, outline: dict | None = None, lang: str = DEFAULT_LANG):
+    def __init__(
+        self,
+        dataset: Dataset,
+        timeline: Timeline,
+        territory=None,
+        size: tuple[int, int] = LANDSCAPE,
+        link: str | None = None,
+        outline: dict | None = None,
+        lang: str = DEFAULT_LANG,
+    ):
         """`dataset` and `timeline` named in `lang` (geo.view.localize) for a picture in that language."""
         width, height = size
         if not (200 <= width <= 4000 and 200 <= height <= 4000):
@@ -283,53 +303,111 @@ class DayPicture:
         ex, other = "#4477AA", "#DDAA33"
         say = self._say
         samples = {  # state -> (marker, size, face, edge, edge width, edge style) of its sample
-            "held": ("o", 8, ex, DARK, 0.7, "-"), "contested": ("o", 8, ex, other, 2.0, "-"), "split": ("o", 8, "split", DARK, 0.7, "-"),
-            "claimed": ("o", 8, _mix(ex, 0.3), ex, 1.6, "-"), "disputed": ("o", 8, _mix(ex, 0.3), ex, 1.6, ":"),
-            "inferred": ("o", 8, "inferred", DARK, 0.7, "-"), "changed": ("o", 8, "halo", DARK, 1.4, "-"),
+            "held": ("o", 8, ex, DARK, 0.7, "-"),
+            "contested": ("o", 8, ex, other, 2.0, "-"),
+            "split": ("o", 8, "split", DARK, 0.7, "-"),
+            "claimed": ("o", 8, _mix(ex, 0.3), ex, 1.6, "-"),
+            "disputed": ("o", 8, _mix(ex, 0.3), ex, 1.6, ":"),
+            "inferred": ("o", 8, "inferred", DARK, 0.7, "-"),
+            "changed": ("o", 8, "halo", DARK, 1.4, "-"),
         }
-        sym = [(*(samples[what] if what in samples else (*_kind_marker(what)[:2], "#9E9E9E", DARK, 0.7, "-")), label)
-               for what, label in legend_entries(self.dataset, self.lang)]
+        sym = [
+            (*(samples[what] if what in samples else (*_kind_marker(what)[:2], "#9E9E9E", DARK, 0.7, "-")), label)
+            for what, label in legend_entries(self.dataset, self.lang)
+        ]
         row_h = 22 * fs
         if self.square:
             x0, top, col_w = W * 0.56, H, W * 0.22
         else:
             n_factions = self.legend_rows_max
             x0, top, col_w = 0.0, H - (n_factions + 1.6) * self.faction_row_h, W / 2
-        lax.text(x0, top, shaped(say("png_symbols"), self.lang), fontsize=9 * fs, weight="bold", va="top", color=DARK, parse_math=False,
-                 family=FONT)
+        lax.text(
+            x0,
+            top,
+            shaped(say("png_symbols"), self.lang),
+            fontsize=9 * fs,
+            weight="bold",
+            va="top",
+            color=DARK,
+            parse_math=False,
+            family=FONT,
+        )
         rows_per_col = -(-len(sym) // 2)
         for i, (marker, size, face, edge, lwidth, ls, label) in enumerate(sym):
             col, row = divmod(i, rows_per_col)
             x = x0 + col * col_w + 10 * fs
             y = top - 18 * fs - (row + 0.5) * row_h
             if face == "halo":
-                lax.scatter([x], [y], s=(size * 2.1 * fs) ** 2, marker="o", facecolors="none", edgecolors=DARK,
-                            linewidths=lwidth * fs, clip_on=False)
+                lax.scatter(
+                    [x],
+                    [y],
+                    s=(size * 2.1 * fs) ** 2,
+                    marker="o",
+                    facecolors="none",
+                    edgecolors=DARK,
+                    linewidths=lwidth * fs,
+                    clip_on=False,
+                )
                 face = ex
             if face == "split":  # as a split place on the map: the right half in the second holder's colour
-                lax.add_line(Line2D([x], [y], linestyle="none", marker=marker, markersize=size * fs, fillstyle="left",
-                                    markerfacecolor=ex, markerfacecoloralt=other, markeredgecolor=edge,
-                                    markeredgewidth=lwidth * fs, clip_on=False, zorder=3))
-                lax.text(x + 16 * fs, y, shaped(label, self.lang), fontsize=7.6 * fs, va="center", color="#333333",
-                         parse_math=False, family=FONT)
+                lax.add_line(
+                    Line2D(
+                        [x],
+                        [y],
+                        linestyle="none",
+                        marker=marker,
+                        markersize=size * fs,
+                        fillstyle="left",
+                        markerfacecolor=ex,
+                        markerfacecoloralt=other,
+                        markeredgecolor=edge,
+                        markeredgewidth=lwidth * fs,
+                        clip_on=False,
+                        zorder=3,
+                    )
+                )
+                lax.text(
+                    x + 16 * fs, y, shaped(label, self.lang), fontsize=7.6 * fs, va="center", color="#333333", parse_math=False, family=FONT
+                )
                 continue
             dot = face == "inferred"
             face = ex if dot else face
-            lax.scatter([x], [y], s=(size * fs) ** 2, marker=marker, facecolors=[face], edgecolors=[edge],
-                        linewidths=lwidth * fs, linestyles=ls, clip_on=False, zorder=3)
+            lax.scatter(
+                [x],
+                [y],
+                s=(size * fs) ** 2,
+                marker=marker,
+                facecolors=[face],
+                edgecolors=[edge],
+                linewidths=lwidth * fs,
+                linestyles=ls,
+                clip_on=False,
+                zorder=3,
+            )
             if dot:
-                lax.scatter([x], [y], s=(3.2 * fs) ** 2, marker="o", facecolors="white", edgecolors=DARK, linewidths=0.6 * fs,
-                            clip_on=False, zorder=4)
-            lax.text(x + 16 * fs, y, shaped(label, self.lang), fontsize=7.6 * fs, va="center", color="#333333", parse_math=False,
-                     family=FONT)
+                lax.scatter(
+                    [x],
+                    [y],
+                    s=(3.2 * fs) ** 2,
+                    marker="o",
+                    facecolors="white",
+                    edgecolors=DARK,
+                    linewidths=0.6 * fs,
+                    clip_on=False,
+                    zorder=4,
+                )
+            lax.text(
+                x + 16 * fs, y, shaped(label, self.lang), fontsize=7.6 * fs, va="center", color="#333333", parse_math=False, family=FONT
+            )
         if self.territory is not None:
             if self.square:
                 note, nx, ny = say("png_zones_note"), 0.0, -10 * fs
             else:
                 note, nx, ny = textwrap.fill(say("png_zones_note"), 60), 0.0, top - 18 * fs - rows_per_col * row_h - 10 * fs
             style = "italic" if self.lang == DEFAULT_LANG else "normal"  # the font's oblique face has no Arabic letters
-            lax.text(nx, ny, shaped(note, self.lang), fontsize=7.4 * fs, va="top", color="#555555", style=style, parse_math=False,
-                     family=FONT)
+            lax.text(
+                nx, ny, shaped(note, self.lang), fontsize=7.4 * fs, va="top", color="#555555", style=style, parse_math=False, family=FONT
+            )
 
     # --- the day's layers --------------------------------------------------------------
     def _clear(self) -> None:
@@ -367,29 +445,68 @@ class DayPicture:
                 groups[(style.marker, style.size, style.face, style.edge, style.width, style.dotted)].append((place.lon, place.lat))
         if halos:
             xs, ys, sizes = zip(*halos, strict=True)
-            self._add(self.ax.scatter(xs, ys, s=[(s * 1.9 + 4 * fs) ** 2 for s in sizes], facecolors="none", edgecolors="white",
-                                      linewidths=3.2 * fs, zorder=5))
-            self._add(self.ax.scatter(xs, ys, s=[(s * 1.9 + 4 * fs) ** 2 for s in sizes], facecolors="none", edgecolors=DARK,
-                                      linewidths=1.5 * fs, zorder=6))
+            self._add(
+                self.ax.scatter(
+                    xs, ys, s=[(s * 1.9 + 4 * fs) ** 2 for s in sizes], facecolors="none", edgecolors="white", linewidths=3.2 * fs, zorder=5
+                )
+            )
+            self._add(
+                self.ax.scatter(
+                    xs, ys, s=[(s * 1.9 + 4 * fs) ** 2 for s in sizes], facecolors="none", edgecolors=DARK, linewidths=1.5 * fs, zorder=6
+                )
+            )
         for (marker, size, face, edge, width, dotted), points in sorted(groups.items(), key=lambda kv: kv[0][1]):
             xs, ys = zip(*points, strict=True)
-            self._add(self.ax.scatter(xs, ys, s=size**2, marker=marker, facecolors=[face], edgecolors=[edge], linewidths=width,
-                                      linestyles=":" if dotted else "-", zorder=7 + size / 100))
+            self._add(
+                self.ax.scatter(
+                    xs,
+                    ys,
+                    s=size**2,
+                    marker=marker,
+                    facecolors=[face],
+                    edgecolors=[edge],
+                    linewidths=width,
+                    linestyles=":" if dotted else "-",
+                    zorder=7 + size / 100,
+                )
+            )
         for place, style, face2 in splits:
-            self._add(self.ax.add_line(Line2D(
-                [place.lon], [place.lat], linestyle="none", marker=style.marker, markersize=style.size, fillstyle="left",
-                markerfacecolor=style.face, markerfacecoloralt=face2, markeredgecolor=style.edge,
-                markeredgewidth=style.width, zorder=7.2,
-            )))
+            self._add(
+                self.ax.add_line(
+                    Line2D(
+                        [place.lon],
+                        [place.lat],
+                        linestyle="none",
+                        marker=style.marker,
+                        markersize=style.size,
+                        fillstyle="left",
+                        markerfacecolor=style.face,
+                        markerfacecoloralt=face2,
+                        markeredgecolor=style.edge,
+                        markeredgewidth=style.width,
+                        zorder=7.2,
+                    )
+                )
+            )
         if inferred:  # the web map's mark for an inferred change: a white dot with a dark edge
             xs, ys = zip(*inferred, strict=True)
-            self._add(self.ax.scatter(xs, ys, s=(3.2 * fs) ** 2, marker="o", facecolors="white", edgecolors=DARK,
-                                      linewidths=0.6 * fs, zorder=8))
+            self._add(
+                self.ax.scatter(xs, ys, s=(3.2 * fs) ** 2, marker="o", facecolors="white", edgecolors=DARK, linewidths=0.6 * fs, zorder=8)
+            )
         # names of the cities
         halo: list[patheffects.AbstractPathEffect] = [patheffects.withStroke(linewidth=2.4 * fs, foreground="white")]
         for place, name in self.named:
-            t = self.ax.text(place.lon + 0.07, place.lat + 0.05, shaped(name, self.lang), fontsize=7 * fs, color="#222222",
-                             zorder=9, parse_math=False, family=FONT, clip_on=True)
+            t = self.ax.text(
+                place.lon + 0.07,
+                place.lat + 0.05,
+                shaped(name, self.lang),
+                fontsize=7 * fs,
+                color="#222222",
+                zorder=9,
+                parse_math=False,
+                family=FONT,
+                clip_on=True,
+            )
             t.set_path_effects(halo)
             self._add(t)
         self._header(day)
@@ -433,12 +550,20 @@ class DayPicture:
         fs = self.scale
         size = 22 if self.square else 24
         x, ha = (0.015, "left") if self.lang == "ar" else (0.985, "right")
-        self._add(self._text(x, 0.975, _day_words(day, self.lang), fontsize=size * fs, weight="bold", ha=ha, va="top",
-                             color="#1565C0"))
+        self._add(self._text(x, 0.975, _day_words(day, self.lang), fontsize=size * fs, weight="bold", ha=ha, va="top", color="#1565C0"))
         n = len(self.timeline.events_on(day)) if self.timeline.first_day <= day <= self.timeline.last_day else 0
         said = self._say("png_changes_one" if n == 1 else "png_changes", n=n) if n else self._say("png_no_change")
-        self._add(self._text(x, 0.90 if not self.square else 0.93, self._say("png_end_of_day", words=said), fontsize=9 * fs, ha=ha,
-                             va="top", color="#555555"))
+        self._add(
+            self._text(
+                x,
+                0.90 if not self.square else 0.93,
+                self._say("png_end_of_day", words=said),
+                fontsize=9 * fs,
+                ha=ha,
+                va="top",
+                color="#555555",
+            )
+        )
 
     def _legend(self, day: date) -> None:
         """Who holds how many places at the end of `day`: one row per faction, the data's order."""
@@ -455,30 +580,73 @@ class DayPicture:
         else:
             per_col, col_w, label_chars = max(1, len(rows)), W, 34
         of = self._say("png_places_of", n=len(self.dataset.places)) + (self._say("png_inferred", n=inferred) if inferred else "")
-        self._add(lax.text(0, H, shaped(of, self.lang), fontsize=9 * fs, weight="bold", va="top",
-                           color=DARK, parse_math=False, family=FONT))
+        self._add(
+            lax.text(0, H, shaped(of, self.lang), fontsize=9 * fs, weight="bold", va="top", color=DARK, parse_math=False, family=FONT)
+        )
         for i, (fid, faction) in enumerate(rows):
             col, row = divmod(i, per_col)
             x = col * col_w + 10 * fs
             y = H - 18 * fs - (row + 0.5) * row_h
-            self._add(lax.scatter([x], [y], s=(10 * fs) ** 2, marker="s", facecolors=[self.colours[fid]], edgecolors=[DARK],
-                                  linewidths=0.6 * fs, clip_on=False))
+            self._add(
+                lax.scatter(
+                    [x],
+                    [y],
+                    s=(10 * fs) ** 2,
+                    marker="s",
+                    facecolors=[self.colours[fid]],
+                    edgecolors=[DARK],
+                    linewidths=0.6 * fs,
+                    clip_on=False,
+                )
+            )
             right = col * col_w + col_w - 8 * fs
             room = right - 44 * fs - (x + 16 * fs)  # up to the count and its change
-            short = lax.text(x + 16 * fs, y, shaped(faction.short, self.lang), fontsize=9 * fs, weight="bold", va="center", color="#222222",
-                             parse_math=False, family=FONT)
+            short = lax.text(
+                x + 16 * fs,
+                y,
+                shaped(faction.short, self.lang),
+                fontsize=9 * fs,
+                weight="bold",
+                va="center",
+                color="#222222",
+                parse_math=False,
+                family=FONT,
+            )
             self._add(self._fit(short, room * (0.45 if label_chars else 1.0), faction.short))
             if label_chars and faction.label != faction.short:
                 label = faction.label if len(faction.label) <= label_chars else faction.label[: label_chars - 1].rstrip() + "…"
                 offset = 16 * fs + short.get_window_extent(self.canvas.get_renderer()).width + 6 * fs
-                self._add(self._fit(lax.text(x + offset, y, shaped(label, self.lang), fontsize=7.6 * fs, va="center", color="#666666",
-                                             parse_math=False, family=FONT), room - offset + 16 * fs, label))
+                self._add(
+                    self._fit(
+                        lax.text(
+                            x + offset,
+                            y,
+                            shaped(label, self.lang),
+                            fontsize=7.6 * fs,
+                            va="center",
+                            color="#666666",
+                            parse_math=False,
+                            family=FONT,
+                        ),
+                        room - offset + 16 * fs,
+                        label,
+                    )
+                )
             n, delta = counts.get(fid, 0), counts.get(fid, 0) - before.get(fid, 0)
-            self._add(lax.text(right, y, str(n), fontsize=9.5 * fs, weight="bold", va="center", ha="right", color="#222222",
-                               family=FONT))
+            self._add(lax.text(right, y, str(n), fontsize=9.5 * fs, weight="bold", va="center", ha="right", color="#222222", family=FONT))
             if delta:
-                self._add(lax.text(right - 26 * fs, y, f"{delta:+d}", fontsize=7.6 * fs, va="center", ha="right",
-                                   color="#2E7D32" if delta > 0 else "#C62828", family=FONT))
+                self._add(
+                    lax.text(
+                        right - 26 * fs,
+                        y,
+                        f"{delta:+d}",
+                        fontsize=7.6 * fs,
+                        va="center",
+                        ha="right",
+                        color="#2E7D32" if delta > 0 else "#C62828",
+                        family=FONT,
+                    )
+                )
 
     # --- output -------------------------------------------------------------------------
     def rgb(self) -> np.ndarray:
@@ -515,8 +683,15 @@ def parse_size(text: str) -> tuple[int, int]:
     return w, h
 
 
-def png_bytes(dataset: Dataset, timeline: Timeline, day: date, territory=None, size: tuple[int, int] = LANDSCAPE,
-              link: str | None = None, lang: str = DEFAULT_LANG) -> bytes:
+def png_bytes(
+    dataset: Dataset,
+    timeline: Timeline,
+    day: date,
+    territory=None,
+    size: tuple[int, int] = LANDSCAPE,
+    link: str | None = None,
+    lang: str = DEFAULT_LANG,
+) -> bytes:
     """A PNG of the map at the end of `day` (image/png), `size` pixels, in `lang` (the dataset named in it)."""
     picture = DayPicture(dataset, timeline, territory, size, link, lang=lang)
     try:
@@ -541,9 +716,19 @@ def _palette_image(frames: list[np.ndarray]) -> Image.Image:
     return Image.fromarray(stacked).quantize(colors=255, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
 
 
-def write_animation(dataset: Dataset, timeline: Timeline, path: str | Path, territory=None, size: tuple[int, int] = LANDSCAPE,
-                    frame_ms: int = 700, hold_ms: int = 2500, days: Iterable[date] | None = None, link: str | None = None,
-                    progress: Callable[[int, int], None] | None = None, lang: str = DEFAULT_LANG) -> AnimationStats:
+def write_animation(
+    dataset: Dataset,
+    timeline: Timeline,
+    path: str | Path,
+    territory=None,
+    size: tuple[int, int] = LANDSCAPE,
+    frame_ms: int = 700,
+    hold_ms: int = 2500,
+    days: Iterable[date] | None = None,
+    link: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    lang: str = DEFAULT_LANG,
+) -> AnimationStats:
     """A timelapse, one frame per day (the date in the caption), to OUT.gif (Pillow) or OUT.mp4 (ffmpeg, when installed).
 
     The last frame is held `hold_ms`; every other frame shows `frame_ms`."""
@@ -586,8 +771,7 @@ def _write_gif(picture: DayPicture, days: list[date], path: Path, frame_ms: int,
         if progress:
             progress(i + 1, len(days))
     durations = [frame_ms] * (len(frames) - 1) + [max(frame_ms, hold_ms)]
-    frames[0].save(path, format="GIF", save_all=True, append_images=frames[1:], duration=durations, loop=0,
-                   optimize=False, disposal=1)
+    frames[0].save(path, format="GIF", save_all=True, append_images=frames[1:], duration=durations, loop=0, optimize=False, disposal=1)
 
 
 def _write_mp4(picture: DayPicture, days: list[date], path: Path, frame_ms: int, hold_ms: int, progress) -> None:
@@ -595,10 +779,29 @@ def _write_mp4(picture: DayPicture, days: list[date], path: Path, frame_ms: int,
     width, height = picture.size
     hold = max(0, hold_ms - frame_ms) / 1000
     command = [
-        shutil.which("ffmpeg") or "ffmpeg", "-y", "-loglevel", "error", "-f", "rawvideo", "-pix_fmt", "rgb24",
-        "-s", f"{width}x{height}", "-framerate", f"1000/{frame_ms}", "-i", "-",
-        "-vf", f"pad=ceil(iw/2)*2:ceil(ih/2)*2:color=white,tpad=stop_mode=clone:stop_duration={hold:.3f},fps=25",
-        "-c:v", "libx264", "-pix_fmt", "yuv420p", "-movflags", "+faststart", str(path),
+        shutil.which("ffmpeg") or "ffmpeg",
+        "-y",
+        "-loglevel",
+        "error",
+        "-f",
+        "rawvideo",
+        "-pix_fmt",
+        "rgb24",
+        "-s",
+        f"{width}x{height}",
+        "-framerate",
+        f"1000/{frame_ms}",
+        "-i",
+        "-",
+        "-vf",
+        f"pad=ceil(iw/2)*2:ceil(ih/2)*2:color=white,tpad=stop_mode=clone:stop_duration={hold:.3f},fps=25",
+        "-c:v",
+        "libx264",
+        "-pix_fmt",
+        "yuv420p",
+        "-movflags",
+        "+faststart",
+        str(path),
     ]
     proc = subprocess.Popen(command, stdin=subprocess.PIPE, stderr=subprocess.PIPE)
     assert proc.stdin is not None and proc.stderr is not None

@@ -92,8 +92,9 @@ def _inline_leaflet(folder: Path) -> tuple[str, str]:
 
 
 # --- the page --------------------------------------------------------------------------------
-def build_html(dataset: Dataset, timeline: Timeline, territory=None, tiles: str = "carto", leaflet: str = "inline",
-               lang: str = "en") -> str:
+def build_html(
+    dataset: Dataset, timeline: Timeline, territory=None, tiles: str = "carto", leaflet: str = "inline", lang: str = "en"
+) -> str:
     """The standalone page (text/html). tiles: "carto", "osm" or "none"; leaflet: "inline" (fail if Leaflet's
     files are missing: AssetsMissing), "cdn" (link jsDelivr with SRI) or "auto" (inline when installed, else cdn).
     lang: the page's language; the dataset and timeline are named in it (geo.view.localize)."""
@@ -114,8 +115,9 @@ def build_html(dataset: Dataset, timeline: Timeline, territory=None, tiles: str 
     return standalone_page(payload, bounds, dataset.title, tile_name, None, None, cdn)
 
 
-def html_bytes(dataset: Dataset, timeline: Timeline, territory=None, tiles: str = "carto", leaflet: str = "auto",
-               lang: str = "en") -> bytes:
+def html_bytes(
+    dataset: Dataset, timeline: Timeline, territory=None, tiles: str = "carto", leaflet: str = "auto", lang: str = "en"
+) -> bytes:
     """`build_html` as UTF-8 bytes, for a download button (falls back to the CDN when Leaflet is not installed)."""
     return build_html(dataset, timeline, territory, tiles, leaflet, lang).encode("utf-8")
 

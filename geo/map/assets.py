@@ -44,10 +44,22 @@ class Asset:
 
 LEAFLET_VERSION = "1.9.3"
 ASSETS: tuple[Asset, ...] = (
-    Asset("leaflet", "js", "leaflet", LEAFLET_VERSION, "dist/leaflet.js",
-          f"https://cdn.jsdelivr.net/npm/leaflet@{LEAFLET_VERSION}/dist/leaflet.js"),
-    Asset("leaflet_css", "css", "leaflet", LEAFLET_VERSION, "dist/leaflet.css",
-          f"https://cdn.jsdelivr.net/npm/leaflet@{LEAFLET_VERSION}/dist/leaflet.css"),
+    Asset(
+        "leaflet",
+        "js",
+        "leaflet",
+        LEAFLET_VERSION,
+        "dist/leaflet.js",
+        f"https://cdn.jsdelivr.net/npm/leaflet@{LEAFLET_VERSION}/dist/leaflet.js",
+    ),
+    Asset(
+        "leaflet_css",
+        "css",
+        "leaflet",
+        LEAFLET_VERSION,
+        "dist/leaflet.css",
+        f"https://cdn.jsdelivr.net/npm/leaflet@{LEAFLET_VERSION}/dist/leaflet.css",
+    ),
 )
 # Files the assets refer to by relative URL (Leaflet's CSS points at its images/).
 EXTRA_FILES: dict[str, tuple[str, ...]] = {"leaflet": ("dist/images",)}
@@ -77,5 +89,3 @@ def vendored_complete(vendor_dir: Path | None = None) -> bool:
     """Whether every asset is in static/vendor, served (the map then needs no network but for tiles)."""
     vendor_dir = VENDOR_DIR if vendor_dir is None else vendor_dir
     return all(_servable(vendor_dir / a.vendored, vendor_dir) for a in ASSETS)
-
-

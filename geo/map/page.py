@@ -33,18 +33,25 @@ TILES = {  # name -> (url, subdomains, max zoom, CSP host); their attribution: g
 }
 
 
-
 def folium_map(bounds, tiles: str | None, outline: dict | None, lang: str = DEFAULT_LANG) -> folium.Map:
     """The base map: tiles (or none), the panes of the zones and front lines, Syria's outline, the view."""
     from geo.map.render import OUTLINE_OPTIONS_JS, PANES, SYRIA_CENTRE, FitBoundsNow, InlineGeoJson
 
-    m = folium.Map(location=list(SYRIA_CENTRE), zoom_start=7, tiles=None, min_zoom=4, max_zoom=14, control_scale=True,
-                   zoom_snap=0.25, zoom_delta=1, prefer_canvas=False)
+    m = folium.Map(
+        location=list(SYRIA_CENTRE),
+        zoom_start=7,
+        tiles=None,
+        min_zoom=4,
+        max_zoom=14,
+        control_scale=True,
+        zoom_snap=0.25,
+        zoom_delta=1,
+        prefer_canvas=False,
+    )
     if tiles is not None:
         url, sub, max_zoom, _ = TILES[tiles]
         attribution = tile_attribution_html(tiles, lang) + " · " + html.escape(words(lang)["map_credit"])
-        folium.TileLayer(url, attr=attribution, name=tiles, max_zoom=max_zoom, subdomains=sub or "abc",
-                         control=False).add_to(m)
+        folium.TileLayer(url, attr=attribution, name=tiles, max_zoom=max_zoom, subdomains=sub or "abc", control=False).add_to(m)
     for pane, z_index in PANES:
         folium.map.CustomPane(pane, z_index=z_index, pointer_events=False).add_to(m)
     if outline is not None:
@@ -64,9 +71,11 @@ def _assemble(m: folium.Map, payload: dict, config: dict, body: str, head: str, 
     page = re.sub(r"<html>", f'<html lang="{lang_of(lang)}" dir="{text_dir(lang_of(lang))}">', page, count=1)
     body = body.replace("NEEDS_JS", html.escape(words(lang_of(lang))["needs_js"]))
     page = page.replace("</body>", body + "\n</body>", 1)
-    tail = (f'<script type="application/json" id="syria-data">{to_js_json(payload)}</script>\n'  # cannot end its element
-            f'<script type="application/json" id="syria-config">{to_js_json(config)}</script>\n'
-            f"<script>{script_safe_code(app_js)}</script>\n")
+    tail = (
+        f'<script type="application/json" id="syria-data">{to_js_json(payload)}</script>\n'  # cannot end its element
+        f'<script type="application/json" id="syria-config">{to_js_json(config)}</script>\n'
+        f"<script>{script_safe_code(app_js)}</script>\n"
+    )
     cut = page.rindex("</html>")
     return page[:cut] + tail + page[cut:]
 
@@ -78,8 +87,7 @@ def script_safe_code(js: str) -> str:
     return js
 
 
-def embedded_page(payload: dict, bounds, leaflet_base: str = "../vendor/", view: str = "", zones: bool = True,
-                  fronts: bool = True) -> str:
+def embedded_page(payload: dict, bounds, leaflet_base: str = "../vendor/", view: str = "", zones: bool = True, fronts: bool = True) -> str:
     """The dashboard's map page (served from static/maps/): Leaflet from static/vendor, no panels."""
     from geo.map.assets import asset_urls
 
@@ -90,8 +98,15 @@ def embedded_page(payload: dict, bounds, leaflet_base: str = "../vendor/", view:
     return _assemble(m, payload, config, EMBEDDED_BODY, title, "syria-embedded")
 
 
-def standalone_page(payload: dict, bounds, title: str, tiles: str | None, leaflet_js: str | None, leaflet_css: str | None,
-                    cdn: tuple[str, str, str, str] | None = None) -> str:
+def standalone_page(
+    payload: dict,
+    bounds,
+    title: str,
+    tiles: str | None,
+    leaflet_js: str | None,
+    leaflet_css: str | None,
+    cdn: tuple[str, str, str, str] | None = None,
+) -> str:
     """The self-contained page. Leaflet inline (leaflet_js/css) or, with `cdn` (js url, js SRI, css url, css SRI), linked."""
     m = folium_map(bounds, tiles, payload.get("outline"), lang_of(payload.get("lang")))
     m.default_js, m.default_css = [], []
@@ -105,11 +120,15 @@ def standalone_page(payload: dict, bounds, title: str, tiles: str | None, leafle
     elif cdn is not None:
         head += f'<script src="{cdn[0]}" integrity="{cdn[1]}" crossorigin="anonymous"></script>\n'
     page = _assemble(m, payload, {"embedded": False}, standalone_panels(), head, "")
-    scripts = [body for attrs, body in re.findall(r"<script([^>]*)>(.*?)</script>", page, flags=re.DOTALL)
-               if "src=" not in attrs and "application/json" not in attrs]
+    scripts = [
+        body
+        for attrs, body in re.findall(r"<script([^>]*)>(.*?)</script>", page, flags=re.DOTALL)
+        if "src=" not in attrs and "application/json" not in attrs
+    ]
     csp = _csp(scripts, TILES[tiles][3] if tiles in TILES else "", cdn)
-    meta = (f'<meta http-equiv="Content-Security-Policy" content="{csp}">\n'
-            '<meta name="referrer" content="strict-origin-when-cross-origin">\n')
+    meta = (
+        f'<meta http-equiv="Content-Security-Policy" content="{csp}">\n<meta name="referrer" content="strict-origin-when-cross-origin">\n'
+    )
     return page.replace("<head>\n", "<head>\n" + meta, 1)
 
 

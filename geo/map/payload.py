@@ -95,8 +95,13 @@ def map_payload(dataset: Dataset, timeline: Timeline, territory=None, tiles: dic
             e_id = event_id(e) if e is not None else -1
             d = (state.since - first).days
             entry = {
-                "d": d, "c": state.controller, "k": list(state.control.contested_with), "s": state.control.secondary,
-                "st": state.status, "b": state.basis, "w": control_words(state.control, dataset.factions_on(state.since), lang),
+                "d": d,
+                "c": state.controller,
+                "k": list(state.control.contested_with),
+                "s": state.control.secondary,
+                "st": state.status,
+                "b": state.basis,
+                "w": control_words(state.control, dataset.factions_on(state.since), lang),
                 "e": e_id,
                 "i": icon_id(marker_style(place, state, dataset.factions, False)),
                 "ih": icon_id(marker_style(place, state, dataset.factions, True)),
@@ -104,17 +109,34 @@ def map_payload(dataset: Dataset, timeline: Timeline, territory=None, tiles: dic
             history.append(entry)
             if e is not None:
                 events[e_id] = {
-                    "d": d, "p": p_index, "hl": change_headline(dataset, e, previous, lang), "st": e.status, "b": e.basis,
-                    "sw": sentence(status_words(e, lang)), "who": [x for x in (e.claimed_by, e.denied_by) if x],
-                    "sum": e.summary, "q": e.date_qualifier, "n": e.note,
-                    "c": e.control.controller, "m": e.merger is not None, "src": [source_id(s) for s in e.sources],
+                    "d": d,
+                    "p": p_index,
+                    "hl": change_headline(dataset, e, previous, lang),
+                    "st": e.status,
+                    "b": e.basis,
+                    "sw": sentence(status_words(e, lang)),
+                    "who": [x for x in (e.claimed_by, e.denied_by) if x],
+                    "sum": e.summary,
+                    "q": e.date_qualifier,
+                    "n": e.note,
+                    "c": e.control.controller,
+                    "m": e.merger is not None,
+                    "src": [source_id(s) for s in e.sources],
                 }
             previous = state
-        places.append({
-            "id": place.id, "name": place.name, "ar": place.name_ar, "kind": kind_label(place.kind, lang),
-            "gov": place.governorate, "aka": list(place.aliases), "lat": round(place.lat, 5), "lon": round(place.lon, 5),
-            "h": history,
-        })
+        places.append(
+            {
+                "id": place.id,
+                "name": place.name,
+                "ar": place.name_ar,
+                "kind": kind_label(place.kind, lang),
+                "gov": place.governorate,
+                "aka": list(place.aliases),
+                "lat": round(place.lat, 5),
+                "lon": round(place.lon, 5),
+                "h": history,
+            }
+        )
     changes = Counter((e["d"]) for e in events)
     return {
         "v": 2,
@@ -129,12 +151,19 @@ def map_payload(dataset: Dataset, timeline: Timeline, territory=None, tiles: dic
         "changes": [changes.get(i, 0) for i in range(len(days))],
         "periods": [
             {"name": p.name, "from": max(0, (p.start - first).days), "to": min(len(days) - 1, (p.end - first).days)}
-            for p in dataset.periods if p.end >= first and p.start <= days[-1]
+            for p in dataset.periods
+            if p.end >= first and p.start <= days[-1]
         ],
         "factions": [
-            {"id": fid, "colour": safe_colour(f.colour), "short": f.short, "label": f.label, "about": f.description,
-             "names": [[(r.start - first).days, r.short, r.label, r.description] for r in f.renames],
-             "gone": next(((m.date - first).days for m in dataset.mergers if m.faction == fid), None)}
+            {
+                "id": fid,
+                "colour": safe_colour(f.colour),
+                "short": f.short,
+                "label": f.label,
+                "about": f.description,
+                "names": [[(r.start - first).days, r.short, r.label, r.description] for r in f.renames],
+                "gone": next(((m.date - first).days for m in dataset.mergers if m.faction == fid), None),
+            }
             for fid, f in dataset.factions.items()
         ],
         "places": places,
@@ -147,8 +176,13 @@ def map_payload(dataset: Dataset, timeline: Timeline, territory=None, tiles: dic
         "inferredWords": words(lang)["sym_inferred"],
         "bounds": [list(b) for b in place_bounds(dataset)],
         "outline": outline_geojson(),
-        "style": {"zoneOpacity": ZONE_OPACITY, "contestedOpacity": CONTESTED_OPACITY, "edgeOpacity": ZONE_EDGE_OPACITY,
-                  "front": FRONT_STYLE, "noData": NO_DATA_STYLE},
+        "style": {
+            "zoneOpacity": ZONE_OPACITY,
+            "contestedOpacity": CONTESTED_OPACITY,
+            "edgeOpacity": ZONE_EDGE_OPACITY,
+            "front": FRONT_STYLE,
+            "noData": NO_DATA_STYLE,
+        },
         "zones": zones_payload(territory, lang) if territory is not None else None,
         "tiles": tiles,
         "generated": datetime.now(UTC).strftime("%Y-%m-%d %H:%M"),  # UTC (the page's words say so)

@@ -20,8 +20,9 @@ from geo.view.symbols import DEFAULT_SYMBOL, KIND_SYMBOLS
 # overlays 400 (places' area polygons) < front lines < markers 600 < tooltips 650.
 OUTLINE_PANE, ZONES_PANE, FRONTS_PANE = "syria-outline", "syria-zones", "syria-fronts"
 PANES = ((OUTLINE_PANE, 340), (ZONES_PANE, 350), (FRONTS_PANE, 450))
-OUTLINE_OPTIONS_JS = ('{pane: "' + OUTLINE_PANE + '", interactive: false, '
-                      'style: {color: "#555555", weight: 1.5, fillColor: "#FFFFFF", fillOpacity: 0.35}}')
+OUTLINE_OPTIONS_JS = (
+    '{pane: "' + OUTLINE_PANE + '", interactive: false, style: {color: "#555555", weight: 1.5, fillColor: "#FFFFFF", fillOpacity: 0.35}}'
+)
 SYRIA_CENTRE = (35.0, 38.5)
 SYRIA_BOUNDS = ((32.3, 35.7), (37.3, 42.4))
 
@@ -91,7 +92,6 @@ class FitBoundsNow(MacroElement):
         super().__init__()
         self._name = "FitBoundsNow"
         self.bounds_json = to_js_json([[float(bounds[0][0]), float(bounds[0][1])], [float(bounds[1][0]), float(bounds[1][1])]])
-
 
 
 def place_bounds(dataset: Dataset) -> tuple[tuple[float, float], tuple[float, float]]:

@@ -48,8 +48,17 @@ LAT_RANGE = (32.0, 37.7)
 LON_RANGE = (35.4, 42.5)
 ARABIC_RE = re.compile(r"[\u0600-\u06FF]")
 PLACE_FIELDS = (
-    "name", "name_ar", "aliases", "kind", "governorate", "geonames_id",
-    "lat", "lon", "coord_source", "weight", "area",
+    "name",
+    "name_ar",
+    "aliases",
+    "kind",
+    "governorate",
+    "geonames_id",
+    "lat",
+    "lon",
+    "coord_source",
+    "weight",
+    "area",
 )
 
 
@@ -119,7 +128,8 @@ def _read_place(place_id: str, node: Node, reader: FieldReader) -> Place | None:
         reader.problem(fields["kind"][1], f"{where}.kind", f"'{kind}' is not one of {', '.join(PLACE_KINDS)}")
     if governorate is not None and governorate not in GOVERNORATES.values():
         reader.problem(
-            fields["governorate"][1], f"{where}.governorate",
+            fields["governorate"][1],
+            f"{where}.governorate",
             f"'{governorate}' is not a governorate; use one of {', '.join(sorted(GOVERNORATES.values()))}",
         )
     aliases: tuple[str, ...] = ()
@@ -147,7 +157,8 @@ def _read_place(place_id: str, node: Node, reader: FieldReader) -> Place | None:
             expected = GOVERNORATES.get(record["admin1code"])
             if governorate is not None and expected and governorate != expected:
                 reader.problem(
-                    fields["governorate"][1], f"{where}.governorate",
+                    fields["governorate"][1],
+                    f"{where}.governorate",
                     f"'{governorate}' but GeoNames puts {record['name']} in {expected}",
                 )
             if lat is None and lon is None:
@@ -156,7 +167,8 @@ def _read_place(place_id: str, node: Node, reader: FieldReader) -> Place | None:
                 off = distance_km(lat, lon, float(record["latitude"]), float(record["longitude"]))
                 if off > MAX_OVERRIDE_KM:
                     reader.problem(
-                        fields["lat"][1], f"{where}.lat",
+                        fields["lat"][1],
+                        f"{where}.lat",
                         f"{off:.1f} km from GeoNames' point for {geonames_id} (at most {MAX_OVERRIDE_KM:g} km)",
                     )
                 if coord_source is None:
@@ -177,10 +189,20 @@ def _read_place(place_id: str, node: Node, reader: FieldReader) -> Place | None:
     if name is None or name_ar is None or kind is None or governorate is None:  # each None came with a problem
         return None
     return Place(
-        id=place_id, name=name, name_ar=name_ar, kind=kind, lat=lat, lon=lon,
-        governorate=governorate, aliases=aliases, geonames_id=geonames_id,
-        population=population, coord_source=coord_source, area=area,
-        weight=weight if weight is not None else 1.0, line=line_of(node),
+        id=place_id,
+        name=name,
+        name_ar=name_ar,
+        kind=kind,
+        lat=lat,
+        lon=lon,
+        governorate=governorate,
+        aliases=aliases,
+        geonames_id=geonames_id,
+        population=population,
+        coord_source=coord_source,
+        area=area,
+        weight=weight if weight is not None else 1.0,
+        line=line_of(node),
     )
 
 
@@ -201,8 +223,9 @@ def _read_area(node: Node, field: str, reader: FieldReader) -> tuple[tuple[float
         if lon is None or lat is None:
             return None
         if not (LON_RANGE[0] <= lon <= LON_RANGE[1] and LAT_RANGE[0] <= lat <= LAT_RANGE[1]):
-            reader.problem(point, field, f"[{lon}, {lat}] is outside Syria (lon {LON_RANGE[0]}..{LON_RANGE[1]}, "
-                                         f"lat {LAT_RANGE[0]}..{LAT_RANGE[1]})")
+            reader.problem(
+                point, field, f"[{lon}, {lat}] is outside Syria (lon {LON_RANGE[0]}..{LON_RANGE[1]}, lat {LAT_RANGE[0]}..{LAT_RANGE[1]})"
+            )
             return None
         ring.append((lon, lat))
     if len(set(ring)) < 3:

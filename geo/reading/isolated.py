@@ -35,16 +35,22 @@ TIMEOUT_S = 900
 _CHILD = "from geo.reading.isolated import main; main()"  # run from the project folder, where geo is importable
 
 
-def load(events_data: bytes | str | OSError, events_name: str, places_data: bytes | str | OSError | None,
-         places_name: str, isolate_from: int = ISOLATE_FROM_BYTES) -> Dataset:
+def load(
+    events_data: bytes | str | OSError,
+    events_name: str,
+    places_data: bytes | str | OSError | None,
+    places_name: str,
+    isolate_from: int = ISOLATE_FROM_BYTES,
+) -> Dataset:
     """load_dataset_from_bytes, in a child process when the events file is at least `isolate_from` bytes."""
     size = len(events_data) if isinstance(events_data, bytes | str) else 0
     if size < isolate_from or size > MAX_BYTES:  # over the limit: refused at once, no child needed
         return load_dataset_from_bytes(events_data, events_name, places_data, places_name)
     payload = pickle.dumps((events_data, events_name, places_data, places_name), protocol=pickle.HIGHEST_PROTOCOL)
     try:
-        child = subprocess.run([sys.executable, "-c", _CHILD], input=payload, capture_output=True, timeout=TIMEOUT_S, check=False,
-                               cwd=PROJECT_DIR)
+        child = subprocess.run(
+            [sys.executable, "-c", _CHILD], input=payload, capture_output=True, timeout=TIMEOUT_S, check=False, cwd=PROJECT_DIR
+        )
     except (OSError, subprocess.SubprocessError):  # no child process here: load in-process after all
         return load_dataset_from_bytes(events_data, events_name, places_data, places_name)
     if child.returncode < 0:  # killed by a signal: the parser crashed (or the system ran out of memory)

@@ -48,8 +48,20 @@ SOURCE_FIELDS = ("outlet", "title", "date", "url", "seed")
 BASELINE_FIELDS = ("date", "sources", "control")
 CONTROL_FIELDS = ("controller", "contested_with", "secondary", "note")
 EVENT_FIELDS = (
-    "date", "place", "controller", "status", "claimed_by", "denied_by", "summary", "sources",
-    "previous", "contested_with", "secondary", "date_qualifier", "note", "basis",
+    "date",
+    "place",
+    "controller",
+    "status",
+    "claimed_by",
+    "denied_by",
+    "summary",
+    "sources",
+    "previous",
+    "contested_with",
+    "secondary",
+    "date_qualifier",
+    "note",
+    "basis",
 )
 SEED_RE = re.compile(r"^\d{3}_[0-9a-f]{16}\.txt$")
 # The timeline keeps a state per day: a typo like 9999-12-31 must not make it millions of days long.
@@ -60,9 +72,7 @@ def load_dataset(events_path: str | Path = DEFAULT_EVENTS, places_path: str | Pa
     """Read both files from disk and validate them."""
     events_path = Path(events_path)
     places_path = Path(places_path) if places_path is not None else DEFAULT_PLACES
-    return load_dataset_from_bytes(
-        _read(events_path), str(events_path), _read(places_path), str(places_path)
-    )
+    return load_dataset_from_bytes(_read(events_path), str(events_path), _read(places_path), str(places_path))
 
 
 def _read(path: Path) -> bytes | OSError:
@@ -189,8 +199,14 @@ class _EventsReader:
             label, short, colour, description = (values.get(name) for name in FACTION_FIELDS)
             if label is not None and short is not None and colour is not None and description is not None:
                 self.short_lines[fid] = fields["short"][1].line
-                self.factions[fid] = Faction(id=fid, colour=colour.upper(), label=label, short=short, description=description,
-                                             **arabic_names(self.r, fields, value_node, where))
+                self.factions[fid] = Faction(
+                    id=fid,
+                    colour=colour.upper(),
+                    label=label,
+                    short=short,
+                    description=description,
+                    **arabic_names(self.r, fields, value_node, where),
+                )
             else:
                 self.factions.setdefault(fid, None)  # known id, so references to it are not reported twice
         if not self.factions:
@@ -212,34 +228,36 @@ class _EventsReader:
                 if missing:
                     continue
                 start = self.r.day(fields["from"][1], f"{where}.from")
-                texts = {
-                    name: self.r.text(fields[name][1], f"{where}.{name}", max_len=300) for name in ("label", "short", "description")
-                }
+                texts = {name: self.r.text(fields[name][1], f"{where}.{name}", max_len=300) for name in ("label", "short", "description")}
                 sources = self.source_list(fields["sources"][1], f"{where}.sources")
                 label, short, description = texts["label"], texts["short"], texts["description"]
                 if start is None or sources is None or label is None or short is None or description is None:
                     continue
                 if baseline_day is not None and start <= baseline_day:
                     self.r.problem(
-                        fields["from"][1], f"{where}.from",
+                        fields["from"][1],
+                        f"{where}.from",
                         f"{start} is not after the baseline date {baseline_day}: give the first name as the faction's label",
                     )
                     continue
                 if renames and start <= renames[-1].start:
                     self.r.problem(
-                        fields["from"][1], f"{where}.from",
+                        fields["from"][1],
+                        f"{where}.from",
                         f"overlaps the name from {renames[-1].start} (line {renames[-1].line}): list renames in date order, one per day",
                     )
                     continue
                 merger = self.merged.get(fid)
                 if merger is not None and start >= merger.date:
                     self.r.problem(
-                        fields["from"][1], f"{where}.from",
+                        fields["from"][1],
+                        f"{where}.from",
                         f"'{fid}' merged into '{merger.into}' on {merger.date} (line {merger.line}): no rename after that",
                     )
                     continue
-                renames.append(FactionName(start, label, short, description, sources, item.line,
-                                           **arabic_names(self.r, fields, item, where)))
+                renames.append(
+                    FactionName(start, label, short, description, sources, item.line, **arabic_names(self.r, fields, item, where))
+                )
             if faction is not None and renames:
                 self.factions[fid] = replace(faction, renames=tuple(renames))
 
@@ -259,7 +277,8 @@ class _EventsReader:
             for first, later in combinations(sorted(same, key=lambda use: (use[2], use[0])), 2):  # the later name is at fault
                 if first[4] != later[4] and later[2] < first[3] and first[2] < later[3]:
                     self.r.problem(
-                        later[0], later[1],
+                        later[0],
+                        later[1],
                         f"'{later[5]}' is already the short label of '{first[4]}' (line {first[0]}) at the same time"
                         " (case does not count); the legend and the chart need a different one",
                     )
@@ -296,7 +315,8 @@ class _EventsReader:
             earlier = self.merged.get(merger.faction)
             if earlier is not None:
                 self.r.problem(
-                    merger.line, "mergers.faction",
+                    merger.line,
+                    "mergers.faction",
                     f"'{merger.faction}' already merged into '{earlier.into}' on {earlier.date} (line {earlier.line});"
                     " a faction merges once",
                 )
@@ -304,7 +324,8 @@ class _EventsReader:
             successor = self.merged.get(merger.into)
             if successor is not None and successor.date <= merger.date:
                 self.r.problem(
-                    merger.line, "mergers.into",
+                    merger.line,
+                    "mergers.into",
                     f"'{merger.into}' itself merged into '{successor.into}' on {successor.date} (line {successor.line})"
                     f" (did you mean '{self.successor(merger.into, merger.date)}'?)",
                 )
@@ -327,7 +348,8 @@ class _EventsReader:
         if merger is None or merger.date > day:
             return False
         self.r.problem(
-            node, field,
+            node,
+            field,
             f"'{faction}' merged into '{merger.into}' on {merger.date} (line {merger.line})"
             f" (did you mean '{self.successor(faction, day)}'?)",
         )
@@ -489,7 +511,8 @@ class _EventsReader:
                 )
             if last_day is not None and event.date < last_day:
                 self.r.problem(
-                    item, f"{where}.date",
+                    item,
+                    f"{where}.date",
                     f"events out of order: {event.date} comes after {last_day} (line {last_line}); keep the file in date order",
                 )
             else:
@@ -508,7 +531,8 @@ class _EventsReader:
                 held, since_line = running[event.place]
                 if held != event.previous:
                     self.r.problem(
-                        item, f"{where}.previous",
+                        item,
+                        f"{where}.previous",
                         f"expected '{event.previous}' but {event.place} is held by '{held}' here (set at line {since_line})",
                     )
             running[event.place] = (event.control.controller, event.line)
@@ -568,17 +592,29 @@ class _EventsReader:
         if status == "confirmed" and sources is not None and distinct_outlets(sources) < 2:
             outlets = ", ".join(sorted({outlet_key(s.outlet) for s in sources}))
             r.problem(
-                fields["status"][1], f"{where}.status",
+                fields["status"][1],
+                f"{where}.status",
                 f"confirmed needs sources from two different outlets (has {len(sources)} from {outlets}); add one or set status: claimed",
             )
         # Only read when nothing else is wrong with the event (their problems would come after the check above).
         qualifier = r.text(entry[1], f"{where}.date_qualifier") if (entry := fields.get("date_qualifier")) else None
         note = r.text(entry[1], f"{where}.note") if (entry := fields.get("note")) else None
         return Event(
-            index=index, line=node.line, date=day, place=place, control=control, status=status,
+            index=index,
+            line=node.line,
+            date=day,
+            place=place,
+            control=control,
+            status=status,
             # sources is None when a catalogue source it names has problems (reported there): no Dataset is built then
-            summary=summary, sources=sources if sources is not None else (), claimed_by=claimed_by, denied_by=denied_by,
-            previous=previous, date_qualifier=qualifier, note=note, basis=sys.intern(basis),
+            summary=summary,
+            sources=sources if sources is not None else (),
+            claimed_by=claimed_by,
+            denied_by=denied_by,
+            previous=previous,
+            date_qualifier=qualifier,
+            note=note,
+            basis=sys.intern(basis),
         )
 
 
@@ -602,9 +638,7 @@ def _read_events(root: Node | None, reader: FieldReader, places: dict[str, Place
         events_reader.read_factions(top["factions"][1])
     if "sources" in top:
         events_reader.read_source_catalogue(top["sources"][1])
-    baseline_day, baseline, baseline_sources = (
-        events_reader.read_baseline(top["baseline"][1]) if "baseline" in top else (None, {}, ())
-    )
+    baseline_day, baseline, baseline_sources = events_reader.read_baseline(top["baseline"][1]) if "baseline" in top else (None, {}, ())
     if "mergers" in top:
         events_reader.read_mergers(top["mergers"][1], baseline_day)
     events_reader.read_renames(baseline_day)
@@ -620,12 +654,17 @@ def _read_events(root: Node | None, reader: FieldReader, places: dict[str, Place
     if reader.problems or baseline_day is None:
         return None
     return Dataset(
-        title=title or "", factions={k: v for k, v in events_reader.factions.items() if v is not None}, places=places,
+        title=title or "",
+        factions={k: v for k, v in events_reader.factions.items() if v is not None},
+        places=places,
         baseline_date=baseline_day,
-        baseline=baseline, baseline_sources=baseline_sources, events=tuple(events),
+        baseline=baseline,
+        baseline_sources=baseline_sources,
+        events=tuple(events),
         sources={k: v for k, v in events_reader.sources.items() if v is not None},
         mergers=tuple(sorted(events_reader.merged.values(), key=lambda m: (m.date, m.line))),
-        reports_to=reports_to, periods=periods,
+        reports_to=reports_to,
+        periods=periods,
     )
 
 

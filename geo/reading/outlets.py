@@ -14,9 +14,21 @@ from geo.base.model import Source
 
 # Agencies whose copies other outlets carry: named in an outlet's brackets, the story is theirs.
 WIRES = {
-    "reuters": "reuters", "afp": "afp", "agence france-presse": "afp", "ap": "ap", "associated press": "ap",
-    "anadolu": "anadolu", "anadolu agency": "anadolu", "aa": "anadolu", "dpa": "dpa", "xinhua": "xinhua",
-    "sana": "sana", "efe": "efe", "ansa": "ansa", "upi": "upi", "bloomberg": "bloomberg",
+    "reuters": "reuters",
+    "afp": "afp",
+    "agence france-presse": "afp",
+    "ap": "ap",
+    "associated press": "ap",
+    "anadolu": "anadolu",
+    "anadolu agency": "anadolu",
+    "aa": "anadolu",
+    "dpa": "dpa",
+    "xinhua": "xinhua",
+    "sana": "sana",
+    "efe": "efe",
+    "ansa": "ansa",
+    "upi": "upi",
+    "bloomberg": "bloomberg",
 }
 _BRACKETS = re.compile(r"\(([^)]*)\)")
 _WORDS = re.compile(r"[a-z]+")

@@ -46,7 +46,7 @@ _NULL_TAG = "tag:yaml.org,2002:null"
 _NULLS = frozenset(("", "~", "null", "Null", "NULL"))
 # Characters YAML refuses (control characters, surrogates, U+FFFE/U+FFFF) and the ones it
 # counts as line breaks although editors do not (NEL, LS, PS): either way, say where they are.
-_BAD_CHAR_RE = re.compile("[^\x09\x0A\x0D\x20-\x7E\xA0-\u2027\u202A-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]")
+_BAD_CHAR_RE = re.compile("[^\x09\x0a\x0d\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 # What a problem must not quote raw (escaped strings can hold anything): breaks, terminal escapes.
 
 
@@ -408,8 +408,12 @@ class FieldReader:
             self.problem(node, field, f"longer than {max_len} characters")
             return None
         if (char := unsafe_char(value)) is not None:
-            self.problem(node, field, f"contains the control character U+{ord(char):04X} ({escaped(char)}): "
-                                      "write text on one line, without control or direction-override characters")
+            self.problem(
+                node,
+                field,
+                f"contains the control character U+{ord(char):04X} ({escaped(char)}): "
+                "write text on one line, without control or direction-override characters",
+            )
             return None
         return value
 

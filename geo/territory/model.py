@@ -38,9 +38,23 @@ from geo.territory.zones import Tessellation, build_tessellation, coverage_union
 from geo.timeline.control import Timeline
 
 __all__ = [
-    "DEFAULT_TOLERANCE_M", "NOTE", "DayZones", "FrontLine", "TerritoryModel", "Zone", "area_by_controller",
-    "contested_area_by_controller", "day_geojson", "day_zones", "front_lines", "front_lines_geojson",
-    "population_by_controller", "site_keys", "territory_series", "tolerance_for_zoom", "zones_geojson",
+    "DEFAULT_TOLERANCE_M",
+    "NOTE",
+    "DayZones",
+    "FrontLine",
+    "TerritoryModel",
+    "Zone",
+    "area_by_controller",
+    "contested_area_by_controller",
+    "day_geojson",
+    "day_zones",
+    "front_lines",
+    "front_lines_geojson",
+    "population_by_controller",
+    "site_keys",
+    "territory_series",
+    "tolerance_for_zoom",
+    "zones_geojson",
 ]
 
 DEFAULT_TOLERANCE_M = 1_000.0  # about one screen pixel with all of Syria on screen (zoom 7)
@@ -51,6 +65,8 @@ NO_DATA_REACH_KM = 35.0
 def map_territory(timeline: Timeline) -> TerritoryModel:
     """The zones the map and its exports show: cells cut at NO_DATA_REACH_KM from the listed places."""
     return TerritoryModel(timeline, reach_km=NO_DATA_REACH_KM)
+
+
 NOTE = "Approximate zones inferred from held places, not surveyed front lines."
 
 # (controller, factions contesting it) of a site on one day; None when no place there has a state
@@ -171,8 +187,11 @@ def _zone_features(day: DayZones, polygons: list[BaseGeometry], decimals: int) -
         {
             "type": "Feature",
             "properties": {
-                "controller": zone.controller, "mode": zone.mode, "contested_with": list(zone.contested_with),
-                "area_km2": round(zone.area_km2, 1), "places": len(zone.places),
+                "controller": zone.controller,
+                "mode": zone.mode,
+                "contested_with": list(zone.contested_with),
+                "area_km2": round(zone.area_km2, 1),
+                "places": len(zone.places),
             },
             "geometry": _geometry(polygon, decimals),
         }
@@ -211,8 +230,14 @@ class TerritoryModel:
     not for all of them. Thread-safe: sessions of one server share a model.
     """
 
-    def __init__(self, timeline: Timeline, outline: BaseGeometry | None = None, tolerance_m: float = DEFAULT_TOLERANCE_M,
-                 cache_states: int = 256, reach_km: float | None = None):
+    def __init__(
+        self,
+        timeline: Timeline,
+        outline: BaseGeometry | None = None,
+        tolerance_m: float = DEFAULT_TOLERANCE_M,
+        cache_states: int = 256,
+        reach_km: float | None = None,
+    ):
         self.timeline = timeline
         self.dataset: Dataset = timeline.dataset
         self.tolerance_m = tolerance_m
@@ -337,8 +362,7 @@ class TerritoryModel:
             if found is not None:
                 self._json.move_to_end(key)
                 return found
-            found = self._json[key] = json.dumps(day_geojson(self._state(slot), tolerance_m), separators=(",", ":"),
-                                                 ensure_ascii=False)
+            found = self._json[key] = json.dumps(day_geojson(self._state(slot), tolerance_m), separators=(",", ":"), ensure_ascii=False)
             while len(self._json) > 2 * self._cache_states:
                 self._json.popitem(last=False)
             return found
@@ -385,18 +409,25 @@ class TerritoryModel:
             area = np.bincount(ctrl[held], weights=km2[held], minlength=n)
             contested = np.bincount(ctrl[held], weights=km2[held] * contested_of_code[codes[held]], minlength=n)
             present = np.bincount(ctrl[held], minlength=n) > 0
-            slot_areas.append((
-                {controllers[i]: float(area[i]) for i in range(n) if present[i]},
-                {controllers[i]: float(contested[i]) for i in range(n) if present[i] and contested[i] > 0},
-            ))
+            slot_areas.append(
+                (
+                    {controllers[i]: float(area[i]) for i in range(n) if present[i]},
+                    {controllers[i]: float(contested[i]) for i in range(n) if present[i] and contested[i] > 0},
+                )
+            )
         factions = list(self.dataset.factions)
         rows: dict[date, list[dict[str, Any]]] = {}
         for day, slot, population in zip(self.timeline.days, self._slot_of_day, self._population, strict=True):
             areas, contested_km2 = slot_areas[slot]
             names = factions + sorted(set(areas) - set(factions))
             rows[day] = [
-                {"day": day, "faction": f, "area_km2": round(areas.get(f, 0.0), 1),
-                 "contested_km2": round(contested_km2.get(f, 0.0), 1), "population": population.get(f, 0)}
+                {
+                    "day": day,
+                    "faction": f,
+                    "area_km2": round(areas.get(f, 0.0), 1),
+                    "contested_km2": round(contested_km2.get(f, 0.0), 1),
+                    "population": population.get(f, 0),
+                }
                 for f in names
             ]
         return rows

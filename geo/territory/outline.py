@@ -45,8 +45,11 @@ def outline_geojson(path: Path = OUTLINE_PATH) -> dict[str, Any] | None:
         return None
     if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
         return None
-    features: list[dict[str, Any]] = [{"type": "Feature", "properties": {}, "geometry": f.get("geometry")} for f in data.get("features", [])
-                if isinstance(f, dict) and isinstance(f.get("geometry"), dict)]
+    features: list[dict[str, Any]] = [
+        {"type": "Feature", "properties": {}, "geometry": f.get("geometry")}
+        for f in data.get("features", [])
+        if isinstance(f, dict) and isinstance(f.get("geometry"), dict)
+    ]
     return {"type": "FeatureCollection", "features": features} if features else None
 
 

@@ -42,6 +42,7 @@ AREA_SEED_SPACING_M = 5_000.0  # spacing of the seed points along an explicit ar
 CIRCLE_ERROR_M = 10.0  # weighted borders (circles) are drawn as polygons at most this far inside the arc
 DENSIFY_DEG = 0.01  # lon/lat edges get a vertex every ~1 km before projecting, so they keep their course
 
+
 @lru_cache(maxsize=1)
 def _transformers() -> tuple[Transformer, Transformer]:
     return (Transformer.from_crs("EPSG:4326", LAEA, always_xy=True), Transformer.from_crs(LAEA, "EPSG:4326", always_xy=True))
@@ -114,8 +115,14 @@ def build_tessellation(places: Mapping[str, Place], outline: BaseGeometry | None
         cells = np.array([_polygonal(c) for c in shapely.intersection(cells, reach)], dtype=object)
         nodata = _polygonal(shapely.difference(outline_m, reach))
     return Tessellation(
-        site_places=site_places, site_of=site_of, cells=cells, cell_km2=shapely.area(cells).astype(float) / 1e6,
-        edges=_shared_edges(cells), outline=outline_m, nodata=nodata, nodata_km2=float(nodata.area) / 1e6,
+        site_places=site_places,
+        site_of=site_of,
+        cells=cells,
+        cell_km2=shapely.area(cells).astype(float) / 1e6,
+        edges=_shared_edges(cells),
+        outline=outline_m,
+        nodata=nodata,
+        nodata_km2=float(nodata.area) / 1e6,
         unused_areas=unused_areas,
     )
 
@@ -135,8 +142,9 @@ def _sites(ids: list[str], xy: np.ndarray) -> tuple[tuple[tuple[str, ...], ...],
     return tuple(tuple(m) for m in members), xy[first].reshape(-1, 2)
 
 
-def _claimed_areas(places: Mapping[str, Place], site_of: Mapping[str, int],
-                   outline: BaseGeometry) -> tuple[list[tuple[int, BaseGeometry]], tuple[str, ...]]:
+def _claimed_areas(
+    places: Mapping[str, Place], site_of: Mapping[str, int], outline: BaseGeometry
+) -> tuple[list[tuple[int, BaseGeometry]], tuple[str, ...]]:
     """(site, polygon in metres) for every place with an `area`, clipped to the outline, disjoint; and the
     places whose area gives no polygon (degenerate, e.g. three equal points): those keep only their point."""
     claimed: list[tuple[int, BaseGeometry]] = []
@@ -174,8 +182,9 @@ def _seeds(site_xy: np.ndarray, areas: list[tuple[int, BaseGeometry]]) -> tuple[
     return seeds_xy[keep], owner[keep]
 
 
-def _faces(seeds: np.ndarray, weights: np.ndarray, seed_site: np.ndarray, outline: BaseGeometry,
-           areas: list[tuple[int, BaseGeometry]]) -> tuple[np.ndarray, np.ndarray]:
+def _faces(
+    seeds: np.ndarray, weights: np.ndarray, seed_site: np.ndarray, outline: BaseGeometry, areas: list[tuple[int, BaseGeometry]]
+) -> tuple[np.ndarray, np.ndarray]:
     """Node the cell borders, the outline and the area edges together; polygonize; give each face a site.
 
     Noding all lines in one snap-rounded union makes the faces an exact coverage (a shared
@@ -209,9 +218,9 @@ def _nearest_weighted(probes: np.ndarray, seeds: np.ndarray, weights: np.ndarray
     if len(values) > MAX_WEIGHT_GROUPS:  # many different weights: every probe against every seed, in blocks
         nearest = np.empty(len(probes), dtype=int)
         for start in range(0, len(probes), 1024):
-            block = probes[start:start + 1024]
+            block = probes[start : start + 1024]
             weighted = np.hypot(block[:, None, 0] - seeds[None, :, 0], block[:, None, 1] - seeds[None, :, 1]) / weights
-            nearest[start:start + 1024] = weighted.argmin(axis=1)
+            nearest[start : start + 1024] = weighted.argmin(axis=1)
         return nearest
     points = shapely.points(probes)
     best, nearest = np.full(len(probes), np.inf), np.zeros(len(probes), dtype=int)

@@ -43,9 +43,7 @@ class Timeline:
         last_event_day = dataset.events[-1].date if dataset.events else self.first_day
         last_merger_day = dataset.mergers[-1].date if dataset.mergers else self.first_day
         self.last_day: date = max(self.first_day, last_event_day, last_merger_day, dataset.reports_to or self.first_day)
-        self.days: tuple[date, ...] = tuple(
-            self.first_day + timedelta(days=i) for i in range((self.last_day - self.first_day).days + 1)
-        )
+        self.days: tuple[date, ...] = tuple(self.first_day + timedelta(days=i) for i in range((self.last_day - self.first_day).days + 1))
         by_day: dict[date, list[Event]] = defaultdict(list)
         for event in dataset.events:  # file order is kept within a day
             by_day[event.date].append(event)
@@ -162,9 +160,20 @@ def _merger_changes(merger: Merger, current: Mapping[str, PlaceState]) -> list[E
         if control is state.control:
             continue
         base = state.event
-        changes.append(Event(
-            index=-1, line=merger.line, date=merger.date, place=pid, control=control, status=state.status,
-            summary=merger.summary, sources=merger.sources, previous=state.controller, note=merger.note,
-            basis=base.basis if base is not None else "reported", merger=merger,
-        ))
+        changes.append(
+            Event(
+                index=-1,
+                line=merger.line,
+                date=merger.date,
+                place=pid,
+                control=control,
+                status=state.status,
+                summary=merger.summary,
+                sources=merger.sources,
+                previous=state.controller,
+                note=merger.note,
+                basis=base.basis if base is not None else "reported",
+                merger=merger,
+            )
+        )
     return changes

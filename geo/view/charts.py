@@ -40,8 +40,12 @@ def area_rows(dataset: Dataset, series: Iterable[Mapping]) -> list[dict]:
     """TerritoryModel.series() for the chart: {"day": "2024-12-06", "faction": "HTS", "km2": 12345, "order": 1}."""
     order = {fid: i for i, fid in enumerate(dataset.factions)}
     return [
-        {"day": row["day"].isoformat(), "faction": series_name(dataset.factions[row["faction"]]), "km2": round(row["area_km2"]),
-         "order": order[row["faction"]]}
+        {
+            "day": row["day"].isoformat(),
+            "faction": series_name(dataset.factions[row["faction"]]),
+            "km2": round(row["area_km2"]),
+            "order": order[row["faction"]],
+        }
         for row in series
         if row["faction"] in dataset.factions
     ]
@@ -85,11 +89,13 @@ def _stacked(dataset: Dataset, rows: list[dict], field: str, title: str, height:
         .encode(
             x=x,
             y=alt.Y(f"{field}:Q", stack="zero", title=title, axis=alt.Axis(format=value_format) if value_format else alt.Undefined),
-            color=alt.Color("faction:N", scale=alt.Scale(domain=domain, range=colours),
-                            legend=alt.Legend(orient="bottom", title=None)),
+            color=alt.Color("faction:N", scale=alt.Scale(domain=domain, range=colours), legend=alt.Legend(orient="bottom", title=None)),
             order=alt.Order("order:Q"),
-            tooltip=[alt.Tooltip("utcyearmonthdate(day):T", title="day", format="%-d %b %Y"),
-                     alt.Tooltip("faction:N"), alt.Tooltip(f"{field}:Q", title=title, format=value_format or alt.Undefined)],
+            tooltip=[
+                alt.Tooltip("utcyearmonthdate(day):T", title="day", format="%-d %b %Y"),
+                alt.Tooltip("faction:N"),
+                alt.Tooltip(f"{field}:Q", title=title, format=value_format or alt.Undefined),
+            ],
         )
         .properties(height=height)
     )
@@ -120,8 +126,16 @@ def with_day(chart: alt.Chart, day: date) -> alt.LayerChart:
 VEGA_LITE_SCHEMA = "https://vega.github.io/schema/vega-lite/v6.4.1.json"  # what altair 6.3 writes
 
 
-def _spec(dataset: Dataset, rows: list[dict], field: str, title: str, day: date, height: int = 220, value_format: str = "",
-          lang: str = DEFAULT_LANG) -> dict:
+def _spec(
+    dataset: Dataset,
+    rows: list[dict],
+    field: str,
+    title: str,
+    day: date,
+    height: int = 220,
+    value_format: str = "",
+    lang: str = DEFAULT_LANG,
+) -> dict:
     """The dict `with_day(_stacked(...), day).to_dict()` gives, built without altair.
 
     Altair takes ~0.4 s to import, on the dashboard's first run, while the first map is being sent
@@ -133,13 +147,21 @@ def _spec(dataset: Dataset, rows: list[dict], field: str, title: str, day: date,
         "data": {"values": values},
         "mark": {"type": "area", "interpolate": "step-after", "line": {"strokeWidth": 0.6, "color": "#FFFFFF"}, "opacity": 0.85},
         "encoding": {
-            "color": {"field": "faction", "legend": {"orient": "bottom", "title": None}, "type": "nominal",
-                      "scale": {"domain": [series_name(f) for f in dataset.factions.values()],
-                                "range": [safe_colour(f.colour) for f in dataset.factions.values()]}},
+            "color": {
+                "field": "faction",
+                "legend": {"orient": "bottom", "title": None},
+                "type": "nominal",
+                "scale": {
+                    "domain": [series_name(f) for f in dataset.factions.values()],
+                    "range": [safe_colour(f.colour) for f in dataset.factions.values()],
+                },
+            },
             "order": {"field": "order", "type": "quantitative"},
-            "tooltip": [{**day_x, "format": "%-d %b %Y", "title": words(lang)["col_day"]},
-                        {"field": "faction", "type": "nominal", **({"title": words(lang)["col_holder"]} if lang != DEFAULT_LANG else {})},
-                        {"field": field, "title": title, "type": "quantitative", **number}],
+            "tooltip": [
+                {**day_x, "format": "%-d %b %Y", "title": words(lang)["col_day"]},
+                {"field": "faction", "type": "nominal", **({"title": words(lang)["col_holder"]} if lang != DEFAULT_LANG else {})},
+                {"field": field, "title": title, "type": "quantitative", **number},
+            ],
             "x": {**day_x, "axis": {"format": "%-d %b", "labelOverlap": True}, "title": None},
             "y": {"field": field, "stack": "zero", "title": title, "type": "quantitative", **({"axis": number} if number else {})},
         },
@@ -148,15 +170,27 @@ def _spec(dataset: Dataset, rows: list[dict], field: str, title: str, day: date,
             {"lookup": "key", "from": {"data": {"values": names}, "key": "key", "fields": ["faction", "order"]}},
         ],
     }
-    rule = {"data": {"values": [{"day": day.isoformat()}]},
-            "mark": {"type": "rule", "color": "#111111", "strokeDash": [4, 2], "strokeWidth": 2}, "encoding": {"x": day_x}}
+    rule = {
+        "data": {"values": [{"day": day.isoformat()}]},
+        "mark": {"type": "rule", "color": "#111111", "strokeDash": [4, 2], "strokeWidth": 2},
+        "encoding": {"x": day_x},
+    }
     config: dict = {"view": {"continuousWidth": 300, "continuousHeight": 300, "strokeWidth": 0}}
     if lang != DEFAULT_LANG:  # Vega's own words for screen readers are English: the chart says what it is instead
         config["aria"] = False
     if lang == "ar":  # Arabic month names on the axis and in the tooltips
-        config["locale"] = {"time": {"dateTime": "%x %X", "date": "%d/%m/%Y", "time": "%H:%M:%S", "periods": ["ص", "م"],
-                                     "days": list(WEEKDAYS_AR[6:] + WEEKDAYS_AR[:6]), "shortDays": list(WEEKDAYS_AR[6:] + WEEKDAYS_AR[:6]),
-                                     "months": list(MONTHS_AR), "shortMonths": list(MONTHS_AR)}}
+        config["locale"] = {
+            "time": {
+                "dateTime": "%x %X",
+                "date": "%d/%m/%Y",
+                "time": "%H:%M:%S",
+                "periods": ["ص", "م"],
+                "days": list(WEEKDAYS_AR[6:] + WEEKDAYS_AR[:6]),
+                "shortDays": list(WEEKDAYS_AR[6:] + WEEKDAYS_AR[:6]),
+                "months": list(MONTHS_AR),
+                "shortMonths": list(MONTHS_AR),
+            }
+        }
     spec: dict[str, Any] = {"config": config, "layer": [area, rule], "height": height, "$schema": VEGA_LITE_SCHEMA}
     if lang != DEFAULT_LANG:
         spec["description"] = words(lang)["chart_description"].format(what=title)

@@ -17,8 +17,10 @@ from geo.view.words import DEFAULT_LANG, words
 
 OSM_COPYRIGHT = "https://www.openstreetmap.org/copyright"
 CARTO_ATTRIBUTIONS = "https://carto.com/attributions"
-TILE_PROVIDERS = {"carto": (("OpenStreetMap", OSM_COPYRIGHT, True), ("CARTO", CARTO_ATTRIBUTIONS, False)),
-                  "osm": (("OpenStreetMap", OSM_COPYRIGHT, True),)}  # name -> (who, their page, "contributors"?)
+TILE_PROVIDERS = {
+    "carto": (("OpenStreetMap", OSM_COPYRIGHT, True), ("CARTO", CARTO_ATTRIBUTIONS, False)),
+    "osm": (("OpenStreetMap", OSM_COPYRIGHT, True),),
+}  # name -> (who, their page, "contributors"?)
 
 
 def credited_outlets(dataset: Dataset, until: date | None = None) -> list[str]:
@@ -33,5 +35,6 @@ def tile_attribution_html(tiles: str = "carto", lang: str = DEFAULT_LANG, new_ta
     """'© OpenStreetMap contributors © CARTO' with links (fixed text; 'contributors' in `lang`)."""
     target = ' target="_blank" rel="noopener noreferrer"' if new_tab else ""
     contributors = esc(words(lang)["contributors"])
-    return " ".join(f'&copy; <a href="{url}"{target}>{who}</a>' + (f" {contributors}" if people else "")
-                    for who, url, people in TILE_PROVIDERS[tiles])
+    return " ".join(
+        f'&copy; <a href="{url}"{target}>{who}</a>' + (f" {contributors}" if people else "") for who, url, people in TILE_PROVIDERS[tiles]
+    )

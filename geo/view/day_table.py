@@ -24,13 +24,20 @@ def day_rows(dataset: Dataset, timeline: Timeline, day: date, lang: str = DEFAUL
     rows = []
     for pid, place in dataset.places.items():
         s = state[pid]
-        rows.append({
-            "place": place.name, "kind": kind_label(place.kind, lang), "governorate": place.governorate,
-            "holder": control_words(s.control, factions, lang),
-            "since": day_label(s.since, lang) if s.event is not None else w["baseline"].format(day=day_label(s.since, lang)).rstrip("."),
-            "status": w.get(s.status, s.status), "basis": w["inferred" if s.basis == "inferred" else "reported"],
-            "id": pid,
-        })
+        rows.append(
+            {
+                "place": place.name,
+                "kind": kind_label(place.kind, lang),
+                "governorate": place.governorate,
+                "holder": control_words(s.control, factions, lang),
+                "since": day_label(s.since, lang)
+                if s.event is not None
+                else w["baseline"].format(day=day_label(s.since, lang)).rstrip("."),
+                "status": w.get(s.status, s.status),
+                "basis": w["inferred" if s.basis == "inferred" else "reported"],
+                "id": pid,
+            }
+        )
     return sorted(rows, key=lambda r: (r["place"].casefold(), r["id"]))
 
 

@@ -21,8 +21,7 @@ def localized(dataset: Dataset, lang: str) -> Dataset:
         return dataset
     last = dataset.reports_to or (dataset.events[-1].date if dataset.events else dataset.baseline_date)
     title = words(lang)["data_title"].format(first=day_label(dataset.baseline_date, lang), last=day_label(last, lang))
-    places = {pid: replace(p, name=p.name_ar or p.name, governorate=governorate(p.governorate, lang))
-              for pid, p in dataset.places.items()}
+    places = {pid: replace(p, name=p.name_ar or p.name, governorate=governorate(p.governorate, lang)) for pid, p in dataset.places.items()}
     factions = {fid: _faction(f) for fid, f in dataset.factions.items()}
     periods = tuple(replace(p, name=p.name_ar or p.name) for p in dataset.periods)
     return replace(dataset, title=title, places=places, factions=factions, periods=periods)

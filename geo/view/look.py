@@ -44,8 +44,17 @@ class MarkerStyle:
     inferred: bool = False  # the change rests on a wider report, not one naming the place: a white centre dot
 
     def key(self) -> str:
-        parts = (self.shape, f"{self.radius:g}", self.fill, self.fill2 or "", self.ring or "", self.outline,
-                 "h" if self.halo else "", "s" if self.selected else "", "i" if self.inferred else "")
+        parts = (
+            self.shape,
+            f"{self.radius:g}",
+            self.fill,
+            self.fill2 or "",
+            self.ring or "",
+            self.outline,
+            "h" if self.halo else "",
+            "s" if self.selected else "",
+            "i" if self.inferred else "",
+        )
         return "|".join(parts)
 
     @property
@@ -133,8 +142,7 @@ def icon_svg(style: MarkerStyle) -> str:
         dot = _num(max(1.6, r * 0.36))
         parts.append(f'<circle cx="{_num(c)}" cy="{_num(c)}" r="{dot}" fill="#FFFFFF" stroke="{OUTLINE_DARK}" stroke-width="1"/>')
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{size}" height="{size}" viewBox="0 0 {size} {size}">'
-        + "".join(parts) + "</svg>"
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{size}" height="{size}" viewBox="0 0 {size} {size}">' + "".join(parts) + "</svg>"
     )
 
 
@@ -186,8 +194,15 @@ CONTESTED_OPACITY = 0.5
 ZONE_EDGE_OPACITY = 0.6
 FRONT_STYLE = {"color": "#222222", "weight": 2, "opacity": 0.9, "dashArray": "7 4", "lineCap": "butt"}
 # Ground too far from any listed place to say who holds it (geo.territory.model.NO_DATA_REACH_KM): grey, dotted edge.
-NO_DATA_STYLE = {"stroke": True, "color": "#9E9E9E", "weight": 0.8, "opacity": 0.7, "dashArray": "2 3",
-                 "fillColor": "#BDBDBD", "fillOpacity": 0.35}
+NO_DATA_STYLE = {
+    "stroke": True,
+    "color": "#9E9E9E",
+    "weight": 0.8,
+    "opacity": 0.7,
+    "dashArray": "2 3",
+    "fillColor": "#BDBDBD",
+    "fillOpacity": 0.35,
+}
 HATCH_SIZE, HATCH_STRIPE = 8, 3  # px: one holder stripe and one contester stripe per 8 px, at 45°
 
 
@@ -210,10 +225,23 @@ def zone_style(colour: str, contested_by: str | None = None) -> dict:
     """Leaflet path options of a zone: the holder's colour, light; striped and dash-edged when contested."""
     colour = safe_colour(colour)
     if contested_by is None:
-        return {"stroke": True, "color": colour, "weight": 1, "opacity": ZONE_EDGE_OPACITY,
-                "fillColor": colour, "fillOpacity": ZONE_OPACITY}
-    return {"stroke": True, "color": colour, "weight": 1.5, "opacity": ZONE_EDGE_OPACITY, "dashArray": "4 3",
-            "fillColor": f"url(#{hatch_id(colour, contested_by)})", "fillOpacity": CONTESTED_OPACITY}
+        return {
+            "stroke": True,
+            "color": colour,
+            "weight": 1,
+            "opacity": ZONE_EDGE_OPACITY,
+            "fillColor": colour,
+            "fillOpacity": ZONE_OPACITY,
+        }
+    return {
+        "stroke": True,
+        "color": colour,
+        "weight": 1.5,
+        "opacity": ZONE_EDGE_OPACITY,
+        "dashArray": "4 3",
+        "fillColor": f"url(#{hatch_id(colour, contested_by)})",
+        "fillOpacity": CONTESTED_OPACITY,
+    }
 
 
 def zone_swatch_svg(colour: str, contested_by: str | None = None, size: int = 22) -> str:

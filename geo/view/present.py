@@ -87,7 +87,10 @@ def parse_flag(raw: object) -> bool | None:
 
 
 def parse_view_params(
-    params: Mapping[str, str | list[str]], first_day: date, last_day: date, place_ids: Mapping | frozenset | set,
+    params: Mapping[str, str | list[str]],
+    first_day: date,
+    last_day: date,
+    place_ids: Mapping | frozenset | set,
     lang: str = DEFAULT_LANG,
 ) -> ViewParams:
     """The view a URL asks for. Missing: the default (last day, no place). Invalid, out of range or
@@ -104,8 +107,11 @@ def parse_view_params(
         if asked is None:
             notices.append(w["link_bad_date"].format(text=shown_value(text), like=last_day.isoformat(), fallback=latest))
         elif not first_day <= asked <= last_day:
-            notices.append(w["link_date_outside"].format(day=asked.isoformat(), first=first_day.isoformat(), last=last_day.isoformat(),
-                                                         fallback=latest))
+            notices.append(
+                w["link_date_outside"].format(
+                    day=asked.isoformat(), first=first_day.isoformat(), last=last_day.isoformat(), fallback=latest
+                )
+            )
         else:
             day = asked
     place = None
@@ -142,12 +148,19 @@ def parse_view_params(
 
 def map_view(day: date, compare: date | None, place: str | None, focus: str | None, zones: bool, fronts: bool) -> dict:
     """What the dashboard tells the map application: the view, and whether to bring the place into view."""
-    return {"day": day.isoformat(), "compare": compare.isoformat() if compare is not None else None, "place": place,
-            "focus": focus is not None and focus == place, "zones": zones, "fronts": fronts}
+    return {
+        "day": day.isoformat(),
+        "compare": compare.isoformat() if compare is not None else None,
+        "place": place,
+        "focus": focus is not None and focus == place,
+        "zones": zones,
+        "fronts": fronts,
+    }
 
 
-def view_query(day: date, place: str | None, zones: bool = True, fronts: bool = True, compare: date | None = None,
-               lang: str = DEFAULT_LANG) -> dict[str, str]:
+def view_query(
+    day: date, place: str | None, zones: bool = True, fronts: bool = True, compare: date | None = None, lang: str = DEFAULT_LANG
+) -> dict[str, str]:
     """The query parameters that reopen this view; the date is always there, zones and front lines only when off,
     the language only when not the default."""
     query = {DATE_PARAM: day.isoformat()}
@@ -233,12 +246,23 @@ def legend_rows(dataset: Dataset, timeline: Timeline, day: date, stats: Sequence
     inferred = inferred_counts(timeline, day)
     rows = []
     for fid, f in factions_listed_on(dataset, day).items():
-        row = LegendRow(fid, f.short, f.label, safe_colour(f.colour), counts.get(fid, 0), counts.get(fid, 0) - before.get(fid, 0),
-                        inferred=inferred.get(fid, 0))
+        row = LegendRow(
+            fid,
+            f.short,
+            f.label,
+            safe_colour(f.colour),
+            counts.get(fid, 0),
+            counts.get(fid, 0) - before.get(fid, 0),
+            inferred=inferred.get(fid, 0),
+        )
         if stats is not None:
             figures = by_faction.get(fid, {})
-            row = replace(row, area_km2=float(figures.get("area_km2", 0.0)), contested_km2=float(figures.get("contested_km2", 0.0)),
-                          population=int(figures.get("population", 0)))
+            row = replace(
+                row,
+                area_km2=float(figures.get("area_km2", 0.0)),
+                contested_km2=float(figures.get("contested_km2", 0.0)),
+                population=int(figures.get("population", 0)),
+            )
         rows.append(row)
     return rows
 
@@ -272,8 +296,9 @@ def people_text(people: int, lang: str = DEFAULT_LANG) -> str:
     return f"{people:,}"
 
 
-def legend_html(rows: list[LegendRow], total: int, nodata_km2: float | None = None, reach_km: float | None = None,
-                lang: str = DEFAULT_LANG) -> str:
+def legend_html(
+    rows: list[LegendRow], total: int, nodata_km2: float | None = None, reach_km: float | None = None, lang: str = DEFAULT_LANG
+) -> str:
     """The legend table: places held (and the change), and when the rows have them, zone km² and listed population;
     with `nodata_km2`, the ground too far from every listed place to be anyone's (counted apart, in the total)."""
     w = words(lang)
@@ -281,22 +306,26 @@ def legend_html(rows: list[LegendRow], total: int, nodata_km2: float | None = No
     right = 'style="text-align:end;white-space:nowrap"'
     items = []
     if figures:
-        items.append(f'<tr class="muted" style="font-size:.8rem"><td></td><td></td><td {right}>{w["places_col"]}</td>'
-                     f'<td {right}>{w["area_col"]}</td><td {right}>{w["population_col"]}</td></tr>')
+        items.append(
+            f'<tr class="muted" style="font-size:.8rem"><td></td><td></td><td {right}>{w["places_col"]}</td>'
+            f"<td {right}>{w['area_col']}</td><td {right}>{w['population_col']}</td></tr>"
+        )
     for row in rows:
         # a coloured box, not an SVG image: the legend is sent on every settle
-        swatch = (f'<span class="syria-swatch" title="{esc(row.short)}" style="display:inline-block;width:13px;height:13px;'
-                  f'background:{row.colour};border:1px solid #222;border-radius:2px;vertical-align:middle"></span>')
+        swatch = (
+            f'<span class="syria-swatch" title="{esc(row.short)}" style="display:inline-block;width:13px;height:13px;'
+            f'background:{row.colour};border:1px solid #222;border-radius:2px;vertical-align:middle"></span>'
+        )
         delta = f' <span class="delta">({row.change:+d})</span>' if row.change else ""
         if row.inferred:
-            delta += (f' <span class="muted inferred" title="{w["inferred_of"]}">'
-                      f'{w["inf_short"].format(n=row.inferred)}</span>')
+            delta += f' <span class="muted inferred" title="{w["inferred_of"]}">{w["inf_short"].format(n=row.inferred)}</span>'
         extra = ""
         if figures:
-            contested = (w["contested_km2"].format(km2=km2_text(row.contested_km2, lang)) if row.contested_km2 > 0
-                         else w["none_contested"])
-            extra = (f'<td {right} data-area="{esc(row.faction)}" title="{contested}">{km2_text(row.area_km2 or 0.0, lang)}</td>'
-                     f'<td {right} data-population="{esc(row.faction)}">{people_text(row.population or 0, lang)}</td>')
+            contested = w["contested_km2"].format(km2=km2_text(row.contested_km2, lang)) if row.contested_km2 > 0 else w["none_contested"]
+            extra = (
+                f'<td {right} data-area="{esc(row.faction)}" title="{contested}">{km2_text(row.area_km2 or 0.0, lang)}</td>'
+                f'<td {right} data-population="{esc(row.faction)}">{people_text(row.population or 0, lang)}</td>'
+            )
         items.append(
             f'<tr><td style="min-width:22px">{swatch}</td><td title="{esc(row.label)}"><b>{esc(row.short)}</b> '
             f'<span class="muted">{esc(row.label)}</span></td>'
@@ -305,18 +334,23 @@ def legend_html(rows: list[LegendRow], total: int, nodata_km2: float | None = No
     totals = ""
     if figures and nodata_km2:
         reach = w["no_data_reach"].format(km=f"{reach_km or 0:g}")
-        items.append(f'<tr class="muted"><td></td><td>{w["no_data_row"]} <span style="font-size:.8rem">{reach}</span></td><td></td>'
-                     f'<td {right} data-area="nodata">{km2_text(nodata_km2, lang)}</td><td></td></tr>')
+        items.append(
+            f'<tr class="muted"><td></td><td>{w["no_data_row"]} <span style="font-size:.8rem">{reach}</span></td><td></td>'
+            f'<td {right} data-area="nodata">{km2_text(nodata_km2, lang)}</td><td></td></tr>'
+        )
     if figures:
-        totals = (f'<td {right}>{km2_text(sum(r.area_km2 or 0.0 for r in rows) + (nodata_km2 or 0.0), lang)}</td>'
-                  f'<td {right}>{people_text(sum(r.population or 0 for r in rows), lang)}</td>')
-    caption = (f'<p class="muted syria-zones-caption" style="font-size:.8rem;margin:.3rem 0 0">* {w["zones_caption"]}</p>'
-               if figures else "")
+        totals = (
+            f"<td {right}>{km2_text(sum(r.area_km2 or 0.0 for r in rows) + (nodata_km2 or 0.0), lang)}</td>"
+            f"<td {right}>{people_text(sum(r.population or 0 for r in rows), lang)}</td>"
+        )
+    caption = f'<p class="muted syria-zones-caption" style="font-size:.8rem;margin:.3rem 0 0">* {w["zones_caption"]}</p>' if figures else ""
     return (
         '<div class="syria-legend"><table style="width:100%;border-collapse:collapse">'
         + "".join(items)
         + f'<tr><td></td><td class="muted">{w["all_places"]}</td><td style="text-align:end">{total}</td>{totals}</tr></table>'
-        + _inferred_line(sum(row.inferred for row in rows), lang) + caption + "</div>"
+        + _inferred_line(sum(row.inferred for row in rows), lang)
+        + caption
+        + "</div>"
     )
 
 
@@ -338,10 +372,13 @@ def symbol_rows(dataset: Dataset, zones: bool = True, fronts: bool = True, lang:
         for kind in key_kinds(p.kind for p in dataset.places.values())
     ]
     samples = {
-        "held": MarkerStyle("circle", 7.5, example), "contested": MarkerStyle("circle", 7.5, example, ring=other),
-        "split": MarkerStyle("circle", 7.5, example, fill2=other), "claimed": MarkerStyle("circle", 7.5, example, outline="claimed"),
+        "held": MarkerStyle("circle", 7.5, example),
+        "contested": MarkerStyle("circle", 7.5, example, ring=other),
+        "split": MarkerStyle("circle", 7.5, example, fill2=other),
+        "claimed": MarkerStyle("circle", 7.5, example, outline="claimed"),
         "disputed": MarkerStyle("circle", 7.5, example, outline="disputed"),
-        "inferred": MarkerStyle("circle", 7.5, example, inferred=True), "changed": MarkerStyle("circle", 7.5, example, halo=True),
+        "inferred": MarkerStyle("circle", 7.5, example, inferred=True),
+        "changed": MarkerStyle("circle", 7.5, example, halo=True),
         "selected": MarkerStyle("circle", 7.5, example, selected=True),
     }
     rows += [(icon_svg(samples[state]), w[f"sym_{state}"]) for state in STATE_KEY]
@@ -350,8 +387,6 @@ def symbol_rows(dataset: Dataset, zones: bool = True, fronts: bool = True, lang:
     if fronts:
         rows.append((front_swatch_svg(), w["sym_front"]))
     return rows
-
-
 
 
 def symbols_html(rows: list[tuple[str, str]]) -> str:
@@ -486,16 +521,20 @@ def _status_badge(status: str, lang: str = DEFAULT_LANG) -> str:
     colours = {"confirmed": "#2E7D32", "claimed": "#9A5B00", "disputed": "#C62828"}
     colour = colours.get(status, "#555555")
     known = status if status in STATUSES else "unknown"
-    return (f'<span class="status status-{esc(known)}" style="border:1px solid {colour};color:{colour};'
-            f'border-radius:.6rem;padding:0 .4rem;font-size:.8rem;white-space:nowrap">{words(lang)[known]}</span>')
+    return (
+        f'<span class="status status-{esc(known)}" style="border:1px solid {colour};color:{colour};'
+        f'border-radius:.6rem;padding:0 .4rem;font-size:.8rem;white-space:nowrap">{words(lang)[known]}</span>'
+    )
 
 
 def _basis_badge(basis: str, lang: str = DEFAULT_LANG) -> str:
     if basis != "inferred":
         return ""
     w = words(lang)
-    return (' <span class="basis basis-inferred" style="border:1px dashed #555555;color:#555555;border-radius:.6rem;'
-            f'padding:0 .4rem;font-size:.8rem;white-space:nowrap" title="{w["no_source_names"]}">{w["inferred"]}</span>')
+    return (
+        ' <span class="basis basis-inferred" style="border:1px dashed #555555;color:#555555;border-radius:.6rem;'
+        f'padding:0 .4rem;font-size:.8rem;white-space:nowrap" title="{w["no_source_names"]}">{w["inferred"]}</span>'
+    )
 
 
 def changes_html(items: list[ChangeItem], day: date, lang: str = DEFAULT_LANG) -> str:
@@ -509,8 +548,8 @@ def changes_html(items: list[ChangeItem], day: date, lang: str = DEFAULT_LANG) -
         note = f'<br><span class="muted">{w["note"].format(text=data_text(e.note, lang))}</span>' if e.note else ""
         blocks.append(
             f'<li style="margin-bottom:.5rem;border-inline-start:4px solid {item.colour};padding-inline-start:.5rem;list-style:none">'
-            f'<b>{esc(item.headline)}</b>{when} {_status_badge(e.status, lang)}{_basis_badge(e.basis, lang)}'
-            f'<br>{data_text(e.summary, lang)}'
+            f"<b>{esc(item.headline)}</b>{when} {_status_badge(e.status, lang)}{_basis_badge(e.basis, lang)}"
+            f"<br>{data_text(e.summary, lang)}"
             f'<br><span class="muted">{sentence(status_html(e, lang))}</span>{note}'
             f'<br><span style="font-size:.85rem">{w["sources"].format(list=sources_html(e.sources, lang))}</span></li>'
         )
@@ -527,8 +566,14 @@ class CompareGroup:
     net_km2: float | None = None  # zone area gained minus lost (None: no zone figures)
 
 
-def compare_groups(dataset: Dataset, timeline: Timeline, a: date, b: date, stats_a: Sequence[Mapping[str, Any]] | None = None,
-                   stats_b: Sequence[Mapping[str, Any]] | None = None) -> list[CompareGroup]:
+def compare_groups(
+    dataset: Dataset,
+    timeline: Timeline,
+    a: date,
+    b: date,
+    stats_a: Sequence[Mapping[str, Any]] | None = None,
+    stats_b: Sequence[Mapping[str, Any]] | None = None,
+) -> list[CompareGroup]:
     """The places whose holder differs between days a and b, grouped by their holder on b (the data's faction
     order), with each side's net zone area change when the zone figures of both days are given."""
     before, after = timeline.state_on(a), timeline.state_on(b)
@@ -547,14 +592,21 @@ def compare_groups(dataset: Dataset, timeline: Timeline, a: date, b: date, stats
     groups = []
     for fid in dataset.factions:
         if fid in gained or abs(area.get(fid, 0.0)) >= 1:
-            groups.append(CompareGroup(fid, faction_name(names_b, fid), faction_colour(dataset.factions, fid),
-                                       tuple(gained.get(fid, ())), area.get(fid) if area else None))
+            groups.append(
+                CompareGroup(
+                    fid,
+                    faction_name(names_b, fid),
+                    faction_colour(dataset.factions, fid),
+                    tuple(gained.get(fid, ())),
+                    area.get(fid) if area else None,
+                )
+            )
     return groups
 
 
 def compare_html(groups: list[CompareGroup], a: date, b: date, lang: str = DEFAULT_LANG) -> str:
     w = words(lang)
-    head = f'<p><b>{w["changed_between"].format(a=day_label(a, lang), b=day_label(b, lang))}</b></p>'
+    head = f"<p><b>{w['changed_between'].format(a=day_label(a, lang), b=day_label(b, lang))}</b></p>"
     if not any(g.places for g in groups):
         head += f'<p class="muted">{w["no_place_changed"]}</p>'
     items = []
@@ -562,9 +614,12 @@ def compare_html(groups: list[CompareGroup], a: date, b: date, lang: str = DEFAU
         area = f' <span class="muted">{w["zone_area"].format(km2=km2_delta(g.net_km2, lang))}</span>' if g.net_km2 is not None else ""
         names = w["list_sep"].join(w["from_holder"].format(place=name, old=old) for name, old in g.places)
         count = w["gained"].format(n=len(g.places)) if g.places else w["gained_none"]
-        items.append(f'<li style="border-inline-start:4px solid {g.colour};padding-inline-start:.5rem;list-style:none;margin-bottom:.4rem" '
-                     f'data-compare="{esc(g.faction)}"><b>{esc(g.short)}</b> {count}{area}'
-                     + (f'<br><span style="font-size:.85rem">{esc(names)}</span>' if names else "") + "</li>")
+        items.append(
+            f'<li style="border-inline-start:4px solid {g.colour};padding-inline-start:.5rem;list-style:none;margin-bottom:.4rem" '
+            f'data-compare="{esc(g.faction)}"><b>{esc(g.short)}</b> {count}{area}'
+            + (f'<br><span style="font-size:.85rem">{esc(names)}</span>' if names else "")
+            + "</li>"
+        )
     return f'<div class="syria-compare">{head}<ul style="padding-inline-start:0">{"".join(items)}</ul></div>'
 
 
@@ -596,38 +651,47 @@ def history_rows(dataset: Dataset, timeline: Timeline, place_id: str, lang: str 
     rows = []
     for state in timeline.history_entries(place_id):
         if isinstance(state, Rename):
-            rows.append(HistoryRow(
-                since=state.since, control=state.name.label, colour=faction_colour(dataset.factions, state.faction),
-                status=w["renamed"], summary=w["renamed_summary"].format(old=state.old_label, new=state.name.label),
-                sources=state.name.sources, baseline=False,
-            ))
+            rows.append(
+                HistoryRow(
+                    since=state.since,
+                    control=state.name.label,
+                    colour=faction_colour(dataset.factions, state.faction),
+                    status=w["renamed"],
+                    summary=w["renamed_summary"].format(old=state.old_label, new=state.name.label),
+                    sources=state.name.sources,
+                    baseline=False,
+                )
+            )
             continue
         e = state.event
         colour = faction_colour(dataset.factions, state.controller)
-        rows.append(HistoryRow(
-            since=state.since,
-            control=control_words(state.control, dataset.factions_on(state.since), lang),
-            colour=colour,
-            status=w.get(state.status, state.status) if e is None else status_words(e, lang),
-            summary=e.summary if e is not None else w["baseline_summary"],
-            sources=e.sources if e is not None else dataset.baseline_sources,
-            baseline=e is None,
-            qualifier=e.date_qualifier if e is not None else None,
-            event=e,
-        ))
+        rows.append(
+            HistoryRow(
+                since=state.since,
+                control=control_words(state.control, dataset.factions_on(state.since), lang),
+                colour=colour,
+                status=w.get(state.status, state.status) if e is None else status_words(e, lang),
+                summary=e.summary if e is not None else w["baseline_summary"],
+                sources=e.sources if e is not None else dataset.baseline_sources,
+                baseline=e is None,
+                qualifier=e.date_qualifier if e is not None else None,
+                event=e,
+            )
+        )
     return rows
 
 
 def history_html(place: Place, rows: list[HistoryRow], day: date | None = None, lang: str = DEFAULT_LANG) -> str:
     """A place's history. In the Arabic view `place` is the localized one (geo.view.localize): its name is the Arabic name."""
     w = words(lang)
-    other = (f' <span dir="rtl" lang="ar">{esc(place.name_ar)}</span>' if lang == "en" and place.name_ar else "")
+    other = f' <span dir="rtl" lang="ar">{esc(place.name_ar)}</span>' if lang == "en" and place.name_ar else ""
     also = w["also"].format(names=data_text(", ".join(place.aliases), lang)) if place.aliases and lang == "en" else ""
     head = (
         f'<div class="syria-history"><p><b>{esc(place.name)}</b>{other}'
         f'<br><span class="muted">{esc(kind_label(place.kind, lang))}, '
-        f'{esc(w["governorate"].format(gov=governorate(place.governorate, lang)))}'
-        + also + "</span></p><ol style=\"padding-inline-start:1.1rem\">"
+        f"{esc(w['governorate'].format(gov=governorate(place.governorate, lang)))}"
+        + also
+        + '</span></p><ol style="padding-inline-start:1.1rem">'
     )
     items = []
     for row in rows:
@@ -704,15 +768,20 @@ def as_of_caption(dataset: Dataset, timeline: Timeline, lang: str = DEFAULT_LANG
     w = words(lang)
     last_change = timeline.event_days[-1] if timeline.event_days else timeline.first_day
     reports = w["reports_read"].format(day=day_label(dataset.reports_to, lang)) if dataset.reports_to is not None else ""
-    return w["as_of"].format(last=day_label(timeline.last_day, lang), places=len(dataset.places), events=len(dataset.events),
-                             first=day_label(timeline.first_day, lang), change=day_label(last_change, lang), reports=reports)
+    return w["as_of"].format(
+        last=day_label(timeline.last_day, lang),
+        places=len(dataset.places),
+        events=len(dataset.events),
+        first=day_label(timeline.first_day, lang),
+        change=day_label(last_change, lang),
+        reports=reports,
+    )
 
 
 def unused_areas_notice(place_ids: tuple[str, ...]) -> str:
     """One line (Markdown-safe: place ids are a-z, 0-9 and _) naming places whose `area` could not be drawn."""
     shown = ", ".join(f"`{pid}`" for pid in place_ids[:10]) + (f" and {len(place_ids) - 10} more" if len(place_ids) > 10 else "")
-    return (f"The area of {shown} has no usable polygon (run `python -m geo validate`); "
-            "the zones count such a place as its point.")
+    return f"The area of {shown} has no usable polygon (run `python -m geo validate`); the zones count such a place as its point."
 
 
 def outlets(dataset: Dataset) -> list[str]:
@@ -725,8 +794,10 @@ def attribution_html(dataset: Dataset, lang: str = DEFAULT_LANG) -> str:
     names = outlets(dataset)
     w = words(lang)
     listed = data_text(", ".join(names), lang) if names else w["none"]
-    return (f'<div class="syria-attribution" style="font-size:.85rem">{w["sources"].format(list=listed)}. '
-            f'{w["credit_tiles"]} {tile_attribution_html("carto", lang)}. {esc(w["credit_places"])}. {esc(w["credit_border"])}.</div>')
+    return (
+        f'<div class="syria-attribution" style="font-size:.85rem">{w["sources"].format(list=listed)}. '
+        f"{w['credit_tiles']} {tile_attribution_html('carto', lang)}. {esc(w['credit_places'])}. {esc(w['credit_border'])}.</div>"
+    )
 
 
 def problems_lines(problems) -> list[str]:
@@ -772,7 +843,7 @@ def baseline_html(dataset: Dataset, lang: str = DEFAULT_LANG) -> str:
     w = words(lang)
     return (
         f'<div class="syria-baseline" style="font-size:.9rem">{w["baseline"].format(day=day_label(dataset.baseline_date, lang))} '
-        f'{w["sources"].format(list=sources_html(dataset.baseline_sources, lang) or w["none"])}.</div>'
+        f"{w['sources'].format(list=sources_html(dataset.baseline_sources, lang) or w['none'])}.</div>"
     )
 
 

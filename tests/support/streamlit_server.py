@@ -46,8 +46,16 @@ class Server:
     time.perf_counter() when the process was started: a cold start is measured from it.
     """
 
-    def __init__(self, events: Path, places: Path, label: str = "load", extra_args: Iterable[str] = (), startup_s: float = 90,
-                 app: Path = REPO / "streamlit_app.py", log: Path | None = None):
+    def __init__(
+        self,
+        events: Path,
+        places: Path,
+        label: str = "load",
+        extra_args: Iterable[str] = (),
+        startup_s: float = 90,
+        app: Path = REPO / "streamlit_app.py",
+        log: Path | None = None,
+    ):
         self.events, self.places, self.label, self.app = Path(events), Path(places), label, Path(app)
         self.extra_args, self.startup_s = list(extra_args), startup_s
         self.port = free_port()
@@ -65,11 +73,30 @@ class Server:
         self.started = time.perf_counter()
         with open(self.log, "wb") as out:
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "streamlit", "run", str(self.app),
-                 "--server.port", str(self.port), "--server.address", "127.0.0.1", "--server.headless", "true",
-                 "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none", "--server.runOnSave", "false",
-                 *self.extra_args],
-                cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT,
+                [
+                    sys.executable,
+                    "-m",
+                    "streamlit",
+                    "run",
+                    str(self.app),
+                    "--server.port",
+                    str(self.port),
+                    "--server.address",
+                    "127.0.0.1",
+                    "--server.headless",
+                    "true",
+                    "--browser.gatherUsageStats",
+                    "false",
+                    "--server.fileWatcherType",
+                    "none",
+                    "--server.runOnSave",
+                    "false",
+                    *self.extra_args,
+                ],
+                cwd=REPO,
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
             )
         deadline = time.monotonic() + self.startup_s
         while True:

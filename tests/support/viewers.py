@@ -33,7 +33,9 @@ from tests.support.streamlit_server import Server
 
 # many pages at once, all in the background: keep their timers and renderers running
 BACKGROUND_PAGE_ARGS = (
-    "--disable-background-timer-throttling", "--disable-renderer-backgrounding", "--disable-backgrounding-occluded-windows",
+    "--disable-background-timer-throttling",
+    "--disable-renderer-backgrounding",
+    "--disable-backgrounding-occluded-windows",
 )
 
 
@@ -220,8 +222,14 @@ class WsViewer:
         return await self.rerun([state])
 
 
-async def ws_walk(ws_url: str, engine: Engine, start: date, actions: list[str | date],
-                  record: Callable[[str, float, list[str]], None], timeout_s: float = 60) -> None:
+async def ws_walk(
+    ws_url: str,
+    engine: Engine,
+    start: date,
+    actions: list[str | date],
+    record: Callable[[str, float, list[str]], None],
+    timeout_s: float = 60,
+) -> None:
     """One websocket viewer: open ?date=start, then each action ("next", "prev", "next_event", or a date
     for the slider); record(kind, latency_s, problems) after every run."""
     viewer = await WsViewer.open(ws_url, f"date={start.isoformat()}", timeout_s)
@@ -265,9 +273,15 @@ class Results:
         return len(self.latencies_ms.get(kind, []))
 
     def summary(self) -> dict:
-        out = {"scenario": self.name, "wall_s": round(self.wall_s, 1), "server_cpu_s": round(self.server_cpu_s, 1),
-               "script_runs": self.script_runs, "server_cpu_ms_per_run": self.cpu_per_run_ms(),
-               "errors": len(self.errors), "error_samples": self.errors[:10]}
+        out = {
+            "scenario": self.name,
+            "wall_s": round(self.wall_s, 1),
+            "server_cpu_s": round(self.server_cpu_s, 1),
+            "script_runs": self.script_runs,
+            "server_cpu_ms_per_run": self.cpu_per_run_ms(),
+            "errors": len(self.errors),
+            "error_samples": self.errors[:10],
+        }
         for kind, values in self.latencies_ms.items():
             out[kind] = percentiles(values)
         out.update(self.extra)
@@ -304,13 +318,25 @@ def table(results: list[Results]) -> str:
         kinds = r.latencies_ms or {"-": []}
         for i, kind in enumerate(kinds):
             p = percentiles(r.latencies_ms.get(kind, []))
-            rows.append((r.name if i == 0 else "", kind, str(p["n"]), str(p.get("p50", "-")), str(p.get("p95", "-")),
-                         str(p.get("max", "-")), str(len(r.errors)) if i == 0 else "", f"{r.wall_s:.1f}" if i == 0 else "",
-                         f"{r.server_cpu_s:.1f}" if i == 0 else "", str(r.script_runs) if i == 0 else "",
-                         str(r.cpu_per_run_ms() or "-") if i == 0 else ""))
+            rows.append(
+                (
+                    r.name if i == 0 else "",
+                    kind,
+                    str(p["n"]),
+                    str(p.get("p50", "-")),
+                    str(p.get("p95", "-")),
+                    str(p.get("max", "-")),
+                    str(len(r.errors)) if i == 0 else "",
+                    f"{r.wall_s:.1f}" if i == 0 else "",
+                    f"{r.server_cpu_s:.1f}" if i == 0 else "",
+                    str(r.script_runs) if i == 0 else "",
+                    str(r.cpu_per_run_ms() or "-") if i == 0 else "",
+                )
+            )
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    lines = ["  ".join(cell.ljust(w) if i < 2 else cell.rjust(w) for i, (cell, w) in enumerate(zip(row, widths, strict=True)))
-             for row in rows]
+    lines = [
+        "  ".join(cell.ljust(w) if i < 2 else cell.rjust(w) for i, (cell, w) in enumerate(zip(row, widths, strict=True))) for row in rows
+    ]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)
 
@@ -367,8 +393,9 @@ def concurrent_websockets(server: Server, engine: Engine, viewers: int, moves: i
         async def one(i: int):
             start, actions = day_walk(engine, i, moves)
             try:
-                await ws_walk(server.ws_url, engine, start, actions,
-                              lambda kind, s, problems: results.record(kind, s, problems, f"ws{i} "), timeout_s)
+                await ws_walk(
+                    server.ws_url, engine, start, actions, lambda kind, s, problems: results.record(kind, s, problems, f"ws{i} "), timeout_s
+                )
             except Exception as exc:
                 results.errors.append(f"ws{i}: {type(exc).__name__}: {exc}")
 
@@ -380,8 +407,9 @@ def concurrent_websockets(server: Server, engine: Engine, viewers: int, moves: i
 
 
 # --- scenario: sessions one after another, memory ---------------------------------------------
-def sequential_sessions(server: Server, engine: Engine, sessions: int, warmup: int, sample_every: int = 50,
-                        progress: Callable[[str], None] | None = None) -> Results:
+def sequential_sessions(
+    server: Server, engine: Engine, sessions: int, warmup: int, sample_every: int = 50, progress: Callable[[str], None] | None = None
+) -> Results:
     """`warmup` sessions, then `sessions` more one after another; each opens a link, clicks Next day and
     closes. RSS is sampled after the warm-up, every `sample_every` sessions and at the end."""
     results = Results(f"{sessions} sessions one after another")
@@ -391,8 +419,7 @@ def sequential_sessions(server: Server, engine: Engine, sessions: int, warmup: i
         days = engine.days
         start = days[i % max(1, len(days) - 1)]  # never the last day: Next day must move
         try:
-            await ws_walk(server.ws_url, engine, start, ["next"],
-                          lambda kind, s, problems: results.record(kind, s, problems, f"s{i} "))
+            await ws_walk(server.ws_url, engine, start, ["next"], lambda kind, s, problems: results.record(kind, s, problems, f"s{i} "))
         except Exception as exc:
             results.errors.append(f"s{i}: {type(exc).__name__}: {exc}")
 
@@ -415,8 +442,11 @@ def sequential_sessions(server: Server, engine: Engine, sessions: int, warmup: i
     metrics = server.metrics()
     after_warmup, final = samples[0][1], samples[-1][1]
     results.extra = {
-        "warmup_sessions": warmup, "rss_after_warmup_mb": round(after_warmup, 1), "rss_final_mb": round(final, 1),
-        "rss_growth_mb": round(final - after_warmup, 1), "rss_peak_mb": round(max(v for _, v in samples), 1),
+        "warmup_sessions": warmup,
+        "rss_after_warmup_mb": round(after_warmup, 1),
+        "rss_final_mb": round(final, 1),
+        "rss_growth_mb": round(final - after_warmup, 1),
+        "rss_peak_mb": round(max(v for _, v in samples), 1),
         "rss_samples": [(n, round(v, 1)) for n, v in samples],
         "active_sessions_after": metrics.get("active_sessions"),
         "sessions_connected_total": metrics.get('session_events_total{type="connect"}'),
@@ -426,8 +456,16 @@ def sequential_sessions(server: Server, engine: Engine, sessions: int, warmup: i
 
 
 # --- scenario: clear_cache messages and data edits, memory ---------------------------------------
-def clears_and_edits(server: Server, engine: Engine, events: Path, rounds: int, warmup: int, edit_every: int = 5,
-                     sample_every: int = 25, progress: Callable[[str], None] | None = None) -> Results:
+def clears_and_edits(
+    server: Server,
+    engine: Engine,
+    events: Path,
+    rounds: int,
+    warmup: int,
+    edit_every: int = 5,
+    sample_every: int = 25,
+    progress: Callable[[str], None] | None = None,
+) -> Results:
     """One viewer sends Streamlit's clear_cache message and reruns, `warmup` times and then `rounds` times more; every
     `edit_every`-th time the events file is saved with new bytes first (a comment appended: a new version of the data
     for the server, to be parsed and built anew, with the same view). Every run is checked against the engine. RSS is
@@ -469,17 +507,27 @@ def clears_and_edits(server: Server, engine: Engine, events: Path, rounds: int, 
         run_async(main())
     after_warmup, final = samples[0][1], samples[-1][1]
     results.extra = {
-        "warmup_rounds": warmup, "rounds": rounds, "edits": edits, "rss_after_warmup_mb": round(after_warmup, 1),
-        "rss_final_mb": round(final, 1), "rss_growth_mb": round(final - after_warmup, 1),
-        "rss_peak_mb": round(max(v for _, v in samples), 1), "rss_samples": [(n, round(v, 1)) for n, v in samples],
+        "warmup_rounds": warmup,
+        "rounds": rounds,
+        "edits": edits,
+        "rss_after_warmup_mb": round(after_warmup, 1),
+        "rss_final_mb": round(final, 1),
+        "rss_growth_mb": round(final - after_warmup, 1),
+        "rss_peak_mb": round(max(v for _, v in samples), 1),
+        "rss_samples": [(n, round(v, 1)) for n, v in samples],
     }
     return results
 
 
 # --- scenario: concurrent browser pages -------------------------------------------------------
 # the map's own date control, in its frame: a button, or a key on its slider
-BROWSER_ACTIONS = {"next": ("#syria-next", None), "prev": ("#syria-prev", None), "next_event": ("#syria-day", "Shift+ArrowRight"),
-                   "slider_left": ("#syria-day", "ArrowLeft"), "slider_right": ("#syria-day", "ArrowRight")}
+BROWSER_ACTIONS = {
+    "next": ("#syria-next", None),
+    "prev": ("#syria-prev", None),
+    "next_event": ("#syria-day", "Shift+ArrowRight"),
+    "slider_left": ("#syria-day", "ArrowLeft"),
+    "slider_right": ("#syria-day", "ArrowRight"),
+}
 
 VIEW_JS = """([day, label, counts]) => {
     if (!location.search.includes('date=' + day)) return false;
@@ -530,6 +578,7 @@ def browser_actions(engine: Engine, index: int, moves: int) -> tuple[date, list[
 
 def offline_route(base_url: str):
     """A context route that lets through only the app's own server (map tiles fail: the map is offline)."""
+
     async def route(r):
         if r.request.url.startswith((base_url, *LOCAL_SCHEMES)):
             await r.continue_()
@@ -551,8 +600,18 @@ class Gate:
             self.open.set()
 
 
-async def _browser_page(context, server: Server, engine: Engine, index: int, moves: int, results: Results,
-                        timeout_ms: int, start_gate: asyncio.Event, all_open: Gate, opening: asyncio.Semaphore) -> None:
+async def _browser_page(
+    context,
+    server: Server,
+    engine: Engine,
+    index: int,
+    moves: int,
+    results: Results,
+    timeout_ms: int,
+    start_gate: asyncio.Event,
+    all_open: Gate,
+    opening: asyncio.Semaphore,
+) -> None:
     dialogs: list[str] = []
     page_errors: list[str] = []
     who = f"page{index} "
@@ -611,8 +670,15 @@ async def _browser_page(context, server: Server, engine: Engine, index: int, mov
         await page.close()
 
 
-def concurrent_browsers(server: Server, engine: Engine, pages: int, moves: int, timeout_ms: int = 90_000,
-                        shared_context: bool = True, open_at_once: int | None = None) -> Results:
+def concurrent_browsers(
+    server: Server,
+    engine: Engine,
+    pages: int,
+    moves: int,
+    timeout_ms: int = 90_000,
+    shared_context: bool = True,
+    open_at_once: int | None = None,
+) -> Results:
     """`pages` pages at once in one headless Chromium, each moving through the days (see the module doc).
     shared_context: all pages in one browser context (one HTTP cache: the app's JavaScript is fetched
     and compiled once, as for tabs of one browser); else one context each (separate viewers).
@@ -628,13 +694,18 @@ def concurrent_browsers(server: Server, engine: Engine, pages: int, moves: int, 
             try:
                 contexts = []
                 for _ in range(1 if shared_context else pages):
-                    context = await browser.new_context(viewport={"width": 1000, "height": 700}, device_scale_factor=1,
-                                                        reduced_motion="reduce")
+                    context = await browser.new_context(
+                        viewport={"width": 1000, "height": 700}, device_scale_factor=1, reduced_motion="reduce"
+                    )
                     await context.route("**/*", offline_route(server.url))
                     contexts.append(context)
                 gate, all_open, opening = asyncio.Event(), Gate(pages), asyncio.Semaphore(open_at_once or pages)
-                tasks = [asyncio.create_task(_browser_page(contexts[i % len(contexts)], server, engine, i, moves, results,
-                                                           timeout_ms, gate, all_open, opening)) for i in range(pages)]
+                tasks = [
+                    asyncio.create_task(
+                        _browser_page(contexts[i % len(contexts)], server, engine, i, moves, results, timeout_ms, gate, all_open, opening)
+                    )
+                    for i in range(pages)
+                ]
                 await asyncio.sleep(0.5)
                 gate.set()
                 await asyncio.gather(*tasks)
@@ -643,6 +714,5 @@ def concurrent_browsers(server: Server, engine: Engine, pages: int, moves: int, 
 
     with results.measure(server):
         run_async(main())
-    results.extra = {"pages": pages, "moves_per_page": moves, "shared_context": shared_context,
-                     "open_at_once": open_at_once or pages}
+    results.extra = {"pages": pages, "moves_per_page": moves, "shared_context": shared_context, "open_at_once": open_at_once or pages}
     return results

@@ -63,8 +63,12 @@ def view_box(bounds: object, zoom: object) -> Box | None:
     if not all(math.isfinite(v) for v in (west, south, east, north)) or west >= east or south >= north:
         return None
     tile = 360.0 / 2**level
-    return (math.floor(west / tile - 1) * tile, math.floor(south / tile - 1) * tile,
-            math.ceil(east / tile + 1) * tile, math.ceil(north / tile + 1) * tile)
+    return (
+        math.floor(west / tile - 1) * tile,
+        math.floor(south / tile - 1) * tile,
+        math.ceil(east / tile + 1) * tile,
+        math.ceil(north / tile + 1) * tile,
+    )
 
 
 class PlaceLayers:

@@ -80,8 +80,9 @@ def plain(value: object) -> str:
     return "" if value is None else _CONTROL.sub("", str(value)).translate(_SPACES)
 
 
-def tooltip_parts(place: Place, state: PlaceState, factions: dict[str, Faction], changed: bool,
-                  notes: tuple[str, ...] = ()) -> tuple[str, str, str, tuple[str, ...]]:
+def tooltip_parts(
+    place: Place, state: PlaceState, factions: dict[str, Faction], changed: bool, notes: tuple[str, ...] = ()
+) -> tuple[str, str, str, tuple[str, ...]]:
     """Hover text as plain (unescaped, one-line) parts: name, Arabic name, 'holder (status) since day', italic lines."""
     words = [w for w in ("" if state.status == "confirmed" else state.status, basis_words(state.basis)) if w]
     status = f" ({', '.join(words)})" if words else ""
@@ -103,8 +104,14 @@ def tooltip_html(place: Place, state: PlaceState, factions: dict[str, Faction], 
 
 
 # --- the day's layer -----------------------------------------------------------
-def layer_data(dataset: Dataset, timeline: Timeline, day: date, selected: str | None = None,
-               places: Iterable[str] | None = None, notes: Mapping[str, tuple[str, ...]] | None = None) -> dict:
+def layer_data(
+    dataset: Dataset,
+    timeline: Timeline,
+    day: date,
+    selected: str | None = None,
+    places: Iterable[str] | None = None,
+    notes: Mapping[str, tuple[str, ...]] | None = None,
+) -> dict:
     """The places on `day` as a GeoJSON FeatureCollection plus the table of icons it uses.
 
     Returns {"type": "FeatureCollection", "features": [...], "icons": {key: [svg, size, z]}}; each
@@ -133,22 +140,31 @@ def layer_data(dataset: Dataset, timeline: Timeline, day: date, selected: str | 
         tip = tip_html(parts)
         if place.area:
             colour = faction_colour(dataset.factions, s.controller)
-            features.append({
-                "type": "Feature",
-                "geometry": {"type": "Polygon", "coordinates": [[[round(x, 4), round(y, 4)] for x, y in (*place.area, place.area[0])]]},
-                "properties": {
-                    "place_id": place.id, "tip": tip, "parts": parts,
-                    "style": {
-                        "color": colour, "weight": 1.5, "fillColor": colour, "fillOpacity": 0.18,
-                        "dashArray": "4 3" if s.control.contested_with or s.status != "confirmed" else None,
+            features.append(
+                {
+                    "type": "Feature",
+                    "geometry": {"type": "Polygon", "coordinates": [[[round(x, 4), round(y, 4)] for x, y in (*place.area, place.area[0])]]},
+                    "properties": {
+                        "place_id": place.id,
+                        "tip": tip,
+                        "parts": parts,
+                        "style": {
+                            "color": colour,
+                            "weight": 1.5,
+                            "fillColor": colour,
+                            "fillOpacity": 0.18,
+                            "dashArray": "4 3" if s.control.contested_with or s.status != "confirmed" else None,
+                        },
                     },
-                },
-            })
-        features.append({
-            "type": "Feature",
-            "geometry": {"type": "Point", "coordinates": [round(place.lon, 4), round(place.lat, 4)]},
-            "properties": {"place_id": place.id, "icon": k, "c": s.controller, "tip": tip, "parts": parts},
-        })
+                }
+            )
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [round(place.lon, 4), round(place.lat, 4)]},
+                "properties": {"place_id": place.id, "icon": k, "c": s.controller, "tip": tip, "parts": parts},
+            }
+        )
     return {"type": "FeatureCollection", "features": features, "icons": icons}
 
 
@@ -305,8 +321,7 @@ def places_wire(data: dict) -> str:
             continue
         name, arabic, words, extra = props["parts"]
         lon, lat = geometry["coordinates"]
-        row = [props["place_id"], props.get("c"), lon, lat, icon_index.get(props.get("icon"), 0),
-               table(name), table(arabic), table(words)]
+        row = [props["place_id"], props.get("c"), lon, lat, icon_index.get(props.get("icon"), 0), table(name), table(arabic), table(words)]
         if extra:
             row.append([table(line) for line in extra])
         areas += [[len(rows), style, ring] for style, ring in pending]
@@ -324,10 +339,20 @@ def places_features(wire: str) -> list[dict]:
     for j, row in enumerate(data["f"]):
         tip = tip_html((table[row[5]], table[row[6]], table[row[7]], tuple(table[k] for k in (row[8] if len(row) > 8 else ()))))
         if j in areas:
-            features.append({"type": "Feature", "geometry": {"type": "Polygon", "coordinates": [areas[j][2]]},
-                             "properties": {"place_id": row[0], "tip": tip, "style": areas[j][1]}})
-        features.append({"type": "Feature", "geometry": {"type": "Point", "coordinates": [row[2], row[3]]},
-                         "properties": {"place_id": row[0], "icon": row[4], "c": row[1], "tip": tip}})
+            features.append(
+                {
+                    "type": "Feature",
+                    "geometry": {"type": "Polygon", "coordinates": [areas[j][2]]},
+                    "properties": {"place_id": row[0], "tip": tip, "style": areas[j][1]},
+                }
+            )
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [row[2], row[3]]},
+                "properties": {"place_id": row[0], "icon": row[4], "c": row[1], "tip": tip},
+            }
+        )
     return features
 
 
@@ -359,11 +384,22 @@ def base_map(dataset: Dataset, outline_path: Path | None = OUTLINE_PATH, vendor_
     """
     bounds = place_bounds(dataset)
     m = folium.Map(
-        location=list(SYRIA_CENTRE), zoom_start=7, tiles=None, min_zoom=5, max_zoom=14,
-        control_scale=True, zoom_snap=0.25, zoom_delta=1,
+        location=list(SYRIA_CENTRE),
+        zoom_start=7,
+        tiles=None,
+        min_zoom=5,
+        max_zoom=14,
+        control_scale=True,
+        zoom_snap=0.25,
+        zoom_delta=1,
     )
     folium.TileLayer(
-        TILES_URL, attr=TILES_ATTRIBUTION, name="CARTO Positron", max_zoom=19, subdomains="abcd", control=False,
+        TILES_URL,
+        attr=TILES_ATTRIBUTION,
+        name="CARTO Positron",
+        max_zoom=19,
+        subdomains="abcd",
+        control=False,
     ).add_to(m)
     for pane, z_index in PANES:  # created once, with the map: the day's layers only refer to them
         folium.map.CustomPane(pane, z_index=z_index, pointer_events=False).add_to(m)

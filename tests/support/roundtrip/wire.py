@@ -56,8 +56,7 @@ def pack(geoms: Sequence, kind: str, decimals: int, properties: Sequence[Mapping
     else:
         deltas, offsets = [], [[0]] * _LEVELS[kind]
     props = "" if properties is None else ',"p":' + to_js_json(list(properties))
-    return (f'{{"k":"{kind}","q":{scale},"o":{json.dumps(offsets, separators=(",", ":"))},'
-            f'"c":[{",".join(map(str, deltas))}]{props}}}')
+    return f'{{"k":"{kind}","q":{scale},"o":{json.dumps(offsets, separators=(",", ":"))},"c":[{",".join(map(str, deltas))}]{props}}}'
 
 
 def decode(wire: str) -> dict:
@@ -73,28 +72,33 @@ def decode(wire: str) -> dict:
 
     top = len(offsets) - 1
     props = data.get("p") or []
-    return {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "properties": props[g] if g < len(props) else {},
-         "geometry": {"type": data["k"], "coordinates": nest(top, g)}}
-        for g in range(len(offsets[top]) - 1)
-    ]}
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": props[g] if g < len(props) else {},
+                "geometry": {"type": data["k"], "coordinates": nest(top, g)},
+            }
+            for g in range(len(offsets[top]) - 1)
+        ],
+    }
 
 
 def layer_features(script: str, layer: str) -> list[dict] | None:
     """The GeoJSON features of one layer ("places_layer", "zone_layer", "front_line_layer", ...) read back
     out of a map script (what st_folium sends as `feature_group`): plain GeoJSON, packed geometry or the
     places' compact form (tests.support.roundtrip.render.places_features); None when the layer is not there."""
-    found = re.search(rf"var {re.escape(layer)}_[a-z0-9_]+ = (?:L\.geoJson\((SyriaMap\.unpack\()?|(SyriaMap\.placesLayer\())",
-                      script)
+    found = re.search(rf"var {re.escape(layer)}_[a-z0-9_]+ = (?:L\.geoJson\((SyriaMap\.unpack\()?|(SyriaMap\.placesLayer\())", script)
     if found is None:
         return None
     value, end = json.JSONDecoder().raw_decode(script, found.end())
     if found.group(2):
         from tests.support.roundtrip.render import places_features  # which imports this module
 
-        return places_features(script[found.end():end])
+        return places_features(script[found.end() : end])
     if found.group(1):
-        return decode(script[found.end():end])["features"]
+        return decode(script[found.end() : end])["features"]
     return value["features"]
 
 

@@ -102,7 +102,9 @@ def _layer_data(zone_keys: list, zone_geoms: list, front_geoms: list, factions: 
     return ZoneLayerData(
         zones_wire=pack(zone_geoms, "MultiPolygon", decimals, styles),
         fronts_wire=pack(front_geoms, "MultiLineString", decimals),
-        patterns=tuple(sorted(patterns.items())), zones=len(zone_geoms), fronts=len(front_geoms),
+        patterns=tuple(sorted(patterns.items())),
+        zones=len(zone_geoms),
+        fronts=len(front_geoms),
     )
 
 
@@ -155,8 +157,10 @@ class SvgPatterns(MacroElement):
         return None
 
 
-ZONES_OPTIONS_JS = ('{pane: "' + ZONES_PANE + '", interactive: false, className: "syria-zone", '
-                    "style: function(feature) { return feature.properties.style || {}; }}")
+ZONES_OPTIONS_JS = (
+    '{pane: "' + ZONES_PANE + '", interactive: false, className: "syria-zone", '
+    "style: function(feature) { return feature.properties.style || {}; }}"
+)
 FRONTS_OPTIONS_JS = '{pane: "' + FRONTS_PANE + '", interactive: false, className: "syria-front", style: ' + to_js_json(FRONT_STYLE) + "}"
 
 
