@@ -42,8 +42,8 @@ class DataFiles:
 
     events_path: Path
     places_path: Path
-    events_bytes: bytes
-    places_bytes: bytes
+    events_bytes: bytes | OSError  # a file that cannot be read: the loader reports it
+    places_bytes: bytes | OSError
     digest: str
 
     @property
@@ -73,7 +73,7 @@ def load_files(files: DataFiles) -> Version:
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
-def load(digest: str, _events, events_name: str, _places, places_name: str) -> Version:
+def load(digest: str, _events: bytes | OSError, events_name: str, _places: bytes | OSError, places_name: str) -> Version:
     """The store's version of the data: parsed there once per version, good or broken (a parse of a 4 MB file takes
     seconds). Looked up through a cache of Streamlit's as well, once per script run, so that Streamlit's metrics
     (/_stcore/metrics) count script runs (the load tests read them); a clear_cache costs a dictionary lookup."""
@@ -155,7 +155,8 @@ def chart(version: Version, what: str, lang: str, working: str) -> dict:
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def download(digest: str, kind: str, day: date | None, zones_on: bool, lang: str, _dataset, _timeline, _territory) -> bytes:
+def download(digest: str, kind: str, day: date | None, zones_on: bool, lang: str, _dataset: Dataset, _timeline: Timeline,
+             _territory: TerritoryModel) -> bytes:
     # made when the button is clicked (a callable's data is deferred), on Streamlit's download thread; a clear_cache
     # costs making the file again on the next click
     return export.download_bytes(kind, _dataset, _timeline, day, _territory if zones_on else None, lang=lang)

@@ -40,6 +40,6 @@ def session() -> SessionState:
     return cast(SessionState, st.session_state)
 
 
-def fill_defaults(ss: SessionState) -> None:
+def fill_defaults() -> None:
     for key, value in DEFAULTS.items():
-        ss.setdefault(key, value)  # type: ignore[misc]  (the keys are DEFAULTS' own)
+        st.session_state.setdefault(key, value)

@@ -44,7 +44,7 @@ def settle_view(ss: SessionState, dataset: Dataset, timeline: Timeline, lang: st
         view = _link_view(dataset, timeline, lang)
         if not view.notices:
             ss["day"], ss["compare"], ss["place"] = view.day, view.compare, view.place
-    fill_defaults(ss)  # a session older than some keys
+    fill_defaults()  # a session older than some keys
     if ss.get("day_range") != (timeline.first_day, timeline.last_day):
         # New first or last day: the slider gets a new identity and would start on its minimum; (re)assigning
         # the day keeps each session where it was (only then: an assignment resets the widget).
