@@ -7,7 +7,6 @@ import re
 import subprocess
 import sys
 from datetime import date
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -98,7 +97,7 @@ def test_a_map_page_removed_from_static_maps_is_written_again(app):
 def test_the_page_starts_without_the_maps_modules():
     """What the script runs before its first element imports no folium (nor pandas with it), shapely or pyproj: on a
     server's first run those take ~0.8 s, so the page's other elements are sent first and the map last."""
-    head = Path(APP).read_text(encoding="utf-8").split("st.set_page_config", 1)[0]
+    head = (REPO / "dashboard" / "app.py").read_text(encoding="utf-8").split("\ndef main(", 1)[0]  # main() starts with st.set_page_config
     probe = head + "\nimport sys\nprint(sorted({'folium', 'pandas', 'shapely', 'pyproj', 'numpy'} & set(sys.modules)))\n"
     out = subprocess.run([sys.executable, "-c", probe], cwd=REPO, capture_output=True, text=True, timeout=120, check=True)
     assert out.stdout.strip().splitlines()[-1] == "[]"

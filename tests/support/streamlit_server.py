@@ -137,7 +137,7 @@ class Server:
 
     def script_runs(self) -> int:
         """Script runs so far: every run looks up the app's cached `load` (hit or miss) once."""
-        return int(sum(v for k, v in self.metrics().items() if k.startswith('cache_lookups_total{cache="__main__.load"')))
+        return int(sum(v for k, v in self.metrics().items() if k.startswith('cache_lookups_total{cache="dashboard.caches.load"')))
 
     def metrics(self) -> dict[str, float]:
         """Streamlit's own counters (/_stcore/metrics, OpenMetrics text): 'name{labels}' -> value."""
