@@ -36,5 +36,5 @@ def tile_attribution_html(tiles: str = "carto", lang: str = DEFAULT_LANG, new_ta
     target = ' target="_blank" rel="noopener noreferrer"' if new_tab else ""
     contributors = esc(words(lang)["contributors"])
     return " ".join(
-        f'&copy; <a href="{url}"{target}>{who}</a>' + (f" {contributors}" if people else "") for who, url, people in TILE_PROVIDERS[tiles]
+        f'© <a href="{url}"{target}>{who}</a>' + (f" {contributors}" if people else "") for who, url, people in TILE_PROVIDERS[tiles]
     )
