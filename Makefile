@@ -2,7 +2,7 @@
 # `python -m ...` commands below work as well without make.
 PYTHON := .venv/bin/python
 
-.PHONY: help setup run test fast lint validate bench bench-quick
+.PHONY: help setup run test fast lint format validate bench bench-quick
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -19,8 +19,14 @@ test:  ## lint and the whole test suite, as CI runs it: ./scripts/test.sh
 fast:  ## the fast tier, for the edit-test loop (under a minute): no browser, no dashboard run, no server
 	$(PYTHON) -m pytest -q -m "not browser and not slow"
 
-lint:  ## ruff, as CI runs it
+lint:  ## ruff (lint and format), mypy and the layers' import contracts, as CI runs them
 	$(PYTHON) -m ruff check .
+	$(PYTHON) -m ruff format --check .
+	$(PYTHON) -m mypy
+	.venv/bin/lint-imports
+
+format:  ## rewrite the code in ruff's format (CI checks it)
+	$(PYTHON) -m ruff format .
 
 validate:  ## check the data files (events.yaml, geo/data/places.yaml)
 	$(PYTHON) -m geo validate

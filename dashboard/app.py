@@ -101,4 +101,3 @@ def main() -> None:
 def map_view(ss: SessionState) -> dict:
     """What the map shows of the session's view (focus: a place to bring into view)."""
     return present.map_view(ss["day"], ss["compare"], ss["place"], ss.get("pan_to"), ss["zones"], ss["fronts"])
-

@@ -77,6 +77,7 @@ def load(digest: str, _events: bytes | OSError, events_name: str, _places: bytes
     """The store's version of the data: parsed there once per version, good or broken (a parse of a 4 MB file takes
     seconds). Looked up through a cache of Streamlit's as well, once per script run, so that Streamlit's metrics
     (/_stcore/metrics) count script runs (the load tests read them); a clear_cache costs a dictionary lookup."""
+
     def parse():
         dataset = isolated.load(_events, events_name, _places, places_name)
         return dataset, Timeline(dataset)
@@ -87,6 +88,7 @@ def load(digest: str, _events: bytes | OSError, events_name: str, _places: bytes
 def territory(version: Version, working: str) -> TerritoryModel:
     """The zones' cells once per version of the data, every day's holders and zone statistics (~1 s, more on big data);
     `working`: the spinner's words while they are built."""
+
     def build():
         from geo.territory.model import map_territory  # shapely, pyproj: imported once the page's first elements are out
 
@@ -118,6 +120,7 @@ def page_key(version: Version, lang: str) -> str:
 def map_url(version: Version, key: str, model: TerritoryModel, lang: str) -> str:
     """The map application's page for this version of the data (the whole timeline), language and app version, written
     once into static/maps/ (a failure to write it is not kept: the next run tries again)."""
+
     def build():
         # folium, which imports pandas (~0.5 s): imported once the page's other elements are out
         from geo.map.page import embedded_page
@@ -125,8 +128,7 @@ def map_url(version: Version, key: str, model: TerritoryModel, lang: str) -> str
         from geo.map.render import place_bounds
 
         dataset, timeline = named(version, lang)
-        return map_component.publish(key, embedded_page(map_payload(dataset, timeline, model, lang=lang),
-                                                        place_bounds(dataset)))
+        return map_component.publish(key, embedded_page(map_payload(dataset, timeline, model, lang=lang), place_bounds(dataset)))
 
     url = version.built(f"map_url {key}", build)
     if map_component.published(key) is None:  # removed since (newer pages, another server): written again
@@ -137,8 +139,10 @@ def map_url(version: Version, key: str, model: TerritoryModel, lang: str) -> str
 
 def search_labels(version: Version, lang: str) -> tuple[list[str], dict[str, str]]:
     dataset = version.dataset
-    return version.built(f"search labels {lang}", lambda: (present.place_options(named(version, lang)[0]),
-                                                           {pid: present.place_label(p, lang) for pid, p in dataset.places.items()}))
+    return version.built(
+        f"search labels {lang}",
+        lambda: (present.place_options(named(version, lang)[0]), {pid: present.place_label(p, lang) for pid, p in dataset.places.items()}),
+    )
 
 
 def static_html(version: Version, lang: str) -> tuple[str, str]:
@@ -149,14 +153,16 @@ def static_html(version: Version, lang: str) -> tuple[str, str]:
 def chart(version: Version, what: str, lang: str, working: str) -> dict:
     dataset, timeline = named(version, lang)
     if what == "area":
-        return version.built(f"chart area {lang}",
-                             lambda: area_chart_spec(dataset, territory(version, working).series(), timeline.last_day, lang))
+        return version.built(
+            f"chart area {lang}", lambda: area_chart_spec(dataset, territory(version, working).series(), timeline.last_day, lang)
+        )
     return version.built(f"chart places {lang}", lambda: chart_spec(dataset, timeline, lang))
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def download(digest: str, kind: str, day: date | None, zones_on: bool, lang: str, _dataset: Dataset, _timeline: Timeline,
-             _territory: TerritoryModel) -> bytes:
+def download(
+    digest: str, kind: str, day: date | None, zones_on: bool, lang: str, _dataset: Dataset, _timeline: Timeline, _territory: TerritoryModel
+) -> bytes:
     # made when the button is clicked (a callable's data is deferred), on Streamlit's download thread; a clear_cache
     # costs making the file again on the next click
     return export.download_bytes(kind, _dataset, _timeline, day, _territory if zones_on else None, lang=lang)

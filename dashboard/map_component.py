@@ -50,10 +50,8 @@ def publish(digest: str, page: str, maps_dir: Path = MAPS_DIR) -> str:
     return f"app/static/maps/{name}"
 
 
-def show(url: str, view: dict, height: int, key: str, on_view: Callable[[], None], on_place: Callable[[], None],
-         lang: str = "en"):
+def show(url: str, view: dict, height: int, key: str, on_view: Callable[[], None], on_place: Callable[[], None], lang: str = "en"):
     """Mount the map. `view`: day and compare (ISO dates), place, focus (bring the place into view), zones, fronts.
     `lang`: the page's language (the host sets the document's lang and direction: Streamlit has no option for it)."""
     data = {"url": url, "height": height, "lang": lang, "frameTitle": words(lang)["map_frame"], **view}
-    return _HOST(key=key, data=data, height=height,
-                 on_view_change=on_view, on_place_change=on_place)
+    return _HOST(key=key, data=data, height=height, on_view_change=on_view, on_place_change=on_place)

@@ -46,8 +46,7 @@ def title_bar(box: DeltaGenerator | None, lang: str, on_switch: Callable[[], Non
         w = words(lang)
         with st.container(horizontal=True, vertical_alignment="center"):
             st.markdown(f"### {w['title']}", width="stretch")  # compact: the map gets most of the first screen
-            st.button(w["other_language"], on_click=on_switch, help=w["other_language_help"], key="language",
-                      icon=":material/translate:")
+            st.button(w["other_language"], on_click=on_switch, help=w["other_language_help"], key="language", icon=":material/translate:")
 
 
 def data_problems(box: DeltaGenerator | None, version: Version, kept: Version | None, lang: str) -> None:
@@ -56,8 +55,7 @@ def data_problems(box: DeltaGenerator | None, version: Version, kept: Version | 
         w = words(lang)
         st.error(w["data_failed"].format(n=version.problem_count) + (w["data_kept"] if kept else w["data_back"]) + w["data_lines"])
         more = version.problem_count - len(version.problem_lines)
-        st.code("\n".join(version.problem_lines + ([w["more_problems"].format(n=more)] if more else [])),
-                language=None, wrap_lines=True)
+        st.code("\n".join(version.problem_lines + ([w["more_problems"].format(n=more)] if more else [])), language=None, wrap_lines=True)
 
 
 def data_title(box: DeltaGenerator | None, named_ds: Dataset, ds: Dataset, tl: Timeline, lang: str) -> None:
@@ -84,8 +82,17 @@ def chart(box: DeltaGenerator | None, version: Version, day: date, lang: str) ->
     """The chart of places held or of the zones' area, the day marked."""
     with into(box):
         w = words(lang)
-        what = st.segmented_control(w["chart"], ["places", "area"], default="places", format_func=lambda k: w[f"chart_{k}"],
-                                    key="chart", label_visibility="collapsed") or "places"
+        what = (
+            st.segmented_control(
+                w["chart"],
+                ["places", "area"],
+                default="places",
+                format_func=lambda k: w[f"chart_{k}"],
+                key="chart",
+                label_visibility="collapsed",
+            )
+            or "places"
+        )
         if what == "area":
             st.vega_lite_chart(spec_for_day(caches.chart(version, "area", lang, w["zones_working"]), day), width="stretch")
         else:
@@ -95,15 +102,24 @@ def chart(box: DeltaGenerator | None, version: Version, day: date, lang: str) ->
 def place_search(box: DeltaGenerator | None, options: list[str], labels: dict[str, str], on_pick: Callable[[], None], lang: str) -> None:
     with into(box):
         w = words(lang)
-        st.selectbox(w["find_place"], options, index=None,
-                     key="place", on_change=on_pick, format_func=labels.__getitem__, placeholder=w["find_placeholder"])
+        st.selectbox(
+            w["find_place"],
+            options,
+            index=None,
+            key="place",
+            on_change=on_pick,
+            format_func=labels.__getitem__,
+            placeholder=w["find_placeholder"],
+        )
 
 
 def history(box: DeltaGenerator | None, named_ds: Dataset, named_tl: Timeline, place: str, day: date, lang: str) -> None:
     with into(box):
         st.markdown(f"##### {words(lang)['history']}")
-        st.markdown(present.history_html(named_ds.places[place], present.history_rows(named_ds, named_tl, place, lang), day, lang),
-                    unsafe_allow_html=True)
+        st.markdown(
+            present.history_html(named_ds.places[place], present.history_rows(named_ds, named_tl, place, lang), day, lang),
+            unsafe_allow_html=True,
+        )
 
 
 def table(box: DeltaGenerator | None, named_ds: Dataset, named_tl: Timeline, day: date, lang: str) -> None:
@@ -133,12 +149,21 @@ def legend(box: DeltaGenerator | None, named_ds: Dataset, named_tl: Timeline, mo
         st.subheader(f"{day_label(day, lang)}", anchor=False)
         if model.tessellation.unused_areas:
             st.warning(present.unused_areas_notice(model.tessellation.unused_areas), icon="⚠️")
-        st.markdown(present.legend_html(present.legend_rows(named_ds, named_tl, day, model.stats_on(day)), len(named_ds.places),
-                                        model.tessellation.nodata_km2, model.reach_km, lang), unsafe_allow_html=True)
+        st.markdown(
+            present.legend_html(
+                present.legend_rows(named_ds, named_tl, day, model.stats_on(day)),
+                len(named_ds.places),
+                model.tessellation.nodata_km2,
+                model.reach_km,
+                lang,
+            ),
+            unsafe_allow_html=True,
+        )
 
 
-def comparison(box: DeltaGenerator | None, named_ds: Dataset, named_tl: Timeline, model: TerritoryModel, compare: date, day: date,
-               lang: str) -> None:
+def comparison(
+    box: DeltaGenerator | None, named_ds: Dataset, named_tl: Timeline, model: TerritoryModel, compare: date, day: date, lang: str
+) -> None:
     with into(box):
         groups = present.compare_groups(named_ds, named_tl, compare, day, model.stats_on(compare), model.stats_on(day))
         st.markdown(present.compare_html(groups, compare, day, lang), unsafe_allow_html=True)
@@ -155,8 +180,9 @@ def what_changed(box: DeltaGenerator | None, named_ds: Dataset, named_tl: Timeli
         st.markdown(present.changes_html(present.change_items(named_ds, named_tl, day, lang), day, lang), unsafe_allow_html=True)
 
 
-def downloads(box: DeltaGenerator | None, version: Version, named: tuple[Dataset, Timeline], model: TerritoryModel, day: date,
-              zones: bool, lang: str) -> None:
+def downloads(
+    box: DeltaGenerator | None, version: Version, named: tuple[Dataset, Timeline], model: TerritoryModel, day: date, zones: bool, lang: str
+) -> None:
     """A button per file of the day (or of every day); each file is made when its button is clicked."""
     with into(box):
         w = words(lang)
@@ -166,8 +192,13 @@ def downloads(box: DeltaGenerator | None, version: Version, named: tuple[Dataset
                 file_day = None if item.every_day else day  # the whole-timeline file: one cache entry, not one per day
                 # the interactive map and the picture speak the reader's language; the data files keep the data's names
                 data, data_tl = named if item.kind in ("html", "png") else (version.dataset, version.timeline)
-                st.download_button(w[f"dl_{item.kind}"], partial(caches.download, version.digest, item.kind, file_day, zones, lang,
-                                                                  data, data_tl, model),
-                                   item.file_name(day), item.mime, on_click="ignore", icon=":material/download:",
-                                   key=f"download_{item.kind}")
+                st.download_button(
+                    w[f"dl_{item.kind}"],
+                    partial(caches.download, version.digest, item.kind, file_day, zones, lang, data, data_tl, model),
+                    item.file_name(day),
+                    item.mime,
+                    on_click="ignore",
+                    icon=":material/download:",
+                    key=f"download_{item.kind}",
+                )
         st.caption(w["download_caption"].format(day=day_label(day, lang), zones=w["zones_included"] if zones else ""))

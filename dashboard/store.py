@@ -126,8 +126,12 @@ class Store:
             finally:
                 with self._lock:
                     self._loading.pop(digest, None)
-            log.info("data: parsed %s in %.2f s: %s", what or digest[:12], time.perf_counter() - started,
-                     "ok" if version.ok else f"{version.problem_count} problem(s)")
+            log.info(
+                "data: parsed %s in %.2f s: %s",
+                what or digest[:12],
+                time.perf_counter() - started,
+                "ok" if version.ok else f"{version.problem_count} problem(s)",
+            )
             with self._lock:
                 self._versions[digest] = version
                 self._evict()

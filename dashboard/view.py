@@ -9,6 +9,7 @@ from collections.abc import Callable
 import streamlit as st
 
 from dashboard.state import SessionState, fill_defaults
+from geo.base.days import iso_day
 from geo.base.model import Dataset
 from geo.timeline.control import Timeline
 from geo.view import present
@@ -64,10 +65,11 @@ def write_address(ss: SessionState, lang: str) -> None:
 
 def map_callbacks(ss: SessionState, dataset: Dataset, timeline: Timeline) -> tuple[Callable[[], None], Callable[[], None]]:
     """What the map reports, as the view: (on_view, on_place), for the data of this run."""
+
     def on_view() -> None:
         """The map settled on a day (dragging, keys, play, a histogram bar, Back/Forward): the panels follow it."""
         view = (ss.get("map") or {}).get("view") or {}
-        day, compare = present.iso_day(str(view.get("day") or "")), present.iso_day(str(view.get("compare") or ""))
+        day, compare = iso_day(str(view.get("day") or "")), iso_day(str(view.get("compare") or ""))
         if day is not None:
             ss["day"] = timeline.clamp(day)
             ss["compare"] = timeline.clamp(compare) if compare is not None else None

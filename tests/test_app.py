@@ -128,13 +128,16 @@ def test_a_link_with_a_comparison(app):
     assert at.query_params["compare"] == "2024-11-29"
 
 
-@pytest.mark.parametrize(("params", "words"), [
-    ({"date": "garbage"}, "not a date"),
-    ({"date": "2031-01-01"}, "outside the data"),
-    ({"date": "2024-11-01"}, "outside the data"),
-    ({"date": "2024-11-30", "place": "atlantis"}, "not in the gazetteer"),
-    ({"date": "2024-11-30", "compare": "2031-01-01"}, "no comparison is shown"),
-])
+@pytest.mark.parametrize(
+    ("params", "words"),
+    [
+        ({"date": "garbage"}, "not a date"),
+        ({"date": "2031-01-01"}, "outside the data"),
+        ({"date": "2024-11-01"}, "outside the data"),
+        ({"date": "2024-11-30", "place": "atlantis"}, "not in the gazetteer"),
+        ({"date": "2024-11-30", "compare": "2031-01-01"}, "no comparison is shown"),
+    ],
+)
 def test_bad_links_fall_back_with_a_notice(app, params, words):
     at = app(**params).run()
     assert not at.exception
@@ -267,5 +270,6 @@ def test_a_degenerate_area_is_a_validation_message_not_a_crash(monkeypatch, tmp_
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert not at.exception
     assert len(at.error) == 1 and "did not pass validation" in at.error[0].value
-    assert re.search(r"(?<![/\w])places\.yaml:\d+: places\.nassib_crossing\.area: a polygon needs at least 3 different points",
-                     at.code[0].value)
+    assert re.search(
+        r"(?<![/\w])places\.yaml:\d+: places\.nassib_crossing\.area: a polygon needs at least 3 different points", at.code[0].value
+    )

@@ -56,8 +56,7 @@ class Offline(OfflinePage):
 
     def legend(self) -> dict[str, int]:
         cells = self.page.locator(".syria-legend td[data-faction]")
-        return {cells.nth(i).get_attribute("data-faction"): int(cells.nth(i).locator("b").inner_text())
-                for i in range(cells.count())}
+        return {cells.nth(i).get_attribute("data-faction"): int(cells.nth(i).locator("b").inner_text()) for i in range(cells.count())}
 
     def shot(self, name: str) -> Path:
         ARTIFACTS.mkdir(exist_ok=True)
@@ -73,7 +72,8 @@ def marker_html(frame, place: str) -> str:
 def wait_marker(frame, place: str, needle: str) -> None:
     frame.wait_for_function(
         "([p, n]) => { const el = document.querySelector(`.syria-place[data-place='${p}']`); return !!el && el.innerHTML.includes(n); }",
-        arg=[place, needle], timeout=TIMEOUT_MS,
+        arg=[place, needle],
+        timeout=TIMEOUT_MS,
     )
 
 
@@ -81,7 +81,8 @@ def wait_centre(frame, lat: float, lon: float, tolerance: float = 0.05) -> None:
     frame.wait_for_function(
         "([lat, lon, tol]) => { const c = window.syriaMap.getCenter();"
         " return Math.abs(c.lat - lat) < tol && Math.abs(c.lng - lon) < tol; }",
-        arg=[lat, lon, tolerance], timeout=TIMEOUT_MS,
+        arg=[lat, lon, tolerance],
+        timeout=TIMEOUT_MS,
     )
 
 
@@ -179,8 +180,9 @@ def test_a_shared_link_then_scrubbing_in_the_browser(browser, server):
         # offline: the app served Leaflet and the map's page itself; only map tiles were blocked
         assert not [u for u in view.blocked if "basemaps.cartocdn.com" not in u], view.blocked
         assert not view.dialogs and not view.errors, (view.dialogs, view.errors)
-        (ARTIFACTS / "browser-timings.json").write_text(json.dumps({"repaint_ms_median": sorted(repaints)[len(repaints) // 2],
-                                                                    "settle_kib": round(settle_kib, 1)}))
+        (ARTIFACTS / "browser-timings.json").write_text(
+            json.dumps({"repaint_ms_median": sorted(repaints)[len(repaints) // 2], "settle_kib": round(settle_kib, 1)})
+        )
     finally:
         view.close()
 
@@ -207,8 +209,12 @@ def test_histogram_periods_play_compare_and_back_forward(browser, tmp_path):
             frame = view.open(f"{live.url}/?date=2024-11-27")
             # the histogram: a bar per day with changes; a click goes there
             bars = frame.locator("#syria-histogram .bar")
-            assert sorted(bars.nth(i).get_attribute("data-day") for i in range(bars.count())) == \
-                ["2024-11-29", "2024-11-30", "2024-12-05", "2024-12-06"]
+            assert sorted(bars.nth(i).get_attribute("data-day") for i in range(bars.count())) == [
+                "2024-11-29",
+                "2024-11-30",
+                "2024-12-05",
+                "2024-12-06",
+            ]
             frame.locator("#syria-histogram .bar[data-day='2024-11-30']").click()
             assert shown_day(frame) == "2024-11-30"
             page.wait_for_url("**date=2024-11-30**", timeout=TIMEOUT_MS)
@@ -275,8 +281,10 @@ def test_zones_and_front_lines_are_painted_and_toggle(browser, server):
         wait_count(frame, zones, "n >= 4")  # the no-data ground and a cell per place
         fills = set(frame.evaluate(f"() => [...document.querySelectorAll('{zones}')].map(p => p.getAttribute('fill'))"))
         assert GOV in fills and "#BDBDBD" in fills  # the government's cells, and grey where no listed place is near
-        z = frame.evaluate("() => ['syria-zones', 'overlayPane', 'syria-fronts', 'markerPane']"
-                           ".map(p => +getComputedStyle(window.syriaMap.getPane(p)).zIndex)")
+        z = frame.evaluate(
+            "() => ['syria-zones', 'overlayPane', 'syria-fronts', 'markerPane']"
+            ".map(p => +getComputedStyle(window.syriaMap.getPane(p)).zIndex)"
+        )
         assert z == sorted(z), z  # zones under everything else, front lines under the places
         frame.evaluate("window.__kept = 'yes'")
 

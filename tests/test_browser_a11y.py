@@ -33,11 +33,44 @@ TIMEOUT_MS = 45_000
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
 # Latin words an Arabic page may show: names of data sources and formats as published, the language switch, units
 # of Leaflet's scale bar, and key names
-KEPT_LATIN = {"GeoNames", "CC", "BY", "OpenStreetMap", "CARTO", "Natural", "Earth", "Leaflet", "JavaScript", "PNG", "GeoJSON",
-              "CSV", "HTML", "English", "km", "mi", "ft", "Shift", "Home", "End", "date"}
+KEPT_LATIN = {
+    "GeoNames",
+    "CC",
+    "BY",
+    "OpenStreetMap",
+    "CARTO",
+    "Natural",
+    "Earth",
+    "Leaflet",
+    "JavaScript",
+    "PNG",
+    "GeoJSON",
+    "CSV",
+    "HTML",
+    "English",
+    "km",
+    "mi",
+    "ft",
+    "Shift",
+    "Home",
+    "End",
+    "date",
+}
 # Streamlit's own labels (its page chrome and widgets' buttons): its public API has no way to translate them
-STREAMLIT_CHROME = ["Skip to main content", "Main menu", "Link to heading", "Clear value", "Open", "Close",
-                    "Download as PNG", "Copy Vega-Lite spec", "Fullscreen", "Download as CSV", "Search", "Press Enter to apply"]
+STREAMLIT_CHROME = [
+    "Skip to main content",
+    "Main menu",
+    "Link to heading",
+    "Clear value",
+    "Open",
+    "Close",
+    "Download as PNG",
+    "Copy Vega-Lite spec",
+    "Fullscreen",
+    "Download as CSV",
+    "Search",
+    "Press Enter to apply",
+]
 # Every text node and screen-reader label of the page that is shown, outside elements marked as English, code and icons
 LATIN_SHOWN = """(chrome) => {
   const skip = el => el.closest('[lang=en]:not(html), code, script, style, noscript, [aria-hidden=true], [data-testid=stIconMaterial]');
@@ -94,8 +127,9 @@ class Offline(OfflinePage):
     def shot(self, name: str) -> Path:
         ARTIFACTS.mkdir(exist_ok=True)
         path = ARTIFACTS / name
-        self.page.evaluate("() => { window.scrollTo(0, 0); document.querySelectorAll('[data-testid=stMain], section')"
-                           ".forEach(el => el.scrollTo(0, 0)); }")
+        self.page.evaluate(
+            "() => { window.scrollTo(0, 0); document.querySelectorAll('[data-testid=stMain], section').forEach(el => el.scrollTo(0, 0)); }"
+        )
         self.page.screenshot(path=str(path))
         return path
 
@@ -104,10 +138,12 @@ def serious(target) -> list[str]:
     """axe-core's serious and critical violations in a page or frame: 'rule: element' lines."""
     assert AXE.is_file(), "axe-core is missing from node_modules: run ./scripts/setup_assets.sh (npm ci)"
     target.add_script_tag(path=str(AXE))
-    found = target.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
-                            ".filter(v => v.impact === 'serious' || v.impact === 'critical')"
-                            ".flatMap(v => v.nodes.map(n => v.id + ': ' + n.html.slice(0, 90) + ': '"
-                            " + (n.failureSummary || '').split('\\n')[1]))")
+    found = target.evaluate(
+        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+        ".filter(v => v.impact === 'serious' || v.impact === 'critical')"
+        ".flatMap(v => v.nodes.map(n => v.id + ': ' + n.html.slice(0, 90) + ': '"
+        " + (n.failureSummary || '').split('\\n')[1]))"
+    )
     return found
 
 
@@ -124,8 +160,9 @@ def test_the_dashboard_in_both_languages_passes_axe(browser, server, lang):
         view.page.locator("[data-testid=stDataFrame]").wait_for()
         view.idle()
         assert serious(view.page) == [] and serious(frame) == []
-        assert view.page.evaluate("[document.documentElement.lang, document.documentElement.dir]") == \
-            ([lang, "rtl"] if lang == "ar" else [lang, "ltr"])
+        assert view.page.evaluate("[document.documentElement.lang, document.documentElement.dir]") == (
+            [lang, "rtl"] if lang == "ar" else [lang, "ltr"]
+        )
         view.shot(f"a11y-dashboard-{lang}.png")
         assert not view.errors, view.errors
     finally:
@@ -149,8 +186,9 @@ def test_the_arabic_dashboard_is_right_to_left_with_arabic_names(browser, server
         # and the English view does say it in English: the check sees English where there is some
         english = Offline(browser, (server,))
         try:
-            assert {"Places", "Download"} <= stray_english(english.dashboard(f"{server}/?date=2024-12-05").page.main_frame) | \
-                stray_english(english.page)
+            assert {"Places", "Download"} <= stray_english(english.dashboard(f"{server}/?date=2024-12-05").page.main_frame) | stray_english(
+                english.page
+            )
         finally:
             english.close()
     finally:
@@ -167,8 +205,10 @@ def test_the_date_control_by_keyboard(browser, server, lang):
         assert frame.locator("#syria-day-label").get_attribute("aria-live") == "polite"  # the day is announced
         frame.locator("#syria-prev").focus()
         view.page.keyboard.press("Tab")  # by keyboard: the focus is visible
-        focus = frame.evaluate("(() => { const s = getComputedStyle(document.activeElement);"
-                               " return [document.activeElement.id, s.outlineStyle, parseFloat(s.outlineWidth)]; })()")
+        focus = frame.evaluate(
+            "(() => { const s = getComputedStyle(document.activeElement);"
+            " return [document.activeElement.id, s.outlineStyle, parseFloat(s.outlineWidth)]; })()"
+        )
         assert focus[0] == "syria-next" and focus[1] != "none" and focus[2] >= 2, focus
         slider.focus()
         earlier = "ArrowRight" if lang == "ar" else "ArrowLeft"  # the slider runs right to left in Arabic
@@ -218,8 +258,9 @@ def test_the_static_export_in_both_languages(browser, fixture_dataset, tmp_path,
         page = view.page
         page.goto(path.as_uri() + "#date=2024-12-05&place=hama")
         page.wait_for_selector("html[data-ready='1']")
-        assert page.evaluate("[document.documentElement.lang, document.documentElement.dir]") == \
-            ([lang, "rtl"] if lang == "ar" else [lang, "ltr"])
+        assert page.evaluate("[document.documentElement.lang, document.documentElement.dir]") == (
+            [lang, "rtl"] if lang == "ar" else [lang, "ltr"]
+        )
         page.locator("#table-box summary").click()  # the table of the day, open
         page.wait_for_function("document.querySelectorAll('#table-body tr').length === 4")
         names = page.locator("#table-body th[scope=row]").all_inner_texts()

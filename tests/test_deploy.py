@@ -76,7 +76,7 @@ def port_of(command: list[str]) -> int:
 
 def healthcheck(docker) -> list[str]:
     args = next(a for op, a in final_stage(docker) if op == "HEALTHCHECK")
-    return exec_form(args[args.index("CMD") + 3:].strip())
+    return exec_form(args[args.index("CMD") + 3 :].strip())
 
 
 # --- the Dockerfile ------------------------------------------------------------------------------
@@ -243,15 +243,32 @@ def ignored(path: str, patterns: list[str]) -> bool:
 
 def test_dockerignore_keeps_the_app_and_drops_local_clutter():
     patterns = [x.strip() for x in (REPO / ".dockerignore").read_text().splitlines() if x.strip() and not x.startswith("#")]
-    needed = ["streamlit_app.py", "requirements.txt", "events.yaml", ".streamlit/config.toml", "package.json",
-              "package-lock.json", "scripts/vendor_assets.py", "geo/__init__.py", "geo/data/places.yaml",
-              "geo/data/syria.geojson", "geo/data/geonames_sy.json"]
+    needed = [
+        "streamlit_app.py",
+        "requirements.txt",
+        "events.yaml",
+        ".streamlit/config.toml",
+        "package.json",
+        "package-lock.json",
+        "scripts/vendor_assets.py",
+        "geo/__init__.py",
+        "geo/data/places.yaml",
+        "geo/data/syria.geojson",
+        "geo/data/geonames_sy.json",
+    ]
     needed += [str(p.relative_to(REPO)) for folder in ("geo", "dashboard") for p in (REPO / folder).rglob("*.py")]
     for path in needed:
         assert (REPO / path).exists(), path
         assert not ignored(path, patterns), f"{path} would be left out of the image"
-    for path in (".venv/bin/python", "node_modules/leaflet/package.json", ".git/HEAD", "static/vendor/leaflet/dist/leaflet.js",
-                 "test-artifacts/x.png", "geo/__pycache__/cli.cpython-311.pyc", "tests/test_deploy.py"):
+    for path in (
+        ".venv/bin/python",
+        "node_modules/leaflet/package.json",
+        ".git/HEAD",
+        "static/vendor/leaflet/dist/leaflet.js",
+        "test-artifacts/x.png",
+        "geo/__pycache__/cli.cpython-311.pyc",
+        "tests/test_deploy.py",
+    ):
         assert ignored(path, patterns), f"{path} would be copied into the image"
 
 
@@ -337,8 +354,21 @@ def test_a_dangling_link_in_static_does_not_stop_the_server(tmp_path):
     env = {**os.environ, "SYRIA_MAP_SETUP": "0"}
     try:
         with open(log, "wb") as out:
-            proc = subprocess.Popen([str(REPO / "scripts" / "run.sh"), "--server.port", str(port), "--server.address", "127.0.0.1",
-                                     "--server.headless", "true"], cwd=tmp_path, env=env, stdout=out, stderr=subprocess.STDOUT)
+            proc = subprocess.Popen(
+                [
+                    str(REPO / "scripts" / "run.sh"),
+                    "--server.port",
+                    str(port),
+                    "--server.address",
+                    "127.0.0.1",
+                    "--server.headless",
+                    "true",
+                ],
+                cwd=tmp_path,
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
         try:
             deadline = time.monotonic() + 60
             while not _healthy(port):
@@ -383,8 +413,13 @@ def proxy(live_server_factory, tmp_path_factory):
     (folder / "Caddyfile").write_text("{\n\tadmin off\n\tauto_https off\n}\n" + site)
     log = ARTIFACTS / "caddy.log"
     with open(log, "wb") as out:
-        proc = subprocess.Popen([caddy, "run", "--config", str(folder / "Caddyfile"), "--adapter", "caddyfile"],
-                                cwd=folder, stdout=out, stderr=subprocess.STDOUT, env={**os.environ, "HOME": str(folder)})
+        proc = subprocess.Popen(
+            [caddy, "run", "--config", str(folder / "Caddyfile"), "--adapter", "caddyfile"],
+            cwd=folder,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "HOME": str(folder)},
+        )
     try:
         deadline = time.monotonic() + 30
         while not _healthy(port):
@@ -413,7 +448,7 @@ def fetch(url: str) -> tuple[int, dict[str, str], bytes]:
 def test_the_documented_proxy_adds_the_headers_and_hides_the_metrics(proxy):
     url, server = proxy
     status, headers, page = fetch(url + "/?date=2024-12-01")
-    assert status == 200 and b"<div id=\"root\">" in page
+    assert status == 200 and b'<div id="root">' in page
     assert headers["x-content-type-options"] == "nosniff" and headers["referrer-policy"] == "strict-origin-when-cross-origin"
     csp = headers["content-security-policy"]
     assert "frame-ancestors 'self' https://www.example-outlet.org" in csp and "object-src 'none'" in csp

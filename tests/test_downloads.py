@@ -82,8 +82,11 @@ def test_the_day_files_follow_the_day_shown(app, engine):
         assert (name, mime) == (f"syria-control-{day.isoformat()}.geojson", "application/geo+json")
         collection = json.loads(data)
         assert collection["date"] == day.isoformat()
-        holders = {f["properties"]["place_id"]: f["properties"]["controller"] for f in collection["features"]
-                   if f["properties"]["layer"] == "place"}
+        holders = {
+            f["properties"]["place_id"]: f["properties"]["controller"]
+            for f in collection["features"]
+            if f["properties"]["layer"] == "place"
+        }
         assert holders == {pid: s.controller for pid, s in engine.state_on(day).items()}
 
         data, name, mime = fetch(at, "CSV")

@@ -77,11 +77,38 @@ def assert_view(at: AppTest, engine: Engine, day: date, place: str | None = None
 
 
 NOT_A_DATE = [
-    "2024-13-45", "2024-02-30", "2024-00-10", "0000-00-00", "9999-99-99", "2024-1-6", "20241206", "6 Dec 2024",
-    "2024-12-06T00:00", "2024-12-06 00:00", "-2024-12-06", "+2024-12-06", "2024/12/06", "yesterday", "NaN", "null", "[]",
-    "'; DROP TABLE events;--", "<script>alert(1)</script>", '"><img src=x onerror=alert(1)>', "${alert(1)}", "{{7*7}}",
-    "javascript:alert(1)", "../../etc/passwd", "%3Cscript%3E", "2024-11-30\x00", "\u202e2024-11-30", "٢٠٢٤-١٢-٠٦",
-    "２０２４-１１-３０", "🗺️" * 20, "x" * 10_000, "2024-11-30" * 1_000,
+    "2024-13-45",
+    "2024-02-30",
+    "2024-00-10",
+    "0000-00-00",
+    "9999-99-99",
+    "2024-1-6",
+    "20241206",
+    "6 Dec 2024",
+    "2024-12-06T00:00",
+    "2024-12-06 00:00",
+    "-2024-12-06",
+    "+2024-12-06",
+    "2024/12/06",
+    "yesterday",
+    "NaN",
+    "null",
+    "[]",
+    "'; DROP TABLE events;--",
+    "<script>alert(1)</script>",
+    '"><img src=x onerror=alert(1)>',
+    "${alert(1)}",
+    "{{7*7}}",
+    "javascript:alert(1)",
+    "../../etc/passwd",
+    "%3Cscript%3E",
+    "2024-11-30\x00",
+    "\u202e2024-11-30",
+    "٢٠٢٤-١٢-٠٦",
+    "２０２４-１１-３０",
+    "🗺️" * 20,
+    "x" * 10_000,
+    "2024-11-30" * 1_000,
 ]
 
 
@@ -108,24 +135,44 @@ def test_the_edges_of_the_data_and_stray_blanks_are_fine(app, engine, raw):
     assert_view(at, engine, date.fromisoformat(raw.strip()))
 
 
-@pytest.mark.parametrize(("values", "day", "notices"), [
-    (["2024-11-30", "2024-11-30"], date(2024, 11, 30), ()),  # the same twice: not ambiguous
-    (["2024-11-27"] * 500, date(2024, 11, 27), ()),
-    (["2024-11-30", "", "  "], date(2024, 11, 30), ()),  # blanks say nothing
-    (["2024-11-29", "2024-11-30"], LAST, ("The link gives date 2 different values: showing the latest day",)),
-    (["garbage", "2024-11-30"], LAST, ("gives date 2 different values",)),
-    (["2024-11-30", "2031-01-01", "x"], LAST, ("gives date 3 different values",)),
-])
+@pytest.mark.parametrize(
+    ("values", "day", "notices"),
+    [
+        (["2024-11-30", "2024-11-30"], date(2024, 11, 30), ()),  # the same twice: not ambiguous
+        (["2024-11-27"] * 500, date(2024, 11, 27), ()),
+        (["2024-11-30", "", "  "], date(2024, 11, 30), ()),  # blanks say nothing
+        (["2024-11-29", "2024-11-30"], LAST, ("The link gives date 2 different values: showing the latest day",)),
+        (["garbage", "2024-11-30"], LAST, ("gives date 2 different values",)),
+        (["2024-11-30", "2031-01-01", "x"], LAST, ("gives date 3 different values",)),
+    ],
+)
 def test_a_repeated_date_opens_the_default_day_unless_it_says_one_thing(app, engine, values, day, notices):
     at = app(date=values)
     assert_view(at, engine, day, notices=notices)
 
 
-@pytest.mark.parametrize("raw", [
-    "atlantis", "Aleppo", "ALEPPO", "aleppo;hama", "aleppo,hama", "hama%00", "__proto__", "constructor", "toString",
-    "حلب", "<img src=x onerror=alert(1)>", "'; DROP TABLE places;--", "../../etc/passwd", "a" * 81, "a" * 10_000,
-    "aleppo\x00", "${alert(1)}",
-])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "atlantis",
+        "Aleppo",
+        "ALEPPO",
+        "aleppo;hama",
+        "aleppo,hama",
+        "hama%00",
+        "__proto__",
+        "constructor",
+        "toString",
+        "حلب",
+        "<img src=x onerror=alert(1)>",
+        "'; DROP TABLE places;--",
+        "../../etc/passwd",
+        "a" * 81,
+        "a" * 10_000,
+        "aleppo\x00",
+        "${alert(1)}",
+    ],
+)
 def test_an_unknown_or_hostile_place_is_ignored_with_a_notice(app, engine, raw):
     at = app(date="2024-11-30", place=raw)
     assert_view(at, engine, date(2024, 11, 30), notices=("is not in the gazetteer: no place is selected",))
@@ -133,21 +180,28 @@ def test_an_unknown_or_hostile_place_is_ignored_with_a_notice(app, engine, raw):
 
 def test_a_repeated_place_selects_nothing_unless_it_says_one_thing(app, engine):
     assert_view(app(date="2024-11-30", place=["hama", " hama"]), engine, date(2024, 11, 30), place="hama")
-    assert_view(app(date="2024-11-30", place=["atlantis", "hama"]), engine, date(2024, 11, 30),
-                notices=("The link gives place 2 different values: no place is selected",))
+    assert_view(
+        app(date="2024-11-30", place=["atlantis", "hama"]),
+        engine,
+        date(2024, 11, 30),
+        notices=("The link gives place 2 different values: no place is selected",),
+    )
 
 
 def test_a_known_place_with_blanks_around_it_is_selected(app, engine):
     assert_view(app(date="2024-11-30", place="  aleppo "), engine, date(2024, 11, 30), place="aleppo")
 
 
-@pytest.mark.parametrize("params", [
-    {"date": "", "place": ""},
-    {"date": "   ", "place": "  ", "zones": "", "fronts": ""},
-    {"utm_source": "newsletter", "fbclid": "x" * 300},
-    {"foo": "<script>alert(1)</script>", "__proto__": "1", "": "empty name"},
-    {"Date": "2024-11-30", "PLACE": "aleppo"},  # names are case-sensitive: unknown parameters
-])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"date": "", "place": ""},
+        {"date": "   ", "place": "  ", "zones": "", "fronts": ""},
+        {"utm_source": "newsletter", "fbclid": "x" * 300},
+        {"foo": "<script>alert(1)</script>", "__proto__": "1", "": "empty name"},
+        {"Date": "2024-11-30", "PLACE": "aleppo"},  # names are case-sensitive: unknown parameters
+    ],
+)
 def test_empty_values_and_unknown_parameters_are_dropped_without_a_notice(app, engine, params):
     assert_view(app(**params), engine, LAST)
 
@@ -160,8 +214,9 @@ def test_bad_layer_flags_keep_the_layers_on_with_a_notice(app, engine, raw):
 
 
 def test_everything_hostile_at_once(app, engine):
-    at = app(date=["2024-11-30", "<svg/onload=alert(1)>" * 400], place="\"'><script>alert(2)</script>", zones="¯\\_(ツ)_/¯",
-             extra="{{config}}")
+    at = app(
+        date=["2024-11-30", "<svg/onload=alert(1)>" * 400], place="\"'><script>alert(2)</script>", zones="¯\\_(ツ)_/¯", extra="{{config}}"
+    )
     assert_view(at, engine, LAST, notices=("gives date 2 different values", "is not in the gazetteer", "zones value is not 0 or 1"))
 
 
@@ -191,13 +246,16 @@ def ws_open(server, query: str):
     return run_async(ws_view(server, query))
 
 
-@pytest.mark.parametrize(("query", "notice"), [
-    ("date=" + "%3Cscript%3E" * 20_000, "is not a date"),  # 240 kB: the app gets it and quotes 40 characters
-    ("date=" + "9" * 600_000, None),  # over Streamlit's 512 Ki-character limit: dropped before the app sees it
-    ("&".join(f"p{i}=1" for i in range(1_500)) + "&date=2024-11-30", None),  # over 1,000 parameters: dropped
-    ("date=2024-11-30&" * 900 + "place=hama", None),  # 900 repeats: the last date counts
-    ("date=%E0%A4%A&place=%FF%FE%00", "is not a date"),  # broken percent-encoding and UTF-8
-])
+@pytest.mark.parametrize(
+    ("query", "notice"),
+    [
+        ("date=" + "%3Cscript%3E" * 20_000, "is not a date"),  # 240 kB: the app gets it and quotes 40 characters
+        ("date=" + "9" * 600_000, None),  # over Streamlit's 512 Ki-character limit: dropped before the app sees it
+        ("&".join(f"p{i}=1" for i in range(1_500)) + "&date=2024-11-30", None),  # over 1,000 parameters: dropped
+        ("date=2024-11-30&" * 900 + "place=hama", None),  # 900 repeats: the last date counts
+        ("date=%E0%A4%A&place=%FF%FE%00", "is not a date"),  # broken percent-encoding and UTF-8
+    ],
+)
 def test_oversized_and_broken_query_strings_over_the_websocket(server, engine, query, notice):
     view = ws_open(server, query)
     repeated = query.startswith("date=2024-11-30&")
@@ -241,8 +299,9 @@ def status_of(server, request_line_length: int) -> str:
     return answer.split(b"\r\n", 1)[0].decode("latin-1") or "closed"
 
 
-@pytest.mark.parametrize(("length", "status"), [(8_000, 200), (60_000, 200), (120_000, 200), (130_000, 400),
-                                                (200_000, 400), (2_000_000, 400)])
+@pytest.mark.parametrize(
+    ("length", "status"), [(8_000, 200), (60_000, 200), (120_000, 200), (130_000, 400), (200_000, 400), (2_000_000, 400)]
+)
 def test_a_url_too_long_for_the_server_is_refused_cleanly(server, length, status):
     """uvicorn (Streamlit's web server) answers a request line of up to about 128,000 bytes (the page itself is the same
     for every query) and refuses a longer one with 400 Bad Request: never a 5xx, and the server carries on."""
@@ -278,13 +337,15 @@ def test_a_crafted_message_that_breaks_a_script_run_shows_no_details(server):
 # --- a real browser ---------------------------------------------------------------------------
 HOSTILE_URLS = [
     # script in the date and an HTML injection in the place, percent-encoded as a browser sends them
-    ("/?date=%3Cscript%3Ewindow.__pwned%3D1%3C%2Fscript%3E&place=%22%3E%3Cimg%20src%3Dx%20onerror%3D%22window.__pwned%3D2%22%3E",
-     2),
+    ("/?date=%3Cscript%3Ewindow.__pwned%3D1%3C%2Fscript%3E&place=%22%3E%3Cimg%20src%3Dx%20onerror%3D%22window.__pwned%3D2%22%3E", 2),
     # an 8 kB query: SVG onload handlers, repeated
     ("/?date=" + "%3Csvg%2Fonload%3Dwindow.__pwned%3D3%3E" * 210, 1),
     # repeated and unknown parameters, template and prototype tricks
-    ("/?date=2024-11-30&date=javascript:window.__pwned=4&place=aleppo&place=${window.__pwned=5}&zones=%3Cb%3E"
-     "&__proto__[polluted]=1&constructor.prototype.polluted=1", 3),
+    (
+        "/?date=2024-11-30&date=javascript:window.__pwned=4&place=aleppo&place=${window.__pwned=5}&zones=%3Cb%3E"
+        "&__proto__[polluted]=1&constructor.prototype.polluted=1",
+        3,
+    ),
 ]
 
 
@@ -294,8 +355,7 @@ def test_hostile_links_in_a_real_browser(live_browser, server, engine, path, not
     context = live_browser.new_context(viewport={"width": 1200, "height": 900})
     dialogs, page_errors = [], []
     try:
-        context.route("**/*", lambda r: r.continue_() if r.request.url.startswith((server.url, "data:", "blob:", "about:"))
-                      else r.abort())
+        context.route("**/*", lambda r: r.continue_() if r.request.url.startswith((server.url, "data:", "blob:", "about:")) else r.abort())
         page = context.new_page()
         page.set_default_timeout(45_000)
         page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))

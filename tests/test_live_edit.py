@@ -45,8 +45,10 @@ EDITED = GOOD.replace("place: nassib_crossing\n    controller: south", "place: n
 INVALID = GOOD.replace("place: hama\n", "place: hamaa\n", 1).replace("status: disputed", "status: rumoured", 1)
 BROKEN = {  # the new content, and what the validator's lines must say (after FILE)
     "invalid values": (INVALID, [r"^:\d+: events\[\d+\]\.place: unknown place 'hamaa'", r"^:\d+: events\[\d+\]\.status: 'rumoured'"]),
-    "half-written": (GOOD[: GOOD.index("  - date: 2024-12-05")] + "  - date: 2024-12-05\n    place: [hama\n",
-                     [r"^:\d+: yaml: not valid YAML"]),
+    "half-written": (
+        GOOD[: GOOD.index("  - date: 2024-12-05")] + "  - date: 2024-12-05\n    place: [hama\n",
+        [r"^:\d+: yaml: not valid YAML"],
+    ),
     "empty": ("", [r"^:1: file: the file is empty"]),
     "moved away": (None, [r"^:1: file: cannot read"]),
 }
@@ -133,7 +135,7 @@ def assert_errors(at: AppTest, path: Path, patterns: list[str]) -> None:
     assert len(at.error) == 1 and "did not pass validation" in at.error[0].value
     lines = at.code[0].value.splitlines()
     for pattern in patterns:
-        assert any(line.startswith(path.name) and re.search(pattern, line[len(path.name):]) for line in lines), (pattern, lines)
+        assert any(line.startswith(path.name) and re.search(pattern, line[len(path.name) :]) for line in lines), (pattern, lines)
     assert str(path.parent) not in at.code[0].value
 
 
@@ -303,6 +305,7 @@ NEW_DAY = """  - date: 2024-12-07
     summary: The army says it retook Hama.
     sources: [reuters]
 """
+
 
 def test_a_new_day_in_the_data_keeps_each_session_on_its_day(data):
     events, _ = data

@@ -53,8 +53,7 @@ def engine():
 @pytest.fixture(scope="module")
 def server(live_server_factory):
     REPORT.unlink(missing_ok=True)  # this run's numbers only
-    return live_server_factory(FIXTURE_EVENTS, FIXTURE_PLACES, "many-viewers",
-                               ["--server.disconnectedSessionTTL", str(SESSION_TTL_S)])
+    return live_server_factory(FIXTURE_EVENTS, FIXTURE_PLACES, "many-viewers", ["--server.disconnectedSessionTTL", str(SESSION_TTL_S)])
 
 
 def report(key: str, results: Results) -> None:
@@ -95,8 +94,10 @@ def test_sessions_one_after_another_keep_the_server_memory_flat(server, engine):
     results = sequential_sessions(server, engine, sessions=100, warmup=20, sample_every=25)
     report("sequential_100", results)
     x = results.extra
-    print(f"RSS {x['rss_after_warmup_mb']} -> {x['rss_final_mb']} MB over 100 sessions: {x['rss_growth_mb']:+.1f} MB; "
-          f"samples {x['rss_samples']}")
+    print(
+        f"RSS {x['rss_after_warmup_mb']} -> {x['rss_final_mb']} MB over 100 sessions: {x['rss_growth_mb']:+.1f} MB; "
+        f"samples {x['rss_samples']}"
+    )
     assert not results.errors, results.errors[:10]
     assert results.count("open") == 120 and results.count("move") == 120
     # every session closed on the server (none left behind by a client that went away)
@@ -119,8 +120,10 @@ def test_clear_cache_messages_and_edits_keep_the_server_memory_flat(tmp_path_fac
     results = clears_and_edits(server, engine, events, rounds=150, warmup=30, edit_every=5)
     report("clears_and_edits_150", results)
     x = results.extra
-    print(f"RSS {x['rss_after_warmup_mb']} -> {x['rss_final_mb']} MB over {x['rounds']} clear_cache messages and "
-          f"{x['edits']} edits in all: {x['rss_growth_mb']:+.1f} MB; samples {x['rss_samples']}")
+    print(
+        f"RSS {x['rss_after_warmup_mb']} -> {x['rss_final_mb']} MB over {x['rounds']} clear_cache messages and "
+        f"{x['edits']} edits in all: {x['rss_growth_mb']:+.1f} MB; samples {x['rss_samples']}"
+    )
     assert not results.errors, results.errors[:10]
     assert results.count("clear") == 180 and x["edits"] == 36
     # Before the fix every clear_cache left ~0.35 MB on this data (the data and everything built from it, rebuilt and

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
-from geo.base.days import iso_day  # the links' days are read as the commands' (the dashboard calls present.iso_day)
+from geo.base.days import iso_day
 from geo.base.model import STATUSES, Dataset, Event, Place, PlaceState, Source
 from geo.timeline.control import Rename, Timeline
 from geo.view.credits import credited_outlets, tile_attribution_html
