@@ -35,6 +35,7 @@ from geo.view import present
 from geo.view.charts import area_chart_spec, chart_spec, spec_for_day
 from geo.view.escape import esc
 from geo.view.look import day_label
+from tests.support.roundtrip import controls
 
 if TYPE_CHECKING:
     from geo.territory.model import TerritoryModel
@@ -144,7 +145,7 @@ except DataError as err:
         )
         + "Each line is FILE:LINE: field: message."
     )
-    st.code("\n".join(present.problems_lines(err.problems)), language=None, wrap_lines=True)
+    st.code("\n".join(controls.problems_lines(err.problems)), language=None, wrap_lines=True)
     if kept is None:
         st.stop()
     digest, ds, tl = kept
@@ -166,18 +167,18 @@ if ss.get("place") is not None and ss.place not in ds.places:
 
 
 def go(action: str, timeline: Timeline) -> None:
-    ss.day, ss.playing = present.step_day(timeline, ss.day, action), False
+    ss.day, ss.playing = controls.step_day(timeline, ss.day, action), False
 
 
 def toggle_play(timeline: Timeline) -> None:
     if ss.get("playing"):
         ss.playing = False
     else:
-        ss.day, ss.playing, ss.last_tick = present.play_start(timeline, ss.day), True, time.monotonic()
+        ss.day, ss.playing, ss.last_tick = controls.play_start(timeline, ss.day), True, time.monotonic()
 
 
 def on_map_click(place_ids: frozenset) -> None:  # also called on zooms: map_click tells a click
-    pid, ss.clicks = present.map_click(ss.get("map"), place_ids, ss.get("clicks"))
+    pid, ss.clicks = controls.map_click(ss.get("map"), place_ids, ss.get("clicks"))
     if pid is not None:
         ss.place = pid
 
@@ -189,7 +190,7 @@ def on_pick() -> None:
 def tick() -> None:
     """Play: one day per PLAY_SECONDS, by a fragment that reruns itself (no sleep loop)."""
     if ss.get("playing") and time.monotonic() - ss.get("last_tick", 0.0) >= PLAY_SECONDS * 0.8:
-        ss.day, ss.playing = present.play_tick(tl, ss.day)
+        ss.day, ss.playing = controls.play_tick(tl, ss.day)
         ss.last_tick = time.monotonic()
         st.rerun(scope="app")
 
@@ -302,7 +303,7 @@ from tests.support.roundtrip import place_layer, render, zone_layer  # noqa: E40
 
 zl, pl = zones(digest, tl), places(digest, ds, tl)
 with map_slot:
-    zoom, bounds = present.map_zoom(ss.get("map")), present.map_bounds(ss.get("map"))
+    zoom, bounds = controls.map_zoom(ss.get("map")), controls.map_bounds(ss.get("map"))
     layers = [
         zone_layer.zone_group(zl.on(day, zoom, place_layer.view_box(bounds, zoom) if pl.thinned else None), ss.zones, ss.fronts),
         render.day_layer({}, wire=pl.wire(day, place, zoom, bounds)),
@@ -314,7 +315,7 @@ with map_slot:
         returned_objects=["last_active_drawing", "last_object_clicked_count", "zoom", *(["bounds"] if pl.thinned else [])],
         height=MAP_HEIGHT,
         on_change=partial(on_map_click, frozenset(ds.places)),
-        center=present.centre_of(ds, ss.get("pan_to")),
+        center=controls.centre_of(ds, ss.get("pan_to")),
     )
 st.query_params.from_dict(present.view_query(ss.day, ss.place, ss.zones, ss.fronts))
 frozen(digest)

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from geo.reading.gazetteer import DEFAULT_PLACES, GOVERNORATES, distance_km, geonames_syria, load_places
+from geo.reading.gazetteer import DEFAULT_PLACES, GOVERNORATES, distance_km, geonames_syria
 from geo.territory.outline import distance_outside_km, distance_to_border_km
+from tests.support.data import load_places
 
 # Natural Earth's 1:10m border as world-atlas simplifies it is off by up to ~1 km
 # (Kobani's centre falls 0.5 km outside); towns get that slack, crossings a little more.

@@ -15,6 +15,7 @@ from geo.view import present
 from geo.view.charts import area_chart_spec, area_rows, chart_spec, control_chart, series_rows, spec_for_day, with_day
 from geo.view.escape import esc
 from tests.support.data import HOSTILE
+from tests.support.roundtrip import controls
 
 FIRST, LAST = date(2024, 11, 26), date(2024, 12, 6)
 PLACES = {"aleppo", "hama", "deir_ez_zor", "nassib_crossing"}
@@ -149,7 +150,7 @@ def test_view_query_has_the_toggles_only_when_off():
 
 
 def test_step_day(fixture_timeline):
-    step = present.step_day
+    step = controls.step_day
     assert step(fixture_timeline, date(2024, 11, 29), "prev") == date(2024, 11, 28)
     assert step(fixture_timeline, fixture_timeline.first_day, "prev") == fixture_timeline.first_day
     assert step(fixture_timeline, fixture_timeline.last_day, "next") == fixture_timeline.last_day
@@ -166,12 +167,12 @@ def test_step_day(fixture_timeline):
 
 
 def test_play_walks_to_the_last_day_and_stops(fixture_timeline):
-    day = present.play_start(fixture_timeline, fixture_timeline.last_day)
+    day = controls.play_start(fixture_timeline, fixture_timeline.last_day)
     assert day == fixture_timeline.first_day  # at the end, Play starts over
-    assert present.play_start(fixture_timeline, date(2024, 12, 1)) == date(2024, 12, 1)
+    assert controls.play_start(fixture_timeline, date(2024, 12, 1)) == date(2024, 12, 1)
     seen, playing = [day], True
     while playing:
-        day, playing = present.play_tick(fixture_timeline, day)
+        day, playing = controls.play_tick(fixture_timeline, day)
         seen.append(day)
     assert seen == list(fixture_timeline.days)
 
@@ -340,23 +341,23 @@ def test_place_search_labels_hold_every_name(fixture_dataset):
 
 def test_clicked_place(fixture_dataset):
     click = {"last_active_drawing": {"type": "Feature", "properties": {"place_id": "hama", "tip": "x"}}}
-    assert present.clicked_place(click, fixture_dataset.places) == "hama"
-    assert present.clicked_place({"last_active_drawing": {"properties": {"place_id": "nowhere"}}}, fixture_dataset.places) is None
-    assert present.clicked_place({"last_active_drawing": None}, fixture_dataset.places) is None
-    assert present.clicked_place(None, fixture_dataset.places) is None
-    assert present.clicked_place({"last_active_drawing": {"properties": None}}, fixture_dataset.places) is None
+    assert controls.clicked_place(click, fixture_dataset.places) == "hama"
+    assert controls.clicked_place({"last_active_drawing": {"properties": {"place_id": "nowhere"}}}, fixture_dataset.places) is None
+    assert controls.clicked_place({"last_active_drawing": None}, fixture_dataset.places) is None
+    assert controls.clicked_place(None, fixture_dataset.places) is None
+    assert controls.clicked_place({"last_active_drawing": {"properties": None}}, fixture_dataset.places) is None
 
 
 def test_map_click_tells_clicks_from_zooms(fixture_dataset):
     places = fixture_dataset.places
     click = {"last_active_drawing": {"properties": {"place_id": "hama"}}, "last_object_clicked_count": 1, "zoom": 7}
-    assert present.map_click(click, places, None) == ("hama", 1)
+    assert controls.map_click(click, places, None) == ("hama", 1)
     zoomed = {**click, "zoom": 9}  # the same click still in the value: not a new one
-    assert present.map_click(zoomed, places, 1) == (None, 1)
-    assert present.map_click({**zoomed, "last_object_clicked_count": 2}, places, 1) == ("hama", 2)
-    assert present.map_click(None, places, 3) == (None, None)
-    assert present.map_zoom(click) == 7.0 and present.map_zoom({"zoom": 8.25}) == 8.25
-    assert present.map_zoom({"zoom": "8"}) is None and present.map_zoom({"zoom": True}) is None and present.map_zoom(None) is None
+    assert controls.map_click(zoomed, places, 1) == (None, 1)
+    assert controls.map_click({**zoomed, "last_object_clicked_count": 2}, places, 1) == ("hama", 2)
+    assert controls.map_click(None, places, 3) == (None, None)
+    assert controls.map_zoom(click) == 7.0 and controls.map_zoom({"zoom": 8.25}) == 8.25
+    assert controls.map_zoom({"zoom": "8"}) is None and controls.map_zoom({"zoom": True}) is None and controls.map_zoom(None) is None
 
 
 def test_method_explains_the_zones_honestly():
@@ -435,8 +436,8 @@ def test_area_chart_is_stacked_km2_per_faction(fixture_dataset, fixture_timeline
 
 def test_centre_and_sentence(fixture_dataset):
     aleppo = fixture_dataset.places["aleppo"]
-    assert present.centre_of(fixture_dataset, "aleppo") == (aleppo.lat, aleppo.lon)
-    assert present.centre_of(fixture_dataset, None) is None and present.centre_of(fixture_dataset, "x") is None
+    assert controls.centre_of(fixture_dataset, "aleppo") == (aleppo.lat, aleppo.lon)
+    assert controls.centre_of(fixture_dataset, None) is None and controls.centre_of(fixture_dataset, "x") is None
     assert present.sentence("claimed by Syrian Observatory") == "Claimed by Syrian Observatory."
     assert present.sentence("done.") == "Done." and present.sentence("") == ""
 

@@ -19,7 +19,7 @@ from geo.map import render
 from geo.map.assets import ASSETS, EXTRA_FILES, VENDOR_URL, asset_urls, vendored_complete
 from geo.map.render import KIND_SYMBOLS, MarkerStyle, marker_style
 from geo.territory.outline import outline_geojson
-from geo.view.escape import NEUTRAL_GREY, esc, link, safe_colour, safe_token, safe_url
+from geo.view.escape import NEUTRAL_GREY, esc, link, safe_colour, safe_url
 from geo.view.look import icon_svg
 from geo.view.symbols import SHAPES
 from tests.support.data import HOSTILE, REPO
@@ -94,11 +94,6 @@ def test_link_escapes_href_and_text():
 )
 def test_safe_colour(colour, expected):
     assert safe_colour(colour) == expected
-
-
-def test_safe_token():
-    assert safe_token("circle", ("circle",), "x") == "circle"
-    assert safe_token('circle"', ("circle",), "x") == "x"
 
 
 # --- symbols ---------------------------------------------------------------------------

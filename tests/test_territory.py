@@ -460,7 +460,7 @@ def test_series_areas_add_up_and_population_counts_listed_places(model):
 def test_stats_from_site_codes_equal_the_zones_figures(model, fixture_timeline):
     """The model's per-day figures come from cell areas by each day's holders (no geometry): the same numbers
     as summing the day's zones (territory_rows), on the tiny dataset and the fixture data."""
-    from geo.territory.stats import territory_rows
+    from tests.support.oracles import territory_rows
 
     for m in (model, TerritoryModel(fixture_timeline)):
         for day in m.timeline.days:

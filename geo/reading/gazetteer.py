@@ -12,12 +12,11 @@ import math
 import re
 from collections.abc import Callable
 from functools import lru_cache
-from pathlib import Path
 from typing import Any, TypeVar
 
 from geo.base.model import PLACE_KINDS, Place
 from geo.base.paths import DATA_DIR
-from geo.reading.yamlread import FieldReader, Node, compose, line_of
+from geo.reading.yamlread import FieldReader, Node, line_of
 
 T = TypeVar("T")
 
@@ -249,20 +248,3 @@ def _ring_problem(ring: list[tuple[float, float]]) -> str | None:
     if polygon.area == 0:
         return "the points are on one line: the polygon has no area"
     return None
-
-
-def load_places(path: str | Path = DEFAULT_PLACES) -> tuple[dict[str, Place], FieldReader]:
-    """Read a places file; the reader carries any problems (an unreadable file is one)."""
-    from geo.reading.yamlread import YamlFailure
-
-    path = Path(path)
-    reader = FieldReader(str(path))
-    try:
-        root = compose(path.read_bytes(), str(path))
-    except YamlFailure as exc:
-        reader.problems.append(exc.problem)
-        return {}, reader
-    except OSError as exc:
-        reader.problem(1, "file", f"cannot read: {exc.strerror}")
-        return {}, reader
-    return read_places(root, reader), reader

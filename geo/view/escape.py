@@ -77,8 +77,3 @@ def safe_colour(colour: object) -> str:
     if isinstance(colour, str) and _HEX_COLOUR.fullmatch(colour):
         return colour.upper()
     return NEUTRAL_GREY
-
-
-def safe_token(value: object, allowed: tuple[str, ...] | frozenset[str], default: str) -> str:
-    """`value` when it is one of `allowed` (a whitelist of identifiers), else `default`."""
-    return value if isinstance(value, str) and value in allowed else default

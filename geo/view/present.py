@@ -177,37 +177,6 @@ def view_query(
     return query
 
 
-# --- stepping and playing ------------------------------------------------------------
-def step_day(timeline: Timeline, day: date, action: str) -> date:
-    """prev / next: one day; prev_event / next_event: the nearest day with events; first / last."""
-    day = timeline.clamp(day)
-    if action == "prev":
-        return timeline.clamp(day - timedelta(days=1))
-    if action == "next":
-        return timeline.clamp(day + timedelta(days=1))
-    if action == "next_event":
-        return timeline.next_event_day(day) or timeline.last_day
-    if action == "prev_event":
-        return timeline.previous_event_day(day) or timeline.first_day
-    if action == "first":
-        return timeline.first_day
-    if action == "last":
-        return timeline.last_day
-    raise ValueError(f"unknown step '{action}'")
-
-
-def play_start(timeline: Timeline, day: date) -> date:
-    """Where Play starts: from the day shown, or from the first day when it is already the last."""
-    day = timeline.clamp(day)
-    return timeline.first_day if day >= timeline.last_day else day
-
-
-def play_tick(timeline: Timeline, day: date) -> tuple[date, bool]:
-    """One step of Play: the next day, and whether to keep playing after it."""
-    new_day = timeline.clamp(timeline.clamp(day) + timedelta(days=1))
-    return new_day, new_day < timeline.last_day
-
-
 # --- symbols and legend ------------------------------------------------------------
 def svg_uri(svg: str) -> str:
     """A data URI of an SVG we built (the legend's images here, the map application's symbol key)."""
@@ -725,43 +694,6 @@ def place_label(place: Place, lang: str = DEFAULT_LANG) -> str:
     return f"{label}{words(lang)['list_sep']}{kind.lower() if lang == 'en' else kind}"
 
 
-def centre_of(dataset: Dataset, place_id: str | None) -> tuple[float, float] | None:
-    """(lat, lon) of a place to bring into view on the map, or None."""
-    place = dataset.places.get(place_id) if place_id else None
-    return (place.lat, place.lon) if place is not None else None
-
-
-def clicked_place(value: object, place_ids: Mapping | set | frozenset) -> str | None:
-    """The place id in what st_folium returned for a click (the clicked GeoJSON feature), if any."""
-    if not isinstance(value, Mapping):
-        return None
-    feature = value.get("last_active_drawing")
-    if not isinstance(feature, Mapping):
-        return None
-    props = feature.get("properties")
-    pid = props.get("place_id") if isinstance(props, Mapping) else None
-    return pid if isinstance(pid, str) and pid in place_ids else None
-
-
-def map_click(value: object, place_ids: Mapping | set | frozenset, seen_count: object) -> tuple[str | None, object]:
-    """(the place clicked, the click count to remember). st_folium also reports zooms: only a click count
-    other than `seen_count` (the one remembered from the last call) is a new click."""
-    count = value.get("last_object_clicked_count") if isinstance(value, Mapping) else None
-    return (None if count == seen_count else clicked_place(value, place_ids)), count
-
-
-def map_zoom(value: object) -> float | None:
-    """The map's zoom level in what st_folium returned, if any."""
-    zoom = value.get("zoom") if isinstance(value, Mapping) else None
-    return float(zoom) if isinstance(zoom, int | float) and not isinstance(zoom, bool) else None
-
-
-def map_bounds(value: object) -> Mapping | None:
-    """The map's view bounds in what st_folium returned ({"_southWest": {"lat", "lng"}, "_northEast": ...}), if any."""
-    bounds = value.get("bounds") if isinstance(value, Mapping) else None
-    return bounds if isinstance(bounds, Mapping) else None
-
-
 # --- captions --------------------------------------------------------------------------
 def as_of_caption(dataset: Dataset, timeline: Timeline, lang: str = DEFAULT_LANG) -> str:
     """One line (Markdown-safe: no data strings): how current the data is."""
@@ -798,11 +730,6 @@ def attribution_html(dataset: Dataset, lang: str = DEFAULT_LANG) -> str:
         f'<div class="syria-attribution" style="font-size:.85rem">{w["sources"].format(list=listed)}. '
         f"{w['credit_tiles']} {tile_attribution_html('carto', lang)}. {esc(w['credit_places'])}. {esc(w['credit_border'])}.</div>"
     )
-
-
-def problems_lines(problems) -> list[str]:
-    """The validator's problems as 'FILE:LINE: field: message' lines."""
-    return [str(p) for p in problems]
 
 
 METHOD_MD = """\

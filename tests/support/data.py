@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from geo.base.model import Place
+from geo.reading.gazetteer import DEFAULT_PLACES, read_places
+from geo.reading.yamlread import FieldReader, YamlFailure, compose
+
 REPO = Path(__file__).resolve().parents[2]  # the checkout the tests run from
 FIXTURES = REPO / "tests" / "fixtures"
 FIXTURE_EVENTS = FIXTURES / "events.yaml"
@@ -28,3 +32,18 @@ def hostile_files(directory: Path) -> tuple[Path, Path]:
     events_path.write_text(events, encoding="utf-8")
     places_path.write_text(places, encoding="utf-8")
     return events_path, places_path
+
+
+def load_places(path: str | Path = DEFAULT_PLACES) -> tuple[dict[str, Place], FieldReader]:
+    """Read a places file; the reader carries any problems (an unreadable file is one)."""
+    path = Path(path)
+    reader = FieldReader(str(path))
+    try:
+        root = compose(path.read_bytes(), str(path))
+    except YamlFailure as exc:
+        reader.problems.append(exc.problem)
+        return {}, reader
+    except OSError as exc:
+        reader.problem(1, "file", f"cannot read: {exc.strerror}")
+        return {}, reader
+    return read_places(root, reader), reader

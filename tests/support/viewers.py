@@ -29,6 +29,7 @@ from geo.timeline.control import Timeline
 from geo.view import present
 from geo.view.look import day_label, faction_colour
 from tests.support.chromium import LOCAL_SCHEMES, MAP_FRAME, MAP_FRAME_URL, launch
+from tests.support.roundtrip import controls
 from tests.support.streamlit_server import Server
 
 # many pages at once, all in the background: keep their timers and renderers running
@@ -72,7 +73,7 @@ class Engine:
     def step(self, day: date, action: str) -> date:
         if action in ("slider_left", "slider_right"):
             return self.timeline.clamp(day + timedelta(days=1 if action == "slider_right" else -1))
-        return present.step_day(self.timeline, day, action)
+        return controls.step_day(self.timeline, day, action)
 
 
 def load_engine(events: Path, places: Path) -> Engine:
