@@ -269,3 +269,43 @@ def test_only_the_most_populous_cities_are_named(tmp_path):
         pic.close()
     biggest = sorted(cities, key=lambda p: (-(p.population or 0), -p.weight))[: picture.MAX_NAMED_PLACES]
     assert len(named) == picture.MAX_NAMED_PLACES and set(named) == {p.name[: picture.NAME_CHARS] for p in biggest}
+
+
+def texts_overlapping(pic: picture.DayPicture) -> list[tuple[str, str]]:
+    """Pairs of the picture's texts (but the map's place names) whose boxes overlap."""
+    from matplotlib.text import Text
+
+    renderer = pic.canvas.get_renderer()
+    boxes = [
+        (text.get_text()[:30], text.get_window_extent(renderer))
+        for text in pic.fig.findobj(Text)
+        if text.get_text().strip() and text.get_visible() and text.axes is not pic.ax
+    ]
+    return [
+        (a, b)
+        for i, (a, box_a) in enumerate(boxes)
+        for b, box_b in boxes[i + 1 :]
+        if min(box_a.x1, box_b.x1) - max(box_a.x0, box_b.x0) > 0.5 and min(box_a.y1, box_b.y1) - max(box_a.y0, box_b.y0) > 0.5
+    ]
+
+
+@pytest.mark.parametrize(("size", "lang"), [(picture.LANDSCAPE, "en"), (picture.SQUARE, "en"), (picture.LANDSCAPE, "ar")])
+def test_no_text_of_the_real_picture_overlaps_another(size, lang):
+    # the busiest day of the shipped data: three-digit counts with changes, the zones note, the longest symbol names
+    from geo.reading.loader import DEFAULT_EVENTS, load_dataset
+    from geo.territory.model import map_territory
+    from geo.view.localize import localized
+
+    dataset = load_dataset(DEFAULT_EVENTS)
+    timeline = Timeline(dataset)
+    if lang != "en":
+        dataset = localized(dataset, lang)
+        timeline = Timeline(dataset)
+    pic = picture.DayPicture(dataset, timeline, map_territory(timeline), size, lang=lang)
+    try:
+        pic.draw(date(2024, 12, 8))
+        pic.rgb()
+        assert texts_overlapping(pic) == []
+        assert texts_outside(pic) == []
+    finally:
+        pic.close()

@@ -333,6 +333,12 @@ class DayPicture:
             family=FONT,
         )
         rows_per_col = -(-len(sym) // 2)
+        note = self._zones_note(lax) if self.territory is not None else None
+        if note is not None and not self.square:  # the rows close up so the note stays above the sources line
+            note_h = note.get_window_extent(self.canvas.get_renderer()).height
+            row_h = max(14 * fs, min(row_h, (top - 18 * fs - 10 * fs - note_h) / rows_per_col))
+            note.set_position((0.0, top - 18 * fs - rows_per_col * row_h - 10 * fs))
+        label_w = col_w - 20 * fs  # a label longer than its column is cut, not drawn over the edge
         for i, (marker, size, face, edge, lwidth, ls, label) in enumerate(sym):
             col, row = divmod(i, rows_per_col)
             x = x0 + col * col_w + 10 * fs
@@ -366,9 +372,7 @@ class DayPicture:
                         zorder=3,
                     )
                 )
-                lax.text(
-                    x + 16 * fs, y, shaped(label, self.lang), fontsize=7.6 * fs, va="center", color="#333333", parse_math=False, family=FONT
-                )
+                self._symbol_label(lax, x + 16 * fs, y, label, label_w)
                 continue
             dot = face == "inferred"
             face = ex if dot else face
@@ -396,18 +400,26 @@ class DayPicture:
                     clip_on=False,
                     zorder=4,
                 )
-            lax.text(
-                x + 16 * fs, y, shaped(label, self.lang), fontsize=7.6 * fs, va="center", color="#333333", parse_math=False, family=FONT
-            )
-        if self.territory is not None:
-            if self.square:
-                note, nx, ny = say("png_zones_note"), 0.0, -10 * fs
-            else:
-                note, nx, ny = textwrap.fill(say("png_zones_note"), 60), 0.0, top - 18 * fs - rows_per_col * row_h - 10 * fs
-            style = "italic" if self.lang == DEFAULT_LANG else "normal"  # the font's oblique face has no Arabic letters
-            lax.text(
-                nx, ny, shaped(note, self.lang), fontsize=7.4 * fs, va="top", color="#555555", style=style, parse_math=False, family=FONT
-            )
+            self._symbol_label(lax, x + 16 * fs, y, label, label_w)
+
+    def _symbol_label(self, lax, x: float, y: float, label: str, width_px: float) -> None:
+        artist = lax.text(
+            x, y, shaped(label, self.lang), fontsize=7.6 * self.scale, va="center", color="#333333", parse_math=False, family=FONT
+        )
+        self._fit(artist, width_px, label)
+
+    def _zones_note(self, lax):
+        """The note that the zones are approximate: under the legend box in a square picture, under the symbols otherwise
+        (placed there once the symbols' rows are known)."""
+        fs = self.scale
+        if self.square:
+            note, ny = self._say("png_zones_note"), -10 * fs
+        else:
+            note, ny = textwrap.fill(self._say("png_zones_note"), 60), 0.0
+        style = "italic" if self.lang == DEFAULT_LANG else "normal"  # the font's oblique face has no Arabic letters
+        return lax.text(
+            0.0, ny, shaped(note, self.lang), fontsize=7.4 * fs, va="top", color="#555555", style=style, parse_math=False, family=FONT
+        )
 
     # --- the day's layers --------------------------------------------------------------
     def _clear(self) -> None:
@@ -600,7 +612,28 @@ class DayPicture:
                 )
             )
             right = col * col_w + col_w - 8 * fs
-            room = right - 44 * fs - (x + 16 * fs)  # up to the count and its change
+            n, delta = counts.get(fid, 0), counts.get(fid, 0) - before.get(fid, 0)
+            renderer = self.canvas.get_renderer()
+            count = self._add(
+                lax.text(right, y, str(n), fontsize=9.5 * fs, weight="bold", va="center", ha="right", color="#222222", family=FONT)
+            )
+            reserve = count.get_window_extent(renderer).width + 8 * fs  # the count, then its change before it
+            if delta:
+                change = self._add(
+                    lax.text(
+                        right - reserve,
+                        y,
+                        f"{delta:+d}",
+                        fontsize=7.6 * fs,
+                        va="center",
+                        ha="right",
+                        color="#2E7D32" if delta > 0 else "#C62828",
+                        family=FONT,
+                    )
+                )
+                reserve += change.get_window_extent(renderer).width
+            reserve = max(reserve, 36 * fs) + 8 * fs
+            room = right - reserve - (x + 16 * fs)  # up to the change and the count
             short = lax.text(
                 x + 16 * fs,
                 y,
@@ -630,21 +663,6 @@ class DayPicture:
                         ),
                         room - offset + 16 * fs,
                         label,
-                    )
-                )
-            n, delta = counts.get(fid, 0), counts.get(fid, 0) - before.get(fid, 0)
-            self._add(lax.text(right, y, str(n), fontsize=9.5 * fs, weight="bold", va="center", ha="right", color="#222222", family=FONT))
-            if delta:
-                self._add(
-                    lax.text(
-                        right - 26 * fs,
-                        y,
-                        f"{delta:+d}",
-                        fontsize=7.6 * fs,
-                        va="center",
-                        ha="right",
-                        color="#2E7D32" if delta > 0 else "#C62828",
-                        family=FONT,
                     )
                 )
 
