@@ -16,7 +16,8 @@ import shutil
 import sys
 from pathlib import Path
 
-from geo.map.assets import ASSETS, EXTRA_FILES, REPO_ROOT, VENDOR_DIR
+from geo.base.paths import PROJECT_DIR
+from geo.map.assets import ASSETS, EXTRA_FILES, VENDOR_DIR
 
 
 def vendor(node_modules: Path, dest: Path) -> list[str]:
@@ -56,7 +57,7 @@ def vendor(node_modules: Path, dest: Path) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--node-modules", type=Path, default=REPO_ROOT / "node_modules")
+    parser.add_argument("--node-modules", type=Path, default=PROJECT_DIR / "node_modules")
     parser.add_argument("--dest", type=Path, default=VENDOR_DIR)
     args = parser.parse_args(argv)
     problems = vendor(args.node_modules, args.dest)

@@ -491,22 +491,12 @@ def test_the_page_draws_syrias_outline(fixture_dataset, fixture_timeline):
 
 
 @pytest.mark.browser
-def test_the_outline_is_on_the_map_offline(chromium, fixture_dataset, fixture_timeline, tmp_path):
+def test_the_outline_and_the_credits_beside_the_scale_offline(chromium, fixture_dataset, fixture_timeline, tmp_path):
     path = write_page(tmp_path, fixture_dataset, fixture_timeline, name="outline.html")
     view = Offline(chromium)
     try:
         page = view.open(path.as_uri())
         assert page.locator(".leaflet-syria-outline-pane path").count() == 1
-    finally:
-        view.close()
-
-
-@pytest.mark.browser
-def test_the_credits_wrap_beside_the_scale(chromium, fixture_dataset, fixture_timeline, tmp_path):
-    path = write_page(tmp_path, fixture_dataset, fixture_timeline, name="credits.html")
-    view = Offline(chromium)
-    try:
-        page = view.open(path.as_uri())
         for width in (1400, 700, 390):
             page.set_viewport_size({"width": width, "height": 900})
             credits, scale = (page.locator(css).bounding_box() for css in (".leaflet-control-attribution", ".leaflet-control-scale"))

@@ -581,6 +581,7 @@ class DayPicture:
         """Who holds how many places at the end of `day`: one row per faction, the data's order."""
         fs = self.scale
         lax = self.lax
+        renderer = self.canvas.get_renderer()
         W, H = self.legend_box[2] * self.size[0], self.legend_box[3] * self.size[1]
         counts = self.timeline.counts_on(day)
         before = self.timeline.counts_on(day - timedelta(days=1)) if day > self.timeline.first_day else counts
@@ -613,7 +614,6 @@ class DayPicture:
             )
             right = col * col_w + col_w - 8 * fs
             n, delta = counts.get(fid, 0), counts.get(fid, 0) - before.get(fid, 0)
-            renderer = self.canvas.get_renderer()
             count = self._add(
                 lax.text(right, y, str(n), fontsize=9.5 * fs, weight="bold", va="center", ha="right", color="#222222", family=FONT)
             )
@@ -648,7 +648,7 @@ class DayPicture:
             self._add(self._fit(short, room * (0.45 if label_chars else 1.0), faction.short))
             if label_chars and faction.label != faction.short:
                 label = faction.label if len(faction.label) <= label_chars else faction.label[: label_chars - 1].rstrip() + "…"
-                offset = 16 * fs + short.get_window_extent(self.canvas.get_renderer()).width + 6 * fs
+                offset = 16 * fs + short.get_window_extent(renderer).width + 6 * fs
                 self._add(
                     self._fit(
                         lax.text(

@@ -36,13 +36,14 @@ import re
 from pathlib import Path
 
 from geo.base.model import Dataset
-from geo.map.assets import LEAFLET_VERSION, REPO_ROOT, VENDOR_DIR
+from geo.base.paths import PROJECT_DIR
+from geo.map.assets import LEAFLET_VERSION, VENDOR_DIR
 from geo.map.page import embedded_data, standalone_page
 from geo.map.payload import map_payload
 from geo.map.render import place_bounds
 from geo.timeline.control import Timeline
 
-NODE_MODULES = REPO_ROOT / "node_modules"
+NODE_MODULES = PROJECT_DIR / "node_modules"
 LEAFLET_CDN = f"https://cdn.jsdelivr.net/npm/leaflet@{LEAFLET_VERSION}/dist/"
 # Subresource Integrity of the npm files of Leaflet 1.9.3 (what jsDelivr serves); checked by a test against node_modules.
 LEAFLET_SRI = {

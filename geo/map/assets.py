@@ -21,8 +21,7 @@ from pathlib import Path
 
 from geo.base.paths import PROJECT_DIR
 
-REPO_ROOT = PROJECT_DIR
-VENDOR_DIR = REPO_ROOT / "static" / "vendor"
+VENDOR_DIR = PROJECT_DIR / "static" / "vendor"
 # From the component iframe at <base>/component/<name>/index.html up to <base>/app/static/vendor/.
 VENDOR_URL = "../../app/static/vendor/"
 
